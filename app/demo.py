@@ -1,0 +1,114 @@
+"""The demo restaurant, created on first start when the database is empty: a
+bilingual Hong Kong menu, 12 tables, and one staff member per role (PINs in the README)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.context import Context
+from menu.model import Category, Dish, ModifierGroup, ModifierOption
+from pos.model import DiningTable
+from pos.services import open_visit
+from staff.model import StaffUser
+from staff.services import create_user
+
+STAFF = [("Ming 阿明", "cook", "1111"), ("Ling 阿玲", "cashier", "2222"),
+         ("May 美姐", "manager", "3333"), ("Admin", "admin", "4444")]
+
+
+def _n(zh: str, en: str) -> dict:
+    return {"zh-Hant": zh, "en": en}
+
+
+# group key -> (names, min, max, [(zh, en, price_delta, prep_delta_seconds)])
+GROUPS = {
+    "spice": (_n("辣度", "Spice level"), 1, 1, [("不辣", "Not spicy", 0, 0), ("小辣", "Mild", 0, 0),
+                                              ("中辣", "Medium", 0, 0), ("大辣", "Hot", 0, 0)]),
+    "size": (_n("份量", "Size"), 1, 1, [("例牌", "Regular", 0, 0), ("中份", "Medium", 3000, 60),
+                                       ("大份", "Large", 6000, 120)]),
+    "addons": (_n("加配", "Add-ons"), 0, 3, [("加蛋", "Fried egg", 800, 60), ("加飯", "Extra rice", 1000, 0),
+                                           ("加芽菜", "Extra bean sprouts", 500, 30)]),
+    "temp": (_n("冷熱", "Hot or iced"), 1, 1, [("熱", "Hot", 0, 0), ("凍", "Iced", 300, 0)]),
+    "sugar": (_n("甜度", "Sweetness"), 0, 1, [("少甜", "Less sweet", 0, 0), ("走甜", "No sugar", 0, 0)]),
+}
+
+# (category names, station, [(zh, en, price HK$, prep minutes, groups, allergens, description zh, en)])
+MENU = [
+    (_n("前菜", "Starters"), "cold", [
+        ("拍青瓜", "Smashed Cucumber", 38, 3, [], ["sesame"], "蒜蓉麻油涼拌", "With garlic and sesame oil"),
+        ("口水雞", "Mouth-Watering Chicken", 78, 4, ["spice"], ["peanut", "sesame"], "四川紅油雞", "Sichuan chilli-oil chicken"),
+        ("皮蛋豆腐", "Century Egg Tofu", 48, 3, [], ["egg", "soy"], "滑豆腐配皮蛋", "Silken tofu with century egg"),
+        ("涼拌海蜇", "Jellyfish Salad", 58, 3, [], ["sesame", "fish"], "爽脆海蜇", "Crunchy jellyfish in vinegar"),
+        ("花雕醉雞", "Drunken Chicken", 88, 4, [], [], "花雕酒浸雞", "Chicken steeped in Shaoxing wine"),
+    ]),
+    (_n("燒味", "Roast Meats"), "grill", [
+        ("蜜汁叉燒", "Honey BBQ Pork", 98, 6, ["size"], ["soy"], "即燒叉燒", "Char siu glazed to order"),
+        ("脆皮燒肉", "Crispy Roast Pork", 108, 6, ["size"], [], "金黃脆皮", "Crackling pork belly"),
+        ("明爐燒鵝", "Roast Goose", 148, 8, ["size"], ["soy"], "招牌燒鵝", "House roast goose"),
+        ("豉油雞", "Soy Sauce Chicken", 88, 6, ["size"], ["soy"], "玫瑰豉油雞", "Rose-wine soy chicken"),
+        ("椒鹽排骨", "Salt & Pepper Spare Ribs", 92, 9, ["spice"], [], "炸排骨", "Fried spare ribs, chilli salt"),
+    ]),
+    (_n("小炒", "Wok Dishes"), "wok", [
+        ("宮保雞丁", "Kung Pao Chicken", 88, 8, ["spice", "size"], ["peanut", "soy"], "花生辣椒炒雞", "Chicken, peanuts, dried chillies"),
+        ("麻婆豆腐", "Mapo Tofu", 68, 7, ["spice"], ["soy"], "麻辣豆腐", "Tofu in numbing chilli sauce"),
+        ("椒鹽鮮魷", "Salt & Pepper Squid", 98, 8, ["spice"], ["shellfish"], "酥炸鮮魷", "Crisp squid, chilli salt"),
+        ("蒜蓉炒菜心", "Garlic Choy Sum", 58, 5, [], [], "時令菜心", "Seasonal greens with garlic"),
+        ("咕嚕肉", "Sweet & Sour Pork", 88, 9, ["size"], ["gluten"], "菠蘿甜酸肉", "With pineapple and peppers"),
+        ("豉椒炒蜆", "Clams in Black Bean Sauce", 118, 9, ["spice"], ["shellfish", "soy"], "豆豉辣椒", "With black beans and chilli"),
+    ]),
+    (_n("粉麵飯", "Rice & Noodles"), "wok", [
+        ("乾炒牛河", "Beef Chow Fun", 78, 7, ["addons"], ["soy"], "鑊氣牛河", "Wok-fried rice noodles with beef"),
+        ("揚州炒飯", "Yangzhou Fried Rice", 72, 6, ["addons"], ["egg", "shellfish"], "蝦仁叉燒炒飯", "With shrimp and char siu"),
+        ("星洲炒米", "Singapore Noodles", 72, 7, ["spice", "addons"], ["shellfish"], "咖喱炒米粉", "Curry rice vermicelli"),
+        ("鮮蝦雲吞麵", "Shrimp Wonton Noodles", 58, 6, [], ["shellfish", "gluten", "egg"], "竹昇麵", "Bamboo-pressed egg noodles"),
+        ("叉燒飯", "BBQ Pork on Rice", 62, 4, ["addons"], ["soy"], "叉燒配白飯", "Char siu over rice"),
+    ]),
+    (_n("湯羹", "Soups"), "wok", [
+        ("酸辣湯", "Hot & Sour Soup", 48, 5, ["spice"], ["egg", "soy"], "胡椒醋湯", "Pepper and vinegar"),
+        ("老火例湯", "Soup of the Day", 28, 2, [], [], "每日不同", "Slow-boiled, changes daily"),
+        ("粟米魚肚羹", "Sweetcorn Fish Maw Soup", 68, 6, [], ["fish", "egg"], "粟米羹", "Sweetcorn broth"),
+    ]),
+    (_n("甜品", "Desserts"), "cold", [
+        ("芒果布甸", "Mango Pudding", 32, 2, [], ["milk"], "香滑布甸", "Silky mango pudding"),
+        ("楊枝甘露", "Mango Pomelo Sago", 42, 3, [], ["milk"], "芒果西柚西米", "Mango, pomelo and sago"),
+        ("燉蛋", "Steamed Egg Custard", 32, 10, [], ["egg", "milk"], "薑汁燉蛋", "Ginger egg custard"),
+    ]),
+    (_n("飲品", "Drinks"), "bar", [
+        ("港式奶茶", "HK Milk Tea", 24, 2, ["temp", "sugar"], ["milk"], "絲襪奶茶", "Silk-stocking milk tea"),
+        ("凍檸茶", "Iced Lemon Tea", 24, 2, ["sugar"], [], "鮮檸檬", "Fresh lemon"),
+        ("鴛鴦", "Yuenyeung", 26, 2, ["temp", "sugar"], ["milk"], "咖啡奶茶", "Coffee with milk tea"),
+        ("青島啤酒", "Tsingtao Beer", 38, 1, [], ["gluten"], "330ml", "330 ml bottle"),
+    ]),
+]
+
+TABLES = [("T1", 2), ("T2", 2), ("T3", 4), ("T4", 4), ("T5", 4), ("T6", 4),
+          ("T7", 6), ("T8", 6), ("T9", 8), ("T10", 4), ("T11", 2), ("T12", 10)]
+
+
+def is_empty(ctx: Context) -> bool:
+    with ctx.db.read() as s:
+        return not s.scalar(select(func.count(DiningTable.id))) and not s.scalar(select(func.count(Dish.id)))
+
+
+def seed_demo(ctx: Context, staff: bool = True) -> None:
+    with ctx.db.write() as s:
+        groups = {}
+        for key, (names, lo, hi, options) in GROUPS.items():
+            groups[key] = ModifierGroup(names=names, min_picks=lo, max_picks=hi, options=[
+                ModifierOption(names=_n(zh, en), price_delta=price, prep_delta_seconds=prep, sort=i)
+                for i, (zh, en, price, prep) in enumerate(options)])
+            s.add(groups[key])
+        for ci, (cat_names, station, dishes) in enumerate(MENU):
+            cat = Category(names=cat_names, sort=ci)
+            s.add(cat)
+            for di, (zh, en, price, minutes, gkeys, allergens, dzh, den) in enumerate(dishes):
+                s.add(Dish(category=cat, names=_n(zh, en), descriptions=_n(dzh, den), price=price * 100,
+                           prep_seconds=minutes * 60, station=station, allergens=allergens, sort=di,
+                           modifier_groups=[groups[k] for k in gkeys]))
+        for i, (name, seats) in enumerate(TABLES):
+            table = DiningTable(name=name, seats=seats, sort=i)
+            s.add(table)
+            s.flush()
+            open_visit(ctx, s, table.id)
+        if staff and not s.scalar(select(func.count(StaffUser.id))):
+            for name, role, pin in STAFF:
+                create_user(s, name, role, pin)

@@ -1,0 +1,91 @@
+"""The application factory: builds the Flask app, the Socket.IO server and the
+service context from settings, and registers every feature's routes and rooms."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, jsonify, render_template, request, send_file
+from flask_socketio import SocketIO
+from werkzeug.exceptions import HTTPException
+
+from app.api import api, error_response
+from app.clock import SystemClock
+from app.context import Context
+from app.database import Database
+from app.errors import DomainError
+from app.realtime import Realtime
+from app.settings import REPO_ROOT, Settings, load_settings, secret_key
+
+SOCKET_IO_CLIENT = REPO_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+
+
+def create_app(settings: Settings | None = None, *, clock=None, db: Database | None = None,
+               message_queue: str | None = None) -> Flask:
+    settings = settings or load_settings()
+    clock = clock or SystemClock()
+    secret = secret_key(settings)
+    db = db or Database(settings.database.url)
+
+    app = Flask(__name__)
+    app.secret_key = secret
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=14), MAX_CONTENT_LENGTH=256 * 1024)
+    app.json.ensure_ascii = False
+    socketio = SocketIO(app, async_mode="threading", message_queue=message_queue,
+                        ping_interval=10, ping_timeout=10)
+    realtime = Realtime(socketio, clock)
+    ctx = Context(settings=settings, db=db, clock=clock, secret=secret, realtime=realtime)
+    app.extensions["pos_ctx"] = ctx
+
+    from kitchen.sockets import register as kitchen_rooms
+    from kitchen.views import bp as kitchen_bp
+    from menu.views import bp as menu_bp
+    from pos.cashier_views import bp as cashier_bp
+    from pos.diner_views import bp as diner_bp
+    from pos.sockets import register as pos_rooms
+    from staff.views import bp as staff_bp
+
+    for bp in (staff_bp, menu_bp, diner_bp, cashier_bp, kitchen_bp):
+        app.register_blueprint(bp)
+    realtime.install_handlers(db)
+    kitchen_rooms(realtime, ctx)
+    pos_rooms(realtime, ctx)
+    _register_errors(app)
+
+    @app.get("/")
+    def index():
+        return render_template("index.html", restaurant=settings.restaurant.name,
+                               stations=settings.station_names)
+
+    @app.get("/api/openapi.json")
+    def openapi():
+        return jsonify(api.openapi())
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify({"ok": True})
+
+    @app.get("/vendor/socket.io.min.js")
+    def socket_io_client():
+        # Served from the npm package installed by the set-up: no CDN on a shop's LAN.
+        return send_file(Path(SOCKET_IO_CLIENT), mimetype="text/javascript", max_age=3600)
+
+    return app
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        return error_response(err)
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        if request.path.startswith("/api/"):
+            code = (err.name or "error").lower().replace(" ", "_")
+            return jsonify({"error": {"code": code, "message": err.description}}), err.code
+        return err
+
+
+def socketio_of(app: Flask) -> SocketIO:
+    return app.extensions["socketio"]

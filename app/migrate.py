@@ -1,0 +1,23 @@
+"""Alembic, driven from code: ``upgrade`` is run on start and by ``run.py migrate``."""
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from app.settings import REPO_ROOT
+
+
+def alembic_config(database_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
+    cfg.attributes["database_url"] = database_url
+    return cfg
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def revision(database_url: str, message: str) -> None:
+    """Autogenerate a new migration from the difference between models and database."""
+    command.revision(alembic_config(database_url), message=message, autogenerate=True)

@@ -1,0 +1,10 @@
+"""Imports every feature's models so Base.metadata knows all tables (for Alembic and tests)."""
+from app.database import Base
+from app.realtime import OutboxEvent  # noqa: F401
+from kitchen.model import Ticket  # noqa: F401
+from menu.model import Category, Dish, ModifierGroup, ModifierOption  # noqa: F401
+from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit  # noqa: F401
+from printers.model import PrintJob  # noqa: F401
+from staff.model import StaffUser  # noqa: F401
+
+metadata = Base.metadata

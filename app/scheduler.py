@@ -1,0 +1,50 @@
+"""The scheduler: APScheduler 3, one per deployment, started only by ``run.py serve``.
+
+A file lock in var/ makes sure a second server process on the same box does not
+run the same jobs (APScheduler 3 has no cross-process locking). Jobs are declared
+in JOBS as ``module:function`` references that take the context; each is a thin
+entry point into a service.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+from datetime import timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from app.context import Context
+
+log = logging.getLogger(__name__)
+
+
+def prune_outbox(ctx: Context) -> None:
+    from app.realtime import prune_outbox as prune
+    removed = prune(ctx.db, ctx.clock, keep=timedelta(hours=24))
+    if removed:
+        log.info("pruned %d outbox events older than a day", removed)
+
+
+# (job id, function, trigger, trigger arguments)
+JOBS = [
+    ("prune-outbox", "app.scheduler:prune_outbox", "interval", {"minutes": 30}),
+]
+
+_lock_file = None
+
+
+def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
+    global _lock_file
+    path = ctx.settings.var_dir / "scheduler.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _lock_file = open(path, "w")
+    try:
+        fcntl.flock(_lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log.info("another process runs the scheduler; not starting one here")
+        return None
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+    for job_id, func, trigger, kwargs in JOBS:
+        scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,199 @@
+"""Typed, frozen settings read from config.toml (tomllib), validated with pydantic.
+
+A bad value stops start-up with a ConfigError that names the key, e.g.
+``config.toml: restaurant.minor_unit: Input should be less than or equal to 4``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "config.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the offending key."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServerSettings(_Frozen):
+    host: str = "0.0.0.0"
+    port: int = Field(5000, ge=1, le=65535)
+    public_base_url: str = "http://127.0.0.1:5000"
+    secret_key: str | None = None
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return v.rstrip("/")
+
+
+class DatabaseSettings(_Frozen):
+    url: str = "sqlite:///var/restaurant.db"
+
+
+class RestaurantSettings(_Frozen):
+    name: str = "Restaurant"
+    currency: str = Field("HKD", pattern=r"^[A-Z]{3}$")
+    minor_unit: int = Field(2, ge=0, le=4)
+    tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100)
+    prices_include_tax: bool = True
+    service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
+    languages: tuple[str, ...] = ("zh-Hant", "en")
+    timezone: str = "UTC"
+    kitchen_language: str | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("at least one language is needed")
+        return v
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {v!r}") from None
+        return v
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def kitchen_lang(self) -> str:
+        return self.kitchen_language or self.languages[0]
+
+
+class PrintingSettings(_Frozen):
+    font_path: str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+    font_index: int = Field(3, ge=0)
+    timeout_seconds: float = Field(4.0, gt=0, le=60)
+    retry_seconds: float = Field(5.0, gt=0, le=600)
+    receipt_printer: str | None = None
+
+
+class PrinterSettings(_Frozen):
+    name: str = Field(min_length=1)
+    host: str
+    port: int = Field(9100, ge=1, le=65535)
+    profile: str = "TM-T20II"
+    paper_mm: Literal[58, 80] = 80
+    enabled: bool = True
+
+
+class StationSettings(_Frozen):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    printer: str | None = None
+    cooks: int = Field(1, ge=1, le=50)
+
+
+class Settings(_Frozen):
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    restaurant: RestaurantSettings = RestaurantSettings()
+    printing: PrintingSettings = PrintingSettings()
+    printers: tuple[PrinterSettings, ...] = ()
+    stations: tuple[StationSettings, ...] = ()
+    # Folder of runtime files (SQLite database, generated secret, printer spool); not from TOML.
+    var_dir: Path = REPO_ROOT / "var"
+
+    @model_validator(mode="after")
+    def _references(self) -> "Settings":
+        names = [p.name for p in self.printers]
+        if len(set(names)) != len(names):
+            raise ValueError("printers: two printers share a name")
+        for i, st in enumerate(self.stations):
+            if st.printer and st.printer not in names:
+                raise ValueError(f"stations[{i}].printer: no printer named {st.printer!r}")
+        if self.printing.receipt_printer and self.printing.receipt_printer not in names:
+            raise ValueError(f"printing.receipt_printer: no printer named {self.printing.receipt_printer!r}")
+        if len({s.name for s in self.stations}) != len(self.stations):
+            raise ValueError("stations: two stations share a name")
+        return self
+
+    def printer(self, name: str | None) -> PrinterSettings | None:
+        return next((p for p in self.printers if p.name == name), None)
+
+    def station(self, name: str) -> StationSettings | None:
+        return next((s for s in self.stations if s.name == name), None)
+
+    @property
+    def station_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.stations)
+
+
+def _format_error(source: str, err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        lines.append(f"{source}: {key}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None = None,
+                  overrides: dict | None = None) -> Settings:
+    """Read the TOML file, apply environment overrides, validate, return frozen settings."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("POS_CONFIG") or DEFAULT_CONFIG)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    for key, value in (overrides or {}).items():
+        section, _, name = key.partition(".")
+        if name:
+            raw.setdefault(section, {})[name] = value
+        else:
+            raw[section] = value
+    if env.get("POS_DATABASE_URL"):
+        raw.setdefault("database", {})["url"] = env["POS_DATABASE_URL"]
+    if env.get("POS_SECRET_KEY"):
+        raw.setdefault("server", {})["secret_key"] = env["POS_SECRET_KEY"]
+    raw.setdefault("var_dir", str(path.resolve().parent / "var"))
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as e:
+        raise ConfigError(_format_error(path.name, e)) from None
+    url = settings.database.url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
+        url = "sqlite:///" + str(path.resolve().parent / url.removeprefix("sqlite:///"))
+        settings = settings.model_copy(update={"database": DatabaseSettings(url=url)})
+    return settings
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured secret, or one generated once into var/secret_key (mode 0600)."""
+    if settings.server.secret_key:
+        return settings.server.secret_key
+    path = settings.var_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key

@@ -1,0 +1,27 @@
+"""Kitchen tickets: the items of one order for one station."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base, UTCDateTime
+from pos.model import Order, OrderItem
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    station: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, cooking, done
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    bumped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(default=1)  # guards concurrent start/bump
+
+    order: Mapped[Order] = relationship()
+    items: Mapped[list[OrderItem]] = relationship(order_by=OrderItem.id)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,38 @@
+"""The menu API: reading it, and marking dishes sold out (86) and back."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from app.api import Schema, api
+from menu import services
+from staff.auth import role_guard
+
+bp = Blueprint("menu", __name__)
+
+
+def _ctx():
+    return current_app.extensions["pos_ctx"]
+
+
+class SoldOut(Schema):
+    sold_out: bool
+
+
+def language(ctx) -> str:
+    langs = ctx.settings.restaurant.languages
+    lang = request.args.get("lang") or request.cookies.get("lang")
+    if lang in langs:
+        return lang
+    return request.accept_languages.best_match(langs) or langs[0]
+
+
+@api.route(bp, "/api/menu", "GET", summary="The menu by category in one language (?lang=)")
+def get_menu():
+    ctx = _ctx()
+    return jsonify(services.menu_for(ctx, language(ctx)))
+
+
+@api.route(bp, "/api/menu/dishes/<int:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
+           summary="Mark a dish sold out (86) or available again", errors=(404,))
+def sold_out(dish_id: int, body: SoldOut):
+    return jsonify(services.set_sold_out(_ctx(), dish_id, body.sold_out))

@@ -1,0 +1,34 @@
+"""Alembic environment: the database URL comes from the settings (config.toml and
+POS_DATABASE_URL), or from the caller (app.migrate); SQLite uses batch mode."""
+from alembic import context
+
+from app.database import make_engine
+from app.models import metadata
+
+config = context.config
+
+
+def _url() -> str:
+    url = config.attributes.get("database_url")
+    if url:
+        return url
+    from app.settings import load_settings
+    return load_settings().database.url
+
+
+def run_migrations_online() -> None:
+    engine = make_engine(_url())
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata,
+                          render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()

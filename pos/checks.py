@@ -1,0 +1,86 @@
+"""The check as screens show it: items, totals and the table's state. Read-side
+helpers shared by the dining room and the kitchen (no kitchen imports here)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from app.context import Context
+from app.errors import NotFound
+from menu.model import localized
+from pos import billing
+from pos.floor import table_state
+from pos.model import Order, OrderItem, Visit
+from pos.money import format_money
+
+
+def money(ctx: Context, minor: int) -> str:
+    r = ctx.settings.restaurant
+    return format_money(minor, r.currency, r.minor_unit)
+
+
+def item_dict(ctx: Context, item: OrderItem, lang: str | None = None) -> dict:
+    langs = ctx.settings.restaurant.languages
+    lang = lang or langs[0]
+    return {"id": item.id, "order_id": item.order_id, "dish_id": item.dish_id,
+            "name": localized(item.names, lang, langs), "names": item.names,
+            "quantity": item.quantity, "unit_price": item.unit_price,
+            "amount": item.unit_price * item.quantity,
+            "modifiers": [localized(m["names"], lang, langs) for m in item.modifiers],
+            "note": item.note, "station": item.station, "status": item.status}
+
+
+def order_dict(ctx: Context, order: Order) -> dict:
+    return {"id": order.id, "number": order.number, "visit_id": order.visit_id,
+            "created_at": order.created_at.isoformat(), "source": order.source,
+            "items": [item_dict(ctx, i) for i in order.items]}
+
+
+def load_visit(s: Session, visit_id: int) -> Visit:
+    visit = s.scalar(select(Visit).where(Visit.id == visit_id).options(
+        selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
+        selectinload(Visit.table)))
+    if visit is None:
+        raise NotFound(f"There is no visit {visit_id}.", code="unknown_visit")
+    return visit
+
+
+def totals(ctx: Context, visit: Visit) -> billing.CheckTotals:
+    r = ctx.settings.restaurant
+    amounts = [i.unit_price * i.quantity for o in visit.orders for i in o.items if i.status != "voided"]
+    return billing.check_totals(amounts, service_pct=r.service_charge, tax_pct=r.tax_rate,
+                                prices_include_tax=r.prices_include_tax,
+                                paid=sum(p.amount for p in visit.payments))
+
+
+def totals_dict(ctx: Context, t: billing.CheckTotals) -> dict:
+    fields = {"subtotal": t.subtotal, "service_charge": t.service_charge, "tax": t.tax,
+              "total": t.total, "paid": t.paid, "due": t.due}
+    return {**fields, "tax_included": t.tax_included,
+            "formatted": {k: money(ctx, v) for k, v in fields.items()}}
+
+
+def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
+    t = totals(ctx, visit)
+    items = [i for o in visit.orders for i in o.items]
+    return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.table.name,
+            "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
+            "state": table_state([i.status for i in items], t.due, t.total),
+            "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(),
+                        "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
+            "payments": [{"id": p.id, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
+                          "change": p.change, "created_at": p.created_at.isoformat()} for p in visit.payments],
+            "totals": totals_dict(ctx, t)}
+
+
+def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:
+    visit = load_visit(s, visit.id)
+    t = totals(ctx, visit)
+    items = [i for o in visit.orders for i in o.items]
+    return {"table_id": visit.table_id, "table": visit.table.name, "seats": visit.table.seats,
+            "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),
+            "items": sum(i.quantity for i in items if i.status != "voided"),
+            "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
+            "opened_at": visit.opened_at.isoformat()}
+
+

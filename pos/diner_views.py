@@ -1,0 +1,75 @@
+"""The diner's phone: the menu page of one table visit, ordering, live status."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, make_response, render_template
+from pydantic import Field
+
+from app.api import Schema, api
+from app.errors import DomainError
+from menu import services as menu
+from menu.views import language
+from pos import services
+from pos.ordering import RequestedLine
+
+bp = Blueprint("diner", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/diner")
+
+MAX_LINES = 50
+MAX_QUANTITY = 50
+MAX_NOTE = 200
+
+
+def _ctx():
+    return current_app.extensions["pos_ctx"]
+
+
+class OrderLine(Schema):
+    dish_id: int = Field(ge=1)
+    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    options: list[int] = Field(default_factory=list, max_length=20)
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+
+
+class PlaceOrder(Schema):
+    idempotency_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                 description="Made once per cart by the client; a retry with the same key "
+                                             "returns the first order instead of ordering twice.")
+    items: list[OrderLine] = Field(min_length=1, max_length=MAX_LINES)
+
+
+@bp.get("/v/<token>")
+def diner_page(token: str):
+    ctx = _ctx()
+    lang = language(ctx)
+    try:
+        check = services.diner_view(ctx, token, lang)
+    except DomainError as e:
+        return render_template("pos/link_error.html", error=e), e.status
+    with ctx.db.read() as s:
+        seq = ctx.realtime.current_seq(s)
+    r = ctx.settings.restaurant
+    boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
+            "minor_unit": r.minor_unit, "visit_id": check["visit_id"], "seq": seq,
+            "menu": menu.menu_for(ctx, lang), "check": check}
+    resp = make_response(render_template("pos/diner.html", boot=json.dumps(boot, ensure_ascii=False),
+                                         check=check, lang=lang, restaurant=r.name, languages=r.languages))
+    resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+    return resp
+
+
+@api.route(bp, "/api/visits/<token>", "GET", summary="The visit's check: orders, item states, totals",
+           errors=(403,))
+def get_visit(token: str):
+    ctx = _ctx()
+    return jsonify(services.diner_view(ctx, token, language(ctx)))
+
+
+@api.route(bp, "/api/visits/<token>/orders", "POST", body=PlaceOrder, errors=(403, 409),
+           summary="Place an order for this visit (idempotent by idempotency_key)")
+def place_order(token: str, body: PlaceOrder):
+    lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
+             for i in body.items]
+    order, created = services.place_order(_ctx(), token, body.idempotency_key, lines)
+    return jsonify(order), 201 if created else 200

@@ -1,0 +1,105 @@
+"""Tables, their visits (one party's stay = one check), orders, items and payments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import Base, UTCDateTime
+
+ITEM_STATUSES = ("queued", "cooking", "ready", "served", "voided")
+
+
+class DiningTable(Base):
+    __tablename__ = "dining_tables"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), unique=True)
+    seats: Mapped[int] = mapped_column(default=4)
+    sort: Mapped[int] = mapped_column(default=0)
+
+
+class Visit(Base):
+    """A party's stay at a table. Each table always has exactly one open visit;
+    closing it opens the next one with a fresh link token."""
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("dining_tables.id"), index=True)
+    nonce: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    table: Mapped[DiningTable] = relationship()
+    orders: Mapped[list["Order"]] = relationship(back_populates="visit", order_by="Order.id")
+    payments: Mapped[list["Payment"]] = relationship(back_populates="visit", order_by="Payment.id")
+
+    __table_args__ = (
+        # At most one open visit per table, enforced by the database on both engines.
+        Index("uq_visits_open_table", "table_id", unique=True,
+              sqlite_where=closed_at.is_(None), postgresql_where=closed_at.is_(None)),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class OrderCounter(Base):
+    """Order numbers restart at 1 every business day."""
+    __tablename__ = "order_counters"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    business_day: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(16), default="diner")
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit] = relationship(back_populates="orders")
+    items: Mapped[list["OrderItem"]] = relationship(back_populates="order", order_by="OrderItem.id")
+
+    __table_args__ = (UniqueConstraint("visit_id", "idempotency_key"),)
+
+
+class OrderItem(Base):
+    """One line of an order; names, prices and modifiers are copied at order time
+    so later menu edits do not change what was ordered."""
+    __tablename__ = "order_items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    dish_id: Mapped[int] = mapped_column(ForeignKey("dishes.id"))
+    names: Mapped[dict] = mapped_column(JSON)
+    quantity: Mapped[int] = mapped_column()
+    unit_price: Mapped[int] = mapped_column()  # dish price plus option deltas, minor units
+    modifiers: Mapped[list] = mapped_column(JSON, default=list)  # [{"option_id", "names", "price_delta"}]
+    note: Mapped[str | None] = mapped_column(Text)
+    station: Mapped[str] = mapped_column(String(32))
+    prep_seconds: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    tender: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column()  # applied to the check
+    tendered: Mapped[int] = mapped_column()  # handed over
+    change: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+
+    visit: Mapped[Visit] = relationship(back_populates="payments")

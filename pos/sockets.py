@@ -1,0 +1,23 @@
+"""Who may join the dining room's Socket.IO rooms: a diner only their own visit,
+the cashier terminal the pos room, anyone the public menu room."""
+from __future__ import annotations
+
+from app.errors import DomainError
+from pos.services import visit_for_token
+from staff.auth import has_role
+
+
+def register(realtime, ctx) -> None:
+    def visit_room(rest: str, payload: dict) -> bool:
+        token = payload.get("token")
+        if not isinstance(token, str) or not rest.isdigit():
+            return False
+        try:
+            with ctx.db.read() as s:
+                return visit_for_token(ctx, s, token).id == int(rest)
+        except DomainError:
+            return False
+
+    realtime.authorise("visit", visit_room)
+    realtime.authorise("pos", lambda rest, _p: rest == "" and has_role("cashier"))
+    realtime.authorise("menu", lambda rest, _p: rest == "")

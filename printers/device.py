@@ -1,0 +1,86 @@
+"""Deliver ESC/POS bytes to a network printer (raw TCP, port 9100) and confirm delivery.
+
+python-escpos' Network raises a zoo of exceptions (DeviceNotFoundError, bare
+TimeoutError, ConnectionResetError, ...) and reports nothing at all when a
+printer is switched off right after the bytes were sent. send() maps all of them
+to PrinterUnavailable(reason) and confirms delivery with real-time status
+queries sent after the job on the same connection: a printer answers DLE EOT as
+soon as it has received everything before it.
+
+Status bits used (Epson ESC/POS, copied by most clones); every status byte has
+the fixed pattern bit 1 = 1, bit 4 = 1, bits 0 and 7 = 0 (0x12 under mask 0x93):
+  DLE EOT 1 (printer status):     bit 3 (0x08) offline (cover open, paper out, error)
+  DLE EOT 4 (roll paper sensor):  bits 2+3 (0x0C) paper near end, bits 5+6 (0x60) paper end
+render() guarantees the job itself never contains DLE EOT n, so the only status
+bytes that come back are the answers to these two queries.
+"""
+from __future__ import annotations
+
+from . import render as _render  # noqa: F401  (imports escpos without its temp-folder leak)
+
+from escpos.exceptions import DeviceNotFoundError, Error as EscposError
+from escpos.printer import Network
+
+STATUS_PRINTER, STATUS_PAPER = b"\x10\x04\x01", b"\x10\x04\x04"
+FIXED_MASK, FIXED_BITS = 0x93, 0x12
+OFFLINE = 0x08
+PAPER_NEAR_END, PAPER_END = 0x0C, 0x60
+
+
+class PrinterUnavailable(Exception):
+    """The job was not (confirmed) printed. `reason` is a short machine-readable code.
+
+    refused, connect_timeout, unreachable: nothing was sent, retry is safe.
+    timeout, reset, io_error, no_status: delivery unknown, a retry may duplicate.
+    offline, paper_out: the bytes sit in the printer's buffer and usually print
+    once the problem is fixed; a retry may duplicate.
+    """
+
+    def __init__(self, reason: str, detail: str = ""):
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason, self.detail = reason, detail
+
+
+def _connect_reason(exc: DeviceNotFoundError) -> str:
+    cause = exc.__context__  # escpos raises DeviceNotFoundError inside `except OSError`
+    if isinstance(cause, (ConnectionRefusedError, ConnectionResetError)):  # reset: busy with another client
+        return "refused"
+    return "connect_timeout" if isinstance(cause, TimeoutError) else "unreachable"
+
+
+def _query(printer: Network, query: bytes) -> int:
+    """Send one real-time status query and return its status byte."""
+    try:
+        answer = printer.query_status(query)  # one recv() under the socket timeout
+    except TimeoutError:
+        answer = b""
+    if not answer or answer[-1] & FIXED_MASK != FIXED_BITS:
+        raise PrinterUnavailable("no_status", f"no valid answer to {query!r}: delivery not confirmed")
+    return answer[-1]
+
+
+def send(host: str, port: int, data: bytes, *, timeout: float = 4.0) -> str:
+    """Send a whole job in one write; return "ok" or "paper_low", else raise PrinterUnavailable.
+
+    `timeout` bounds each socket operation (connect, write, each status read).
+    """
+    printer = Network(host, port, timeout=timeout)
+    try:
+        printer.open()
+        printer._raw(data)
+        online, paper = _query(printer, STATUS_PRINTER), _query(printer, STATUS_PAPER)
+    except DeviceNotFoundError as exc:
+        raise PrinterUnavailable(_connect_reason(exc), str(exc).replace("\n", " ")) from exc
+    except TimeoutError as exc:
+        raise PrinterUnavailable("timeout", "printer connected but not reading") from exc
+    except (ConnectionResetError, BrokenPipeError) as exc:
+        raise PrinterUnavailable("reset", str(exc)) from exc
+    except (EscposError, OSError) as exc:
+        raise PrinterUnavailable("io_error", str(exc)) from exc
+    finally:
+        printer.close()  # also after a reset: the dead socket must not stay cached
+    if paper & PAPER_END:
+        raise PrinterUnavailable("paper_out", f"paper status 0x{paper:02x}")
+    if online & OFFLINE:
+        raise PrinterUnavailable("offline", f"printer status 0x{online:02x}")
+    return "paper_low" if paper & PAPER_NEAR_END else "ok"

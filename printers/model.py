@@ -1,0 +1,30 @@
+"""The durable print queue: one row per ticket or receipt to print."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import Base, UTCDateTime
+
+JOB_STATUSES = ("pending", "printing", "printed", "failed")
+
+
+class PrintJob(Base):
+    __tablename__ = "print_jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    printer: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))  # kitchen_ticket, receipt, ...
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    document: Mapped[list] = mapped_column(JSON)  # printers.layout document (plain data)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_print_jobs_queue", "printer", "status", "next_attempt_at"),)

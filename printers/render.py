@@ -1,0 +1,197 @@
+"""Turn a layout document into ESC/POS bytes (built offline with escpos' Dummy printer).
+
+Printable ASCII goes out as native text (small, fast, crisp). Anything else
+(Chinese, accented Latin, ...) is drawn with Pillow and a CJK font and sent as a
+GS v 0 raster image: python-escpos' text() sends CJK as raw GB18030 without
+switching the printer to Chinese mode, so raster is the only way that prints the
+exact glyphs on any printer. charcode() is never called.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from . import layout
+
+
+def _escpos_cache_dir() -> Path:
+    """<POS_VAR_DIR or repo/var>/escpos-cache, where escpos keeps its capabilities pickle."""
+    path = Path(os.environ.get("POS_VAR_DIR") or Path(__file__).resolve().parents[1] / "var") / "escpos-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _import_escpos():
+    """Import escpos without its import-time side effects.
+
+    escpos 3.1's capabilities module evaluates mkdtemp() as the *default* of
+    os.environ.get(), so it leaks an empty /tmp folder per process even when
+    ESCPOS_CAPABILITIES_PICKLE_DIR is set; it also calls logging.basicConfig(),
+    which would make the application's own basicConfig() a silent no-op.
+    """
+    cache = str(_escpos_cache_dir())
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", cache)
+    root, handlers = logging.getLogger(), list(logging.getLogger().handlers)
+    real_mkdtemp, tempfile.mkdtemp = tempfile.mkdtemp, lambda *a, **k: cache
+    try:
+        import escpos.printer  # noqa: F401
+    finally:
+        tempfile.mkdtemp = real_mkdtemp
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+    return escpos.printer.Dummy
+
+
+Dummy = _import_escpos()
+
+BASE_PX = 24  # font A is 12x24 dots: a 24 px CJK glyph is exactly two columns
+_REALTIME = re.compile(rb"\x10\x04[\x01-\x04]")  # DLE EOT n, answered by printers even inside image data
+_INVERT = bytes(255 - b for b in range(256))
+
+
+class FontNotFound(Exception):
+    """The CJK font needed for raster text could not be loaded."""
+
+
+@lru_cache(maxsize=32)
+def _font(font_path: str, font_index: int, px: int) -> ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.truetype(str(font_path), px, index=font_index)
+    except OSError as exc:
+        raise FontNotFound(
+            f"cannot load font {font_path!r} (collection index {font_index}): {exc}; "
+            "install fonts-noto-cjk or configure another CJK font path"
+        ) from exc
+
+
+def check_font(font_path: str, font_index: int = 3) -> None:
+    """Raise FontNotFound naming the path if the font can't be loaded (call at startup)."""
+    _font(str(font_path), font_index, BASE_PX)
+
+
+def _is_native(s: str) -> bool:
+    return all(ch == "\n" or " " <= ch <= "~" for ch in s)
+
+
+def _no_realtime_sequences(img: Image.Image) -> Image.Image:
+    """Drop the single dot that makes raster data contain DLE EOT n (10 04 0n).
+
+    Printers execute that byte sequence as a status query wherever it appears,
+    even inside image data, and the stray answer would be mistaken for the status
+    that device.send() reads after the job. Clearing the lone dot of the 0x04 byte
+    is invisible on paper and guarantees the job bytes never contain a query.
+    """
+    raw = img.tobytes().translate(_INVERT)  # PIL "1": 1 = white; printer: 1 = black
+    if not _REALTIME.search(raw):
+        return img
+    fixed = _REALTIME.sub(lambda m: b"\x10\x00" + m.group()[2:], raw)
+    return Image.frombytes("1", img.size, fixed.translate(_INVERT))
+
+
+def _grid_segments(line: str, columns: int, col_px: int, dots: int, font, extra: int) -> list[tuple[int, str]] | None:
+    """Place a left-aligned line's segments on the printer's column grid.
+
+    Layout pads with spaces by display width (indents, right-aligned amounts);
+    a proportional font would shrink those spaces, so each run separated by 2+
+    spaces starts at its column, and a run ending on the last column is drawn
+    flush right (`extra`: dots bold adds). Returns None when the glyphs don't fit that grid.
+    """
+    runs = list(re.finditer(r"\S+(?: \S+)*", line))
+    placed, end = [], 0
+    for m in runs:
+        start = layout.display_width(line[: m.start()])
+        width = font.getlength(m.group())
+        flush = start > 0 and start + layout.display_width(m.group()) == columns
+        x = dots - width - extra if flush else start * col_px
+        if x < end:
+            return None
+        placed.append((round(x), m.group()))
+        end = x + width + col_px // 2
+    return placed if end - col_px // 2 <= dots else None
+
+
+def render_text_image(text: str, *, size: str = "normal", align: str = "left", paper_mm: int = 80,
+                      font_path: str, font_index: int = 3, bold: bool = False) -> Image.Image:
+    """The exact 1-bit, full paper width image that render() prints for a text block."""
+    scale = layout.SIZE_SCALE[size]
+    px, dots = BASE_PX * scale, layout.PAPER_DOTS[paper_mm]
+    columns, col_px = layout.columns_for(paper_mm, size), layout.FONT_A_DOTS * scale
+    font = _font(str(font_path), font_index, px)
+    extra = scale if bold else 0  # bold like the printer's: overstrike shifted right, 1 dot per scale
+    rows: list[list[tuple[int, str]]] = []
+    for line in text.split("\n"):
+        grid = _grid_segments(line, columns, col_px, dots, font, extra) if align == "left" else None
+        if grid is not None:
+            rows.append(grid)
+            continue
+        for part in layout.wrap(line, dots, measure=font.getlength):
+            free = dots - font.getlength(part) - extra
+            rows.append([(round({"left": 0, "center": free / 2, "right": free}[align]), part)])
+    pitch = round(px * 1.3)
+    img = Image.new("1", (dots, pitch * len(rows)), 1)
+    draw = ImageDraw.Draw(img)
+    for i, row in enumerate(rows):
+        for x, s in row:
+            for dx in range(extra + 1):
+                draw.text((x + dx, i * pitch + px), s, font=font, fill=0, anchor="ls")
+    return _no_realtime_sequences(img)
+
+
+def _qr_image(data: str, module: int, dots: int) -> Image.Image:
+    """QR drawn with qrcode's matrix, centred on a full-width image (EC level M survives fading)."""
+    import qrcode
+
+    qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(data)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    small = Image.new("1", (n, n), 1)
+    small.putdata([0 if cell else 1 for row in matrix for cell in row])
+    module = max(1, min(module, dots // n))
+    code = small.resize((n * module, n * module), Image.NEAREST)
+    img = Image.new("1", (dots, code.height), 1)
+    img.paste(code, ((dots - code.width) // 2, 0))
+    return _no_realtime_sequences(img)
+
+
+def render(doc: list[dict], *, profile: str = "TM-T20II", paper_mm: int = 80,
+           font_path: str, font_index: int = 3) -> bytes:
+    """ESC/POS bytes for a layout document, ready to send in one write."""
+    # The code page is fixed because only printable ASCII is sent as text: this
+    # stops MagicEncode from emitting ESC t (ASCII is the same in every code page).
+    p = Dummy(profile=profile, magic_encode_args={"encoding": "CP437", "disabled": True})
+    p.hw("INIT")
+    dots, columns = layout.PAPER_DOTS[paper_mm], layout.columns_for(paper_mm, "normal")
+    for block in doc:
+        kind = block["type"]
+        if kind == "text" and _is_native(block["text"]):
+            scale = layout.SIZE_SCALE[block["size"]]
+            p.set(align=block["align"], bold=block["bold"], custom_size=True, width=scale, height=scale)
+            p.text(block["text"] + "\n")
+        elif kind == "text":
+            img = render_text_image(block["text"], size=block["size"], align=block["align"], paper_mm=paper_mm,
+                                    font_path=font_path, font_index=font_index, bold=block["bold"])
+            p.set(align="left")
+            p.image(img, impl="bitImageRaster")
+        elif kind == "rule":
+            p.set(align="left", bold=False, custom_size=True, width=1, height=1)
+            p.text("-" * columns + "\n")
+        elif kind == "feed":
+            p.print_and_feed(block["lines"])
+        elif kind == "qr":
+            p.set(align="left")
+            p.image(_qr_image(block["data"], block["size"], dots), impl="bitImageRaster")
+        elif kind == "cut":
+            # GS V B 0: the printer feeds to its cutter by itself; the default
+            # cut() adds ESC d 6 on top, wasting ~3 cm per ticket.
+            p.cut(feed=False)
+        else:
+            raise ValueError(f"unknown block type {kind!r}")
+    return p.output

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The one entry point of the restaurant server.
+
+    python run.py serve              migrate, create the demo restaurant if empty, serve
+    python run.py demo               the same, plus a virtual printer for each loopback printer
+    python run.py migrate            apply database migrations
+    python run.py qr-sheet [-o F]    write a PDF of every table's QR code
+    python run.py virtual-printer    a stand-in ESC/POS network printer that saves what it receives
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from app.settings import ConfigError, load_settings
+
+log = logging.getLogger("run")
+
+
+def _prepare(settings):
+    """Migrate, then create the demo restaurant on an empty database."""
+    from app.clock import SystemClock
+    from app.context import Context
+    from app.database import Database
+    from app.demo import is_empty, seed_demo
+    from app.migrate import upgrade
+    from app.realtime import Realtime
+    from app.settings import secret_key
+    from printers.render import FontNotFound, check_font
+
+    try:
+        check_font(settings.printing.font_path, settings.printing.font_index)
+    except FontNotFound as e:
+        raise ConfigError(f"printing.font_path: {e}") from None
+    upgrade(settings.database.url)
+    db = Database(settings.database.url)
+    ctx = Context(settings=settings, db=db, clock=SystemClock(), secret=secret_key(settings),
+                  realtime=Realtime(None, SystemClock()))
+    if is_empty(ctx):
+        seed_demo(ctx)
+        log.info("created the demo restaurant")
+    return db
+
+
+def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
+    from app.factory import create_app, socketio_of
+    from app.scheduler import start_scheduler
+    from printers.worker import start_workers
+
+    db = _prepare(settings)
+    printers = []
+    if virtual_printers:
+        from printers.virtual import VirtualPrinter
+        for p in settings.printers:
+            if p.host in ("127.0.0.1", "localhost"):
+                out = settings.var_dir / "printed" / p.name
+                printers.append(VirtualPrinter(p.host, p.port, out_dir=out).start())
+                log.info("virtual printer %s on %s:%s saving to %s", p.name, p.host, p.port, out)
+    app = create_app(settings, db=db, message_queue=args.message_queue)
+    ctx = app.extensions["pos_ctx"]
+    start_workers(ctx)
+    scheduler = start_scheduler(ctx)
+    s = settings.server
+    print(f" * {settings.restaurant.name}: http://{s.host}:{s.port}/  (QR links use {s.public_base_url})", flush=True)
+    try:
+        socketio_of(app).run(app, host=s.host, port=s.port, allow_unsafe_werkzeug=True, use_reloader=False)
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
+        for vp in printers:
+            vp.stop()
+
+
+def cmd_migrate(args, settings) -> None:
+    from app.migrate import upgrade
+    upgrade(settings.database.url)
+    print("database is at the latest revision")
+
+
+def cmd_qr_sheet(args, settings) -> None:
+    from app.factory import create_app
+    from pos import qr
+    from pos.services import current_visits
+
+    _prepare(settings)
+    ctx = create_app(settings).extensions["pos_ctx"]
+    tables = current_visits(ctx)
+    out = Path(args.output)
+    pages = qr.sheet_pdf(tables, out, title=settings.restaurant.name, font_path=settings.printing.font_path,
+                         font_index=settings.printing.font_index)
+    print(f"wrote {out} ({len(tables)} tables on {pages} page(s)) linking to {settings.server.public_base_url}")
+
+
+def cmd_virtual_printer(args, settings) -> None:
+    from printers import virtual
+    virtual.main(["--host", args.host, "--port", str(args.port)] + (["--out", args.out] if args.out else []))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="run.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--config", help="path of config.toml (default: POS_CONFIG or ./config.toml)")
+    sub = parser.add_subparsers(dest="command")
+    for name in ("serve", "demo"):
+        p = sub.add_parser(name)
+        p.add_argument("--message-queue", help="redis:// URL when running several server processes")
+    sub.add_parser("migrate")
+    p = sub.add_parser("qr-sheet")
+    p.add_argument("-o", "--output", default="qr-sheet.pdf")
+    p = sub.add_parser("virtual-printer")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=9100)
+    p.add_argument("--out", help="folder to save received jobs in")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    command = args.command or "serve"
+    if command == "serve" and not hasattr(args, "message_queue"):
+        args.message_queue = None
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as e:
+        print(f"configuration error:\n{e}", file=sys.stderr)
+        return 2
+    try:
+        {"serve": cmd_serve, "migrate": cmd_migrate, "qr-sheet": cmd_qr_sheet,
+         "virtual-printer": cmd_virtual_printer}.get(command, lambda a, s: cmd_serve(a, s, True))(args, settings)
+    except ConfigError as e:
+        print(f"configuration error:\n{e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

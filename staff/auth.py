@@ -1,0 +1,45 @@
+"""Who is signed in at this terminal, and the role checks for pages, API and sockets."""
+from __future__ import annotations
+
+import functools
+
+from flask import redirect, request, session, url_for
+
+from app.errors import Forbidden, Unauthorized
+from staff.model import role_at_least
+
+
+def current_staff() -> dict | None:
+    return session.get("staff")
+
+
+def has_role(needed: str) -> bool:
+    staff = current_staff()
+    return bool(staff) and role_at_least(staff["role"], needed)
+
+
+def role_guard(needed: str):
+    """A guard for app.api routes: raises 401/403 before the body is even read."""
+    def guard():
+        staff = current_staff()
+        if staff is None:
+            raise Unauthorized("Sign in with your PIN first.", code="not_signed_in")
+        if not role_at_least(staff["role"], needed):
+            raise Forbidden(f"This needs the {needed} role or above.", code="insufficient_role",
+                            details={"needed": needed, "role": staff["role"]})
+    guard.security = "staff"
+    guard.errors = (401, 403)
+    return guard
+
+
+def require_page_role(needed: str):
+    """Pages send a signed-out (or under-privileged) user to the PIN screen."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            staff = current_staff()
+            if staff is None or not role_at_least(staff["role"], needed):
+                return redirect(url_for("staff.login_page", next=request.full_path.rstrip("?"), need=needed))
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate

@@ -1,0 +1,54 @@
+"""Staff sign-in with a PIN. PINs are stored as salted scrypt hashes (werkzeug);
+five wrong PINs lock the user out for five minutes."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.context import Context
+from app.errors import DomainError, NotFound, Unauthorized
+from staff.model import ROLES, StaffUser
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+
+# Failed attempts per user id, kept in memory: {user_id: [times]}.
+_failures: dict[int, list] = {}
+
+
+def hash_pin(pin: str) -> str:
+    return generate_password_hash(pin, method="scrypt")
+
+
+def create_user(session, name: str, role: str, pin: str) -> StaffUser:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    user = StaffUser(name=name, role=role, pin_hash=hash_pin(pin), active=True)
+    session.add(user)
+    return user
+
+
+def staff_list(ctx: Context) -> list[dict]:
+    with ctx.db.read() as s:
+        users = s.scalars(select(StaffUser).where(StaffUser.active.is_(True)).order_by(StaffUser.id)).all()
+        return [{"id": u.id, "name": u.name, "role": u.role} for u in users]
+
+
+def sign_in(ctx: Context, user_id: int, pin: str) -> dict:
+    now = ctx.clock.now()
+    recent = [t for t in _failures.get(user_id, []) if now - t < LOCKOUT]
+    if len(recent) >= MAX_FAILURES:
+        raise DomainError("Too many wrong PINs; try again in a few minutes.", code="locked_out", status=429)
+    with ctx.db.read() as s:
+        user = s.get(StaffUser, user_id)
+        if user is None or not user.active:
+            raise NotFound("There is no such staff member.", code="unknown_user")
+        ok = check_password_hash(user.pin_hash, pin)
+        result = {"id": user.id, "name": user.name, "role": user.role}
+    if not ok:
+        _failures[user_id] = recent + [now]
+        raise Unauthorized("Wrong PIN.", code="wrong_pin")
+    _failures.pop(user_id, None)
+    return result

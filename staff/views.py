@@ -1,0 +1,54 @@
+"""PIN sign-in for the terminal pages."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request, session
+from pydantic import Field
+
+from app.api import Schema, api
+from staff import services
+from staff.auth import current_staff
+
+bp = Blueprint("staff", __name__, template_folder="templates")
+
+
+def _ctx():
+    return current_app.extensions["pos_ctx"]
+
+
+class SignIn(Schema):
+    user_id: int = Field(ge=1)
+    pin: str = Field(pattern=r"^[0-9]{4,8}$")
+
+
+@bp.get("/login")
+def login_page():
+    return render_template("staff/login.html", staff=services.staff_list(_ctx()),
+                           next=request.args.get("next", "/"), need=request.args.get("need"))
+
+
+@api.route(bp, "/api/staff", "GET", summary="Staff members who can sign in (names and roles)")
+def list_staff():
+    return jsonify(services.staff_list(_ctx()))
+
+
+@api.route(bp, "/api/staff/login", "POST", body=SignIn, summary="Sign in with a PIN", errors=(401, 404, 429))
+def login(body: SignIn):
+    user = services.sign_in(_ctx(), body.user_id, body.pin)
+    session.clear()
+    session["staff"] = user
+    session.permanent = True
+    return jsonify(user)
+
+
+@api.route(bp, "/api/staff/logout", "POST", summary="Sign out")
+def logout():
+    session.pop("staff", None)
+    return jsonify({"ok": True})
+
+
+@api.route(bp, "/api/staff/me", "GET", summary="Who is signed in", errors=(401,))
+def me():
+    staff = current_staff()
+    if staff is None:
+        return jsonify({"error": {"code": "not_signed_in", "message": "Nobody is signed in."}}), 401
+    return jsonify(staff)
