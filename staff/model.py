@@ -1,10 +1,12 @@
 """Staff users with a role and a hashed PIN."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Boolean, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import Base
+from app.database import Base, UTCDateTime
 
 ROLES = ("cook", "cashier", "manager", "admin")
 
@@ -21,3 +23,6 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     pin_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong PINs in a row, and until when sign-in is refused after too many.
+    failed_pins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

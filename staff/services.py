@@ -1,5 +1,6 @@
 """Staff sign-in with a PIN. PINs are stored as salted scrypt hashes (werkzeug);
-five wrong PINs lock the user out for five minutes."""
+five wrong PINs in a row lock the user out for five minutes (kept in the database,
+so every server process sees it)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,9 +14,6 @@ from staff.model import ROLES, StaffUser
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
-
-# Failed attempts per user id, kept in memory: {user_id: [times]}.
-_failures: dict[int, list] = {}
 
 
 def hash_pin(pin: str) -> str:
@@ -38,17 +36,20 @@ def staff_list(ctx: Context) -> list[dict]:
 
 def sign_in(ctx: Context, user_id: int, pin: str) -> dict:
     now = ctx.clock.now()
-    recent = [t for t in _failures.get(user_id, []) if now - t < LOCKOUT]
-    if len(recent) >= MAX_FAILURES:
-        raise DomainError("Too many wrong PINs; try again in a few minutes.", code="locked_out", status=429)
-    with ctx.db.read() as s:
+    with ctx.db.write() as s:
         user = s.get(StaffUser, user_id)
         if user is None or not user.active:
             raise NotFound("There is no such staff member.", code="unknown_user")
-        ok = check_password_hash(user.pin_hash, pin)
+        if user.locked_until and user.locked_until > now:
+            raise DomainError("Too many wrong PINs; try again in a few minutes.", code="locked_out", status=429)
+        if not check_password_hash(user.pin_hash, pin):
+            user.failed_pins += 1
+            if user.failed_pins >= MAX_FAILURES:
+                user.failed_pins, user.locked_until = 0, now + LOCKOUT
+            wrong = True
+        else:
+            user.failed_pins, user.locked_until, wrong = 0, None, False
         result = {"id": user.id, "name": user.name, "role": user.role}
-    if not ok:
-        _failures[user_id] = recent + [now]
+    if wrong:  # raised after the commit, so the count of wrong PINs is kept
         raise Unauthorized("Wrong PIN.", code="wrong_pin")
-    _failures.pop(user_id, None)
     return result

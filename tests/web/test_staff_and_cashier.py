@@ -1,0 +1,119 @@
+"""Sign-in, roles, and the cashier's operations over HTTP."""
+import pytest
+
+from kitchen import services as kitchen
+from tests.helpers import KUNG_PAO, row_counts, token_of, visit_of
+
+
+def test_pages_need_a_signed_in_role(client, sign_in):
+    r = client.get("/pos")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    assert client.get("/kitchen/wok").status_code == 302
+    sign_in(client, "cook")
+    assert client.get("/kitchen/wok").status_code == 200
+    assert client.get("/kitchen").status_code == 200
+    assert client.get("/kitchen/nowhere").status_code == 404
+    r = client.get("/pos")
+    assert r.status_code == 302 and "need=cashier" in r.headers["Location"]
+    sign_in(client, "cashier")
+    assert client.get("/pos").status_code == 200 and client.get("/kitchen").status_code == 200
+
+
+@pytest.mark.parametrize("method,url,body", [
+    ("GET", "/api/pos/tables", None),
+    ("GET", "/api/pos/visits/1", None),
+    ("POST", "/api/pos/visits/1/payments/cash", {"tendered": 100}),
+    ("POST", "/api/pos/visits/1/close", None),
+    ("GET", "/api/pos/tables/1/qr.png", None),
+    ("GET", "/api/printers", None),
+])
+def test_cashier_api_refuses_nobody_and_cooks(client, sign_in, method, url, body, ctx):
+    before = row_counts(ctx.db)
+    r = client.open(url, method=method, json=body)
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "not_signed_in"
+    sign_in(client, "cook")
+    r = client.open(url, method=method, json=body)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "insufficient_role"
+    assert row_counts(ctx.db) == before
+
+
+def test_kitchen_api_needs_a_cook(client, sign_in, ctx):
+    assert client.get("/api/kitchen/tickets").status_code == 401
+    assert client.post("/api/kitchen/tickets/1/bump").status_code == 401
+    assert client.post("/api/menu/dishes/1/sold-out", json={"sold_out": True}).status_code == 401
+    sign_in(client, "cook")
+    assert client.get("/api/kitchen/tickets?station=nowhere").status_code == 404
+    assert client.post("/api/kitchen/tickets/999/bump").get_json()["error"]["code"] == "unknown_ticket"
+    r = client.post("/api/menu/dishes/1/sold-out", json={"sold_out": "yes"})
+    assert r.status_code == 422
+
+
+def test_wrong_pins_are_refused_then_locked_out(client, ctx):
+    for _ in range(5):
+        r = client.post("/api/staff/login", json={"user_id": 2, "pin": "9999"})
+        assert r.status_code == 401 and r.get_json()["error"]["code"] == "wrong_pin"
+    r = client.post("/api/staff/login", json={"user_id": 2, "pin": "2222"})
+    assert r.status_code == 429 and r.get_json()["error"]["code"] == "locked_out"
+    assert client.post("/api/staff/login", json={"user_id": 2, "pin": "12"}).status_code == 422
+    assert client.post("/api/staff/login", json={"user_id": 99, "pin": "1234"}).status_code == 404
+    assert client.get("/api/staff/me").status_code == 401
+
+
+def test_lockout_ends_after_five_minutes(client, clock):
+    for _ in range(5):
+        client.post("/api/staff/login", json={"user_id": 3, "pin": "0000"})
+    assert client.post("/api/staff/login", json={"user_id": 3, "pin": "3333"}).status_code == 429
+    clock.advance(minutes=5, seconds=1)
+    assert client.post("/api/staff/login", json={"user_id": 3, "pin": "3333"}).status_code == 200
+
+
+def test_full_service_through_the_api(client, ctx, sign_in):
+    token = token_of(ctx, "T5")
+    assert client.post(f"/api/visits/{token}/orders",
+                       json={"idempotency_key": "t5-order-1", "items": [KUNG_PAO]}).status_code == 201
+    sign_in(client, "cashier")
+    tiles = {t["table"]: t for t in client.get("/api/pos/tables").get_json()}
+    assert tiles["T5"]["state"] == "ordering" and tiles["T4"]["state"] == "free"
+    assert tiles["T5"]["total"] == 19360
+    ticket = kitchen.open_tickets(ctx, "wok")["tickets"][0]
+    assert client.post(f"/api/kitchen/tickets/{ticket['id']}/start").status_code == 200
+    assert client.post(f"/api/kitchen/tickets/{ticket['id']}/bump").status_code == 200
+    assert client.post(f"/api/kitchen/tickets/{ticket['id']}/bump").status_code == 409
+    visit_id = visit_of(ctx, "T5")
+    check = client.get(f"/api/pos/visits/{visit_id}").get_json()
+    assert check["state"] == "eating" and check["totals"]["formatted"]["due"] == "HK$193.60"
+    r = client.post(f"/api/pos/visits/{visit_id}/close")
+    assert r.status_code == 409 and r.get_json()["error"]["details"]["due"] == 19360
+    for bad in ({"tendered": 0}, {"tendered": -5}, {"tendered": 1.5}, {"tendered": "200"}, {}):
+        assert client.post(f"/api/pos/visits/{visit_id}/payments/cash", json=bad).status_code == 422
+    r = client.post(f"/api/pos/visits/{visit_id}/payments/cash", json={"tendered": 20000})
+    assert r.status_code == 201 and r.get_json()["change"] == 640
+    assert r.get_json()["change_formatted"] == "HK$6.40"
+    r = client.post(f"/api/pos/visits/{visit_id}/close")
+    assert r.status_code == 200
+    assert client.post(f"/api/pos/visits/{visit_id}/close").get_json()["error"]["code"] == "check_closed"
+    new_token = r.get_json()["url"].rsplit("/v/", 1)[1]
+    assert client.get(f"/v/{token}").status_code == 403 and client.get(f"/v/{new_token}").status_code == 200
+    assert {t["table"]: t for t in client.get("/api/pos/tables").get_json()}["T5"]["state"] == "free"
+
+
+def test_table_qr_codes_and_sheet(client, ctx, sign_in):
+    sign_in(client, "cashier")
+    png = client.get("/api/pos/tables/1/qr.png")
+    assert png.status_code == 200 and png.data[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = client.get("/api/pos/tables/1/qr.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    assert client.get("/api/pos/tables/99/qr.png").status_code == 404
+    sheet = client.get("/pos/qr-sheet").get_data(as_text=True)
+    assert sheet.count("<svg") == 12 and token_of(ctx, "T12") in sheet
+
+
+def test_openapi_documents_every_json_endpoint_with_its_schemas(client):
+    doc = client.get("/api/openapi.json").get_json()
+    op = doc["paths"]["/api/visits/{token}/orders"]["post"]
+    schema = doc["components"]["schemas"][op["requestBody"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]]
+    assert set(schema["properties"]) == {"idempotency_key", "items"}
+    assert doc["components"]["schemas"]["OrderLine"]["properties"]["quantity"]["maximum"] == 50
+    assert doc["paths"]["/api/pos/visits/{visit_id}/payments/cash"]["post"]["security"] == [{"staff": []}]
+    assert "422" in op["responses"] and "403" in op["responses"]
+    assert doc["paths"]["/api/pos/visits/{visit_id}/close"]["post"]["parameters"][0]["schema"]["type"] == "integer"
