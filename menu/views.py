@@ -32,6 +32,12 @@ def get_menu():
     return jsonify(services.menu_for(ctx, language(ctx)))
 
 
+@api.route(bp, "/api/menu/dishes", "GET", guard=role_guard("cook"),
+           summary="Every dish with its station and sold-out state (kitchen language)")
+def dishes():
+    return jsonify(services.all_dishes(_ctx()))
+
+
 @api.route(bp, "/api/menu/dishes/<int:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
            summary="Mark a dish sold out (86) or available again", errors=(404,))
 def sold_out(dish_id: int, body: SoldOut):

@@ -16,11 +16,14 @@ from app.context import Context
 from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from menu import services as menu
+from menu.model import localized
 from pos import billing
 from pos.checks import check_dict, load_visit, money, order_dict, table_summary, totals
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
 from pos.tokens import make_token, read_token
+from printers import layout
+from printers import services as printing
 
 
 # -- visits and links --------------------------------------------------------
@@ -165,11 +168,40 @@ def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -
         s.add(payment)
         s.flush()
         visit = load_visit(s, visit_id)
+        if totals(ctx, visit).due == 0:
+            _queue_receipt(ctx, s, visit, payment)
         result = {"payment_id": payment.id, "amount": cash.applied, "tendered": tendered,
                   "change": cash.change, "change_formatted": money(ctx, cash.change),
                   "check": check_dict(ctx, visit)}
         ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
         return result
+
+
+def _queue_receipt(ctx: Context, s: Session, visit: Visit, last: Payment) -> None:
+    """The customer receipt, printed on the receipt printer once the check is paid."""
+    r = ctx.settings.restaurant
+    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
+    if printer is None or not printer.enabled:
+        return
+    t = totals(ctx, visit)
+    lang = r.languages[0]
+    extra = []
+    if t.service_charge:
+        extra.append({"label": f"Service {r.service_charge}%", "amount": money(ctx, t.service_charge)})
+    if t.tax:
+        extra.append({"label": f"{'incl. ' if t.tax_included else ''}Tax {r.tax_rate}%", "amount": money(ctx, t.tax)})
+    doc = layout.receipt({
+        "restaurant": r.name, "table": visit.table.name, "check_number": visit.id,
+        "closed_at": last.created_at.astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
+        "lines": [{"qty": i.quantity, "name": localized(i.names, lang, r.languages),
+                   "amount": money(ctx, i.unit_price * i.quantity)}
+                  for o in visit.orders for i in o.items if i.status != "voided"],
+        "subtotal": money(ctx, t.subtotal), "tax_lines": extra, "total": money(ctx, t.total),
+        "payments": [{"label": "Cash" if p.tender == "cash" else p.tender.title(), "amount": money(ctx, p.tendered)}
+                     for p in visit.payments],
+        "change": money(ctx, last.change) if last.change else None,
+        "footer": "多謝光臨 Thank you!"}, printer.paper_mm)
+    printing.enqueue(ctx, s, printer.name, "receipt", doc)
 
 
 def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:

@@ -17,9 +17,11 @@ async function act(t, action, button) {
   catch (e) { if (e.status !== 409) alert(e.message); button.disabled = false; }
 }
 
+const ageClass = (s) => (s >= LATE_S ? "late" : s >= WARN_S ? "warn" : "");
+
 function card(t) {
   const { s, text } = elapsed(t);
-  return h("article", { class: `ticket ${t.status} ${s >= LATE_S ? "late" : s >= WARN_S ? "warn" : ""}`,
+  return h("article", { class: `ticket ${t.status} ${ageClass(s)}`,
                         "data-ticket": t.id },
     h("header", {}, h("span", { class: "table" }, t.table), h("span", { class: "num" }, `#${t.order_number}`),
       h("span", { class: "timer", "data-created": t.created_at }, text)),
@@ -66,8 +68,32 @@ connectLive({
 });
 render();
 setInterval(() => {
-  for (const el of root.querySelectorAll(".timer")) {
-    const t = tickets.get(Number(el.closest(".ticket").dataset.ticket));
-    if (t) el.textContent = elapsed(t).text;
+  for (const el of root.querySelectorAll(".ticket")) {
+    const t = tickets.get(Number(el.dataset.ticket));
+    if (!t) continue;
+    const { s, text } = elapsed(t);
+    el.querySelector(".timer").textContent = text;
+    el.classList.remove("warn", "late");
+    if (ageClass(s)) el.classList.add(ageClass(s));
   }
 }, 1000);
+
+// Sold out (86): the kitchen marks dishes it has run out of; diners' menus update live.
+async function open86() {
+  const dlg = document.getElementById("dlg-86");
+  const all = await api("GET", "/api/menu/dishes");
+  const mine = all.filter((d) => !station || d.station === station);
+  dlg.replaceChildren(h("h2", {}, "Sold out 沽清"), h("ul", {}, mine.map((d) => h("li", {},
+    h("label", { class: d.sold_out ? "out" : "" }, h("input", { type: "checkbox", "data-86": d.id, checked: d.sold_out,
+      onchange: async (e) => {
+        try { await api("POST", `/api/menu/dishes/${d.id}/sold-out`, { sold_out: e.target.checked });
+              e.target.parentElement.classList.toggle("out", e.target.checked); }
+        catch (err) { e.target.checked = !e.target.checked; alert(err.message); }
+      } }), d.name)))),
+    h("button", { onclick: () => dlg.close() }, "Close 關閉"));
+  dlg.showModal();
+}
+document.getElementById("open-86").addEventListener("click", open86);
+document.getElementById("logout").addEventListener("click", async () => {
+  await api("POST", "/api/staff/logout"); location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+});

@@ -110,7 +110,7 @@ async function placeOrder(button, status) {
       cart = { lines: [], key: null }; saveCart(); renderCartBar();
       mergeOrder(order);
       document.getElementById("cart-dialog").close();
-      document.getElementById("orders").scrollIntoView({ behavior: "smooth" });
+      window.scrollTo({ top: 0, behavior: "smooth" });
       return;
     } catch (e) {
       if (e.status && e.status < 500) {

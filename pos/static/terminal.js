@@ -53,7 +53,7 @@ function renderCheck(c, extra = null) {
           h("p", {}, h("a", { href: r.url, target: "_blank", id: "next-link" }, "open link"))));
     } catch (e) { alert(e.message); }
   };
-  pane.replaceChildren(
+  pane.replaceChildren(...[
     h("h2", {}, `${c.table} `, h("small", {}, STATE[c.state] || c.state)),
     rows.length ? h("table", {}, h("tbody", {}, rows)) : h("p", { class: "hint" }, "No orders yet 未有訂單"),
     h("table", { class: "sums" }, h("tbody", {}, sums.map(([k, v, cls]) => h("tr", { class: `sum ${cls || ""}` },
@@ -62,7 +62,8 @@ function renderCheck(c, extra = null) {
     c.totals.due > 0 ? h("div", { class: "pay" }, tendered,
       h("div", { class: "quick" }, quick.map((q) => h("button", { onclick: () => { tendered.value = (q / unit).toFixed(boot.minor_unit); } }, fmt(q)))),
       h("button", { class: "primary", id: "take-cash", onclick: pay }, "Take cash 收現金")) : null,
-    h("div", { class: "pay" }, h("button", { id: "close-table", disabled: c.totals.due > 0, onclick: close }, "Close table 結枱")));
+    h("div", { class: "pay" }, h("button", { id: "close-table", disabled: c.totals.due > 0, onclick: close }, "Close table 結枱")),
+  ].filter(Boolean));
 }
 
 connectLive({

@@ -175,3 +175,18 @@ def test_one_open_visit_per_table_is_enforced_by_the_database(ctx):
         with ctx.db.write() as s:
             table = s.scalar(select(DiningTable).where(DiningTable.name == "T1"))
             services.open_visit(ctx, s, table.id)
+
+
+def test_settling_the_check_queues_one_receipt(ctx):
+    from printers.model import PrintJob
+    order(ctx, token_of(ctx), KUNG_PAO)
+    visit_id = visit_of(ctx)
+    services.pay_cash(ctx, visit_id, 10000, None)
+    with ctx.db.read() as s:
+        assert s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all() == []
+    services.pay_cash(ctx, visit_id, 10000, None)
+    with ctx.db.read() as s:
+        [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all()
+    texts = " ".join(b.get("text", "") for b in job.document)
+    assert job.printer == "receipt"
+    assert "宮保雞丁" in texts and "HK$193.60" in texts and "HK$6.40" in texts and "Service 10%" in texts

@@ -117,3 +117,13 @@ def test_openapi_documents_every_json_endpoint_with_its_schemas(client):
     assert doc["paths"]["/api/pos/visits/{visit_id}/payments/cash"]["post"]["security"] == [{"staff": []}]
     assert "422" in op["responses"] and "403" in op["responses"]
     assert doc["paths"]["/api/pos/visits/{visit_id}/close"]["post"]["parameters"][0]["schema"]["type"] == "integer"
+
+
+def test_kitchen_lists_dishes_and_marks_them_sold_out(client, ctx, sign_in):
+    sign_in(client, "cook")
+    dishes = {d["id"]: d for d in client.get("/api/menu/dishes").get_json()}
+    assert dishes[11]["name"] == "宮保雞丁" and dishes[11]["station"] == "wok" and not dishes[11]["sold_out"]
+    assert len(dishes) >= 30
+    assert client.post("/api/menu/dishes/11/sold-out", json={"sold_out": True}).status_code == 200
+    assert {d["id"]: d for d in client.get("/api/menu/dishes").get_json()}[11]["sold_out"] is True
+    assert client.post("/api/menu/dishes/9999/sold-out", json={"sold_out": True}).status_code == 404
