@@ -21,7 +21,7 @@ SOCKET_IO_CLIENT = REPO_ROOT / "node_modules" / "socket.io-client" / "dist" / "s
 
 
 def create_app(settings: Settings | None = None, *, clock=None, db: Database | None = None,
-               message_queue: str | None = None) -> Flask:
+               message_queue: str | None = None, channel: str = "restaurant") -> Flask:
     settings = settings or load_settings()
     clock = clock or SystemClock()
     secret = secret_key(settings)
@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=14), MAX_CONTENT_LENGTH=256 * 1024)
     app.json.ensure_ascii = False
-    socketio = SocketIO(app, async_mode="threading", message_queue=message_queue,
+    # message_queue (Redis) lets several server processes reach each other's sockets.
+    socketio = SocketIO(app, async_mode="threading", message_queue=message_queue, channel=channel,
                         ping_interval=10, ping_timeout=10)
     realtime = Realtime(socketio, clock)
     ctx = Context(settings=settings, db=db, clock=clock, secret=secret, realtime=realtime)
