@@ -63,6 +63,10 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     def openapi():
         return jsonify(api.openapi())
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return send_file(REPO_ROOT / "app" / "static" / "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
     @app.get("/healthz")
     def healthz():
         return jsonify({"ok": True})

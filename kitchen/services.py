@@ -89,11 +89,14 @@ def _ticket_query():
 def open_tickets(ctx: Context, station: str | None = None) -> dict:
     """Tickets not yet bumped, oldest first, with the outbox position they reflect."""
     with ctx.db.read() as s:
+        # The seq before the tickets: on PostgreSQL (READ COMMITTED) each statement sees
+        # new commits, so a ticket committed in between is then in the list and in the
+        # backlog after seq (the screen keeps the newer version), never in neither.
+        seq = ctx.realtime.current_seq(s)
         q = _ticket_query().where(Ticket.status != "done").order_by(Ticket.id)
         if station:
             q = q.where(Ticket.station == station)
-        tickets = [ticket_dict(ctx, t) for t in s.scalars(q).all()]
-        return {"seq": ctx.realtime.current_seq(s), "tickets": tickets}
+        return {"seq": seq, "tickets": [ticket_dict(ctx, t) for t in s.scalars(q).all()]}
 
 
 def _change(ctx: Context, ticket_id: int, action: str) -> dict:

@@ -43,12 +43,14 @@ class PlaceOrder(Schema):
 def diner_page(token: str):
     ctx = _ctx()
     lang = language(ctx)
+    # The seq first: whatever commits after it is in the backlog the page asks for, and
+    # whatever the check below already shows again is de-duplicated by the page.
+    with ctx.db.read() as s:
+        seq = ctx.realtime.current_seq(s)
     try:
         check = services.diner_view(ctx, token, lang)
     except DomainError as e:
         return render_template("pos/link_error.html", error=e), e.status
-    with ctx.db.read() as s:
-        seq = ctx.realtime.current_seq(s)
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "visit_id": check["visit_id"], "seq": seq,

@@ -81,6 +81,6 @@ def queue_status(ctx: Context) -> list[dict]:
             last = s.scalar(select(PrintJob).where(PrintJob.printer == p.name)
                             .order_by(PrintJob.id.desc()).limit(1))
             out.append({"name": p.name, "enabled": p.enabled, "queue_depth": depth.get(p.name, 0),
-                        "last_error": last.last_error if last and last.status == "pending" else None,
+                        "last_error": last.last_error if last and last.status != "printed" else None,
                         "last_printed_at": last.printed_at.isoformat() if last and last.printed_at else None})
         return out

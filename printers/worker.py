@@ -44,7 +44,7 @@ class PrintWorker:
             device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
         except device.PrinterUnavailable as e:
             delay = queue.mark_failed(self.ctx, job.id, self.worker_id, f"unreachable: {e}", cfg.retry_seconds)
-            log.warning("printer %s: job %s not printed (%s); retry in %.0f s", p.name, job.id, e, delay)
+            log.warning("printer %s: job %s not printed (%s); retry in %.1f s", p.name, job.id, e, delay)
             return False
         except Exception as e:  # a bug in rendering must not kill the worker or lose the job
             log.exception("printer %s: job %s failed", p.name, job.id)

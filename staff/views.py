@@ -1,6 +1,8 @@
 """PIN sign-in for the terminal pages."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, jsonify, render_template, request, session
 from pydantic import Field
 
@@ -20,10 +22,20 @@ class SignIn(Schema):
     pin: str = Field(pattern=r"^[0-9]{4,8}$")
 
 
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: anything a browser could read as another host becomes "/"."""
+    target = target or "/"
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or any(c in target for c in "\\\t\r\n") or any(ord(c) < 32 for c in target)):
+        return "/"
+    return target
+
+
 @bp.get("/login")
 def login_page():
     return render_template("staff/login.html", staff=services.staff_list(_ctx()),
-                           next=request.args.get("next", "/"), need=request.args.get("need"))
+                           next=safe_next(request.args.get("next")), need=request.args.get("need"))
 
 
 @api.route(bp, "/api/staff", "GET", summary="Staff members who can sign in (names and roles)")

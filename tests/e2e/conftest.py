@@ -40,7 +40,8 @@ def serve(db, database_url, tmp_path):
         app = create_app(settings, clock=SystemClock(), db=db)
         seed_demo(app.extensions["pos_ctx"])
         holder["app"] = app
-        thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="e2e-server",
+                                  daemon=True)
         thread.start()
 
         def stop_server():

@@ -2,6 +2,8 @@
 client, demo constants."""
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 import uuid
@@ -97,8 +99,8 @@ class LiveSocket:
 
         python-socketio's disconnect() blocks 3 s against this server: the engine.io client's
         read-loop thread consumes the server's close frame, so websocket-client's close() waits
-        for another one until its 3 s timeout, and the werkzeug thread never closes the TCP
-        connection (after the engine.io handler it reads the connection as keep-alive HTTP and
+        for another one until its 3 s timeout, while the werkzeug thread keeps the TCP connection
+        open (once the engine.io handler returns, it reads the connection as keep-alive HTTP and
         logs a 400 "Bad request syntax"). So the client finishes in a thread, and the test waits
         only for the client's own disconnect event."""
         if not self.sio.connected:
@@ -109,6 +111,10 @@ class LiveSocket:
         assert gone.wait(WAIT), "the socket did not disconnect"
 
 
-
 def session_cookie(http: requests.Session) -> str:
     return f"session={http.cookies['session']}"
+
+
+def boot_of(html: str) -> dict:
+    """The JSON a page boots its script from (<script id="boot" type="application/json">)."""
+    return json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))

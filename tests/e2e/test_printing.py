@@ -133,6 +133,8 @@ def test_offline_printer_queues_the_ticket_until_it_listens(serve, printers, fai
         [worker] = [w for w in live.workers if w.printer.name == "kitchen"]
         worker.wake()
         [job] = back.wait_for_jobs(1, timeout=WAIT)
+        worker.stop()  # returns once the worker has recorded the outcome of the job in hand
+        assert back.jobs == [job]  # printed once
     finally:
         back.stop()
     assert "T1\n" in text_of(job) and f"#{order['number']}\n" in text_of(job)

@@ -127,3 +127,15 @@ def test_kitchen_lists_dishes_and_marks_them_sold_out(client, ctx, sign_in):
     assert client.post("/api/menu/dishes/11/sold-out", json={"sold_out": True}).status_code == 200
     assert {d["id"]: d for d in client.get("/api/menu/dishes").get_json()}[11]["sold_out"] is True
     assert client.post("/api/menu/dishes/9999/sold-out", json={"sold_out": True}).status_code == 404
+
+
+@pytest.mark.parametrize("target,expected", [
+    ("/pos", "/pos"), ("/kitchen/wok?x=1", "/kitchen/wok?x=1"), (None, "/"), ("//evil.example/x", "/"),
+    ("https://evil.example/x", "/"), ("/\\evil.example/x", "/"), ("/\t/evil.example", "/"), ("pos", "/"),
+])
+def test_login_page_only_keeps_a_next_path_on_this_site(client, target, expected):
+    from staff.views import safe_next
+    assert safe_next(target) == expected
+    if target is not None:
+        page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
+        assert f'"next": "{expected}"' in page.replace("\\u0026", "&")
