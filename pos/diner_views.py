@@ -1,8 +1,6 @@
 """The diner's phone: the menu page of one table visit, ordering, live status."""
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, jsonify, make_response, render_template
 from pydantic import Field
 
@@ -55,7 +53,7 @@ def diner_page(token: str):
     boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check}
-    resp = make_response(render_template("pos/diner.html", boot=json.dumps(boot, ensure_ascii=False),
+    resp = make_response(render_template("pos/diner.html", boot=boot,
                                          check=check, lang=lang, restaurant=r.name, languages=r.languages))
     resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
     return resp

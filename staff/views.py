@@ -10,7 +10,8 @@ from app.api import Schema, api
 from staff import services
 from staff.auth import current_staff
 
-bp = Blueprint("staff", __name__, template_folder="templates")
+bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/staff")
 
 
 def _ctx():

@@ -116,3 +116,17 @@ def test_diner_sees_the_check_with_item_states(client, ctx):
 def test_unknown_api_route_is_json(client):
     r = client.get("/api/nope")
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_script_in_a_note_stays_text_in_the_diner_page(client, ctx):
+    import json
+    import re
+    token = token_of(ctx)
+    payload = "</script><script>window.pwned=1</script><img src=x onerror=alert(1)>"
+    assert post_order(client, token, [{**MILK_TEA, "note": payload}]).status_code == 201
+    resp = client.get(f"/v/{token}")
+    html = resp.get_data(as_text=True)
+    assert "<script>window.pwned" not in html and "<img src=x" not in html
+    boot = json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
+    assert boot["check"]["orders"][0]["items"][0]["note"] == payload
+    assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
