@@ -12,10 +12,36 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+import unicodedata
+from typing import Annotated
+
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
+
+
+MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers are refused, not overflowed
+
+
+def _printable(text: str) -> str:
+    """Refuse control characters (NUL, escapes, ...) except line breaks: they would corrupt
+    tickets and screens, and PostgreSQL cannot store NUL."""
+    if any(unicodedata.category(c) == "Cc" and c != "\n" for c in text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Text = Annotated[str, AfterValidator(_printable)]
+
+
+class IdConverter(IntegerConverter):
+    """``<id:name>`` in routes: a positive integer that fits the database (else 404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class Schema(BaseModel):
@@ -93,7 +119,8 @@ class ApiRegistry:
         for r in self.routes:
             path = re.sub(r"<(?:[a-z]+:)?([a-zA-Z_]+)>", r"{\1}", r.path)
             params = [{"name": n, "in": "path", "required": True,
-                       "schema": {"type": "integer" if f"<int:{n}>" in r.path else "string"}}
+                       "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID} if f"<id:{n}>" in r.path
+                       else {"type": "string"}}
                       for n in re.findall(r"\{([a-zA-Z_]+)\}", path)]
             op: dict = {"summary": r.summary, "tags": [r.tag], "parameters": params,
                         "responses": {"200": {"description": "OK"}}}

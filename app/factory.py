@@ -9,7 +9,7 @@ from flask import Flask, jsonify, render_template, request, send_file
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
-from app.api import api, error_response
+from app.api import IdConverter, api, error_response
 from app.clock import SystemClock
 from app.context import Context
 from app.database import Database
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     from pos.sockets import register as pos_rooms
     from staff.views import bp as staff_bp
 
+    app.url_map.converters["id"] = IdConverter
     for bp in (staff_bp, menu_bp, diner_bp, cashier_bp, kitchen_bp):
         app.register_blueprint(bp)
     realtime.install_handlers(db)

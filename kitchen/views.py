@@ -42,13 +42,13 @@ def tickets():
     return jsonify(services.open_tickets(_ctx(), _station_or_404(request.args.get("station"))))
 
 
-@api.route(bp, "/api/kitchen/tickets/<int:ticket_id>/start", "POST", guard=cook, errors=(404, 409),
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/start", "POST", guard=cook, errors=(404, 409),
            summary="Start cooking a ticket")
 def start(ticket_id: int):
     return jsonify(services.start_ticket(_ctx(), ticket_id))
 
 
-@api.route(bp, "/api/kitchen/tickets/<int:ticket_id>/bump", "POST", guard=cook, errors=(404, 409),
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/bump", "POST", guard=cook, errors=(404, 409),
            summary="Bump a ticket: its dishes are ready")
 def bump(ticket_id: int):
     return jsonify(services.bump_ticket(_ctx(), ticket_id))

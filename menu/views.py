@@ -38,7 +38,7 @@ def dishes():
     return jsonify(services.all_dishes(_ctx()))
 
 
-@api.route(bp, "/api/menu/dishes/<int:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
+@api.route(bp, "/api/menu/dishes/<id:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
            summary="Mark a dish sold out (86) or available again", errors=(404,))
 def sold_out(dish_id: int, body: SoldOut):
     return jsonify(services.set_sold_out(_ctx(), dish_id, body.sold_out))

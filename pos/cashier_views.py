@@ -53,7 +53,7 @@ def tables():
     return jsonify(services.floor(_ctx()))
 
 
-@api.route(bp, "/api/pos/tables/<int:table_id>/qr.<fmt>", "GET", guard=cashier, errors=(404,),
+@api.route(bp, "/api/pos/tables/<id:table_id>/qr.<fmt>", "GET", guard=cashier, errors=(404,),
            summary="The QR code of the table's current visit link, as png or svg")
 def table_qr(table_id: int, fmt: str):
     ctx = _ctx()
@@ -67,19 +67,19 @@ def table_qr(table_id: int, fmt: str):
     return Response(qr.svg(url), mimetype="image/svg+xml")
 
 
-@api.route(bp, "/api/pos/visits/<int:visit_id>", "GET", guard=cashier, errors=(404,),
+@api.route(bp, "/api/pos/visits/<id:visit_id>", "GET", guard=cashier, errors=(404,),
            summary="A table's check: orders, items, payments and totals")
 def get_check(visit_id: int):
     return jsonify(services.open_check(_ctx(), visit_id))
 
 
-@api.route(bp, "/api/pos/visits/<int:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
+@api.route(bp, "/api/pos/visits/<id:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
            errors=(404, 409), summary="Take cash; returns the change to give back")
 def pay_cash(visit_id: int, body: CashPayment):
     return jsonify(services.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
 
 
-@api.route(bp, "/api/pos/visits/<int:visit_id>/close", "POST", guard=cashier, errors=(404, 409),
+@api.route(bp, "/api/pos/visits/<id:visit_id>/close", "POST", guard=cashier, errors=(404, 409),
            summary="Close a paid check; the table gets a new visit and QR link")
 def close(visit_id: int):
     return jsonify(services.close_visit(_ctx(), visit_id, _staff_id()))

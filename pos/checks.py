@@ -36,8 +36,13 @@ def order_dict(ctx: Context, order: Order) -> dict:
             "items": [item_dict(ctx, i) for i in order.items]}
 
 
-def load_visit(s: Session, visit_id: int) -> Visit:
-    visit = s.scalar(select(Visit).where(Visit.id == visit_id).options(
+def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
+    """The visit with its orders, items and payments. lock=True takes the row lock that
+    serialises everything that changes one check (on SQLite BEGIN IMMEDIATE already does)."""
+    stmt = select(Visit).where(Visit.id == visit_id)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    visit = s.scalar(stmt.options(
         selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
         selectinload(Visit.table)))
     if visit is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, make_response, render_template
 from pydantic import Field
 
-from app.api import Schema, api
+from app.api import Id, Schema, Text, api
 from app.errors import DomainError
 from menu import services as menu
 from menu.views import language
@@ -24,10 +24,10 @@ def _ctx():
 
 
 class OrderLine(Schema):
-    dish_id: int = Field(ge=1)
+    dish_id: Id
     quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    options: list[int] = Field(default_factory=list, max_length=20)
-    note: str | None = Field(default=None, max_length=MAX_NOTE)
+    options: list[Id] = Field(default_factory=list, max_length=20)
+    note: Text | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class PlaceOrder(Schema):

@@ -43,12 +43,15 @@ def visit_url(ctx: Context, visit: Visit) -> str:
     return f"{ctx.settings.server.public_base_url}/v/{visit_token(ctx, visit)}"
 
 
-def visit_for_token(ctx: Context, session: Session, token: str) -> Visit:
-    """The open visit a diner's token names; refuses forged tokens and closed visits."""
+def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = False) -> Visit:
+    """The open visit a diner's token names; refuses forged tokens and closed visits.
+    lock=True holds the visit's row lock, so an order cannot slip in while the check closes."""
     parsed = read_token(ctx.secret, token)
     if parsed is None:
         raise Forbidden("This table link is not valid.", code="invalid_token")
-    visit = session.get(Visit, parsed[0])
+    if not 0 < parsed[0] < 2**31:
+        raise Forbidden("This table link is not valid.", code="invalid_token")
+    visit = session.get(Visit, parsed[0], with_for_update=lock or None, populate_existing=lock)
     if visit is None or not secrets.compare_digest(visit.nonce, parsed[1]):
         raise Forbidden("This table link is not valid.", code="invalid_token")
     if not visit.is_open:
@@ -90,7 +93,7 @@ def place_order(ctx: Context, token: str, idempotency_key: str, items: list[Requ
     digest = _request_hash(items)
     try:
         with ctx.db.write() as s:
-            visit = visit_for_token(ctx, s, token)
+            visit = visit_for_token(ctx, s, token, lock=True)
             existing = s.scalar(select(Order).where(Order.visit_id == visit.id,
                                                     Order.idempotency_key == idempotency_key))
             if existing is not None:
@@ -156,7 +159,7 @@ def open_check(ctx: Context, visit_id: int) -> dict:
 def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -> dict:
     """Take cash for the open check; the change is what was handed over beyond what is due."""
     with ctx.db.write() as s:
-        visit = load_visit(s, visit_id)
+        visit = load_visit(s, visit_id, lock=True)
         if not visit.is_open:
             raise Conflict("This check is closed.", code="check_closed")
         due = totals(ctx, visit).due
@@ -208,7 +211,7 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
     """Close a paid (or empty) check and open the table's next visit: the old link
     stops working and the table gets a new QR link."""
     with ctx.db.write() as s:
-        visit = load_visit(s, visit_id)
+        visit = load_visit(s, visit_id, lock=True)
         if not visit.is_open:
             raise Conflict("This check is already closed.", code="check_closed")
         t = totals(ctx, visit)

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, jsonify, render_template, request, session
 from pydantic import Field
 
-from app.api import Schema, api
+from app.api import Id, Schema, api
 from staff import services
 from staff.auth import current_staff
 
@@ -19,7 +19,7 @@ def _ctx():
 
 
 class SignIn(Schema):
-    user_id: int = Field(ge=1)
+    user_id: Id
     pin: str = Field(pattern=r"^[0-9]{4,8}$")
 
 

@@ -190,3 +190,44 @@ def test_settling_the_check_queues_one_receipt(ctx):
     texts = " ".join(b.get("text", "") for b in job.document)
     assert job.printer == "receipt"
     assert "宮保雞丁" in texts and "HK$193.60" in texts and "HK$6.40" in texts and "Service 10%" in texts
+
+
+def _race(n, fn):
+    barrier, outcomes = threading.Barrier(n), []
+
+    def run(i):
+        barrier.wait()
+        try:
+            outcomes.append(("ok", fn(i)))
+        except DomainError as e:
+            outcomes.append((e.code, None))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    return outcomes
+
+
+def test_racing_cash_payments_never_overpay(ctx):
+    order(ctx, token_of(ctx), KUNG_PAO)
+    visit_id = visit_of(ctx)
+    due = services.open_check(ctx, visit_id)["totals"]["due"]
+    outcomes = _race(6, lambda i: services.pay_cash(ctx, visit_id, due, None))
+    assert [o for o, _ in outcomes].count("ok") == 1
+    assert {o for o, _ in outcomes} == {"ok", "nothing_due"}
+    check = services.open_check(ctx, visit_id)
+    assert check["totals"]["paid"] == due and len(check["payments"]) == 1
+
+
+def test_an_order_racing_the_close_never_lands_on_a_closed_check(ctx):
+    for table in ("T2", "T3", "T4"):
+        token, visit_id = token_of(ctx, table), visit_of(ctx, table)
+        outcomes = _race(5, lambda i: services.close_visit(ctx, visit_id, None) if i == 0
+                         else order(ctx, token, MILK_TEA))
+        codes = sorted(o for o, _ in outcomes)
+        check = services.open_check(ctx, visit_id)
+        if check["open"]:  # the orders won: the close was refused because money is due
+            assert "unpaid" in codes and check["totals"]["due"] > 0
+        else:  # the close won: every later order was refused, and the closed check owes nothing
+            assert check["totals"]["due"] == 0
+            assert all(c in ("ok", "visit_closed") for c in codes)

@@ -130,3 +130,30 @@ def test_a_script_in_a_note_stays_text_in_the_diner_page(client, ctx):
     boot = json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
     assert boot["check"]["orders"][0]["items"][0]["note"] == payload
     assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("items", [
+    [{"dish_id": 2**63, "quantity": 1}],
+    [{**MILK_TEA, "options": [2**40]}],
+    [{**MILK_TEA, "note": "hot\x00tea"}],
+    [{**MILK_TEA, "note": "\x1b[31mred"}],
+])
+def test_huge_ids_and_control_characters_are_refused(client, ctx, items):
+    before = row_counts(ctx.db)
+    r = post_order(client, token_of(ctx), items)
+    assert r.status_code == 422 and r.get_json()["error"]["code"] == "validation_error"
+    assert row_counts(ctx.db) == before
+
+
+def test_a_note_may_have_line_breaks(client, ctx):
+    r = post_order(client, token_of(ctx), [{**MILK_TEA, "note": "less ice\nno straw"}])
+    assert r.status_code == 201 and r.get_json()["items"][0]["note"] == "less ice\nno straw"
+
+
+def test_huge_ids_in_urls_are_404_not_500(client, ctx, sign_in):
+    sign_in(client, "manager")
+    for url in (f"/api/pos/visits/{2**63}", f"/api/pos/tables/{2**40}/qr.png", "/api/pos/visits/0"):
+        r = client.get(url)
+        assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    assert client.post(f"/api/kitchen/tickets/{2**63}/bump").status_code == 404
+    assert client.post("/api/staff/login", json={"user_id": 2**63, "pin": "1234"}).status_code == 422
