@@ -28,12 +28,17 @@ def _prepare(settings):
     from app.migrate import upgrade
     from app.realtime import Realtime
     from app.settings import secret_key
-    from printers.render import FontNotFound, check_font
+    from printers.render import FontNotFound, check_font, check_profile
 
     try:
         check_font(settings.printing.font_path, settings.printing.font_index)
     except FontNotFound as e:
         raise ConfigError(f"printing.font_path: {e}") from None
+    for i, p in enumerate(settings.printers):
+        try:
+            check_profile(p.profile)
+        except ValueError as e:
+            raise ConfigError(f"printers[{i}].profile: {e}") from None
     upgrade(settings.database.url)
     db = Database(settings.database.url)
     ctx = Context(settings=settings, db=db, clock=SystemClock(), secret=secret_key(settings),
@@ -41,6 +46,11 @@ def _prepare(settings):
     if is_empty(ctx):
         seed_demo(ctx)
         log.info("created the demo restaurant")
+    from menu.services import stations_in_use
+    unknown = stations_in_use(ctx) - set(settings.station_names)
+    if unknown:
+        raise ConfigError(f"stations: dishes are cooked at {', '.join(sorted(unknown))}, "
+                          "which config.toml does not define as [[stations]]")
     return db
 
 

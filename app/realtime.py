@@ -27,6 +27,9 @@ OUTBOX_LOCK_KEY = 7_441_001
 
 class OutboxEvent(Base):
     __tablename__ = "outbox"
+    # AUTOINCREMENT on SQLite: a seq is never handed out twice, even after pruning empties
+    # the table (a screen would otherwise drop new events as already seen).
+    __table_args__ = {"sqlite_autoincrement": True}
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     room: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -104,7 +107,7 @@ class Realtime:
                 return {"error": {"code": "bad_request", "message": "rooms must be a list"}}
             rooms = [r for r in payload["rooms"] if isinstance(r, str)][:20]
             after = payload.get("after") or 0
-            if not isinstance(after, int) or after < 0:
+            if type(after) is not int or not 0 <= after < 2**63:  # bool is an int subclass: refuse it
                 return {"error": {"code": "bad_request", "message": "after must be a non-negative integer"}}
             for room in rooms:
                 prefix, _, rest = room.partition(":")

@@ -63,6 +63,12 @@ class RestaurantSettings(_Frozen):
             raise ValueError("at least one language is needed")
         return v
 
+    @model_validator(mode="after")
+    def _kitchen_language(self) -> "RestaurantSettings":
+        if self.kitchen_language is not None and self.kitchen_language not in self.languages:
+            raise ValueError(f"kitchen_language {self.kitchen_language!r} is not one of languages")
+        return self
+
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:

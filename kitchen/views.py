@@ -33,7 +33,8 @@ def screen(station: str | None):
         abort(404)
     state = services.open_tickets(ctx, station)
     return render_template("kitchen/screen.html", station=station, state=state, staff=current_staff(),
-                           stations=ctx.settings.station_names, tz=ctx.settings.restaurant.timezone)
+                           stations=ctx.settings.station_names, tz=ctx.settings.restaurant.timezone,
+                           now=ctx.clock.now().isoformat())
 
 
 @api.route(bp, "/api/kitchen/tickets", "GET", guard=cook, errors=(404,),

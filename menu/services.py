@@ -68,3 +68,8 @@ def all_dishes(ctx: Context) -> list[dict]:
         dishes = s.scalars(select(Dish).where(Dish.active.is_(True)).order_by(Dish.category_id, Dish.sort)).all()
         return [{"id": d.id, "name": localized(d.names, lang), "station": d.station, "sold_out": d.sold_out}
                 for d in dishes]
+
+
+def stations_in_use(ctx: Context) -> set[str]:
+    with ctx.db.read() as s:
+        return set(s.scalars(select(Dish.station).where(Dish.active.is_(True)).distinct()))

@@ -56,6 +56,15 @@ _REALTIME = re.compile(rb"\x10\x04[\x01-\x04]")  # DLE EOT n, answered by printe
 _INVERT = bytes(255 - b for b in range(256))
 
 
+def check_profile(name: str) -> None:
+    """Raise ValueError naming the profile when python-escpos has no such capability profile."""
+    from escpos.capabilities import get_profile
+    try:
+        get_profile(name)
+    except KeyError:
+        raise ValueError(f"python-escpos has no capability profile {name!r} (e.g. 'TM-T20II', 'TM-T88V')") from None
+
+
 class FontNotFound(Exception):
     """The CJK font needed for raster text could not be loaded."""
 

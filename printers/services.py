@@ -12,7 +12,6 @@ from app.database import after_commit
 from printers.model import PrintJob
 
 STALE_CLAIM = timedelta(seconds=120)
-MAX_BACKOFF = 60.0
 
 
 def enqueue(ctx: Context, s: Session, printer: str, kind: str, document: list, ticket_id: int | None = None) -> None:
@@ -50,16 +49,15 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str) -> None:
                   .values(status="printed", printed_at=ctx.clock.now(), last_error=None))
 
 
-def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str, base_delay: float) -> float:
-    """Put the job back in the queue with exponential backoff; returns the delay."""
+def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str, *, retry_at: datetime,
+                give_up: bool = False) -> None:
+    """Put the job back in the queue (due at retry_at), or mark it failed for good."""
     with ctx.db.write() as s:
         job = s.get(PrintJob, job_id)
-        delay = min(base_delay * 2 ** max(job.attempts - 1, 0), MAX_BACKOFF)
         if job.claimed_by == worker_id:
-            job.status, job.claimed_by = "pending", None
+            job.status, job.claimed_by = ("failed" if give_up else "pending"), None
             job.last_error = error[:500]
-            job.next_attempt_at = ctx.clock.now() + timedelta(seconds=delay)
-        return delay
+            job.next_attempt_at = retry_at
 
 
 def next_due(ctx: Context, printer: str) -> datetime | None:

@@ -1,9 +1,12 @@
 """Print workers: one thread per printer, so an offline printer never delays another.
 
 A worker claims the oldest due job of its printer, renders the stored layout
-document to ESC/POS bytes, sends them, and confirms with a status query. A failure
-puts the job back with exponential backoff; orders keep flowing meanwhile because
-requests never touch a printer. Workers wake at once when a transaction queued a
+document to ESC/POS bytes, sends them, and confirms with a status query. When the
+printer cannot be reached the job goes back to the head of the queue and the
+*printer* backs off (exponentially, up to a minute), so after an outage the tickets
+come out in the order they were taken. A job that cannot even be rendered is set
+aside with its own backoff and marked failed after a few attempts, without holding
+up the others. Orders keep flowing meanwhile: requests never touch a printer. Workers wake at once when a transaction queued a
 job in this process, and otherwise poll, so jobs written by another process (or
 left over from before a restart) are printed too.
 """
@@ -13,7 +16,7 @@ import logging
 import os
 import socket
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.context import Context
 from app.settings import PrinterSettings
@@ -22,6 +25,8 @@ from printers import services as queue
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
+MAX_BACKOFF_SECONDS = 60.0
+MAX_RENDER_ATTEMPTS = 5
 
 
 class PrintWorker:
@@ -32,45 +37,63 @@ class PrintWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.failures = 0  # attempts in a row that could not reach the printer
+        self.retry_at: datetime | None = None  # no job is tried before this while the printer is down
 
     def wake(self) -> None:
         self._wake.set()
 
-    def print_job(self, job) -> bool:
+    def _backoff(self, attempts: int) -> timedelta:
+        base = self.ctx.settings.printing.retry_seconds
+        return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
+
+    def print_job(self, job) -> str:
+        """Returns "printed", "set_aside" (the job cannot be rendered) or "printer_down"."""
         p, cfg = self.printer, self.ctx.settings.printing
+        now = self.ctx.clock.now()
         try:
             data = render.render(job.document, profile=p.profile, paper_mm=p.paper_mm,
                                  font_path=cfg.font_path, font_index=cfg.font_index)
+        except Exception as e:  # a bad document must not kill the worker or hold up other jobs
+            give_up = job.attempts >= MAX_RENDER_ATTEMPTS
+            log.exception("printer %s: job %s cannot be rendered%s", p.name, job.id, "; giving up" if give_up else "")
+            queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}",
+                              retry_at=now + self._backoff(job.attempts), give_up=give_up)
+            return "set_aside"
+        try:
             device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
         except device.PrinterUnavailable as e:
-            delay = queue.mark_failed(self.ctx, job.id, self.worker_id, f"unreachable: {e}", cfg.retry_seconds)
-            log.warning("printer %s: job %s not printed (%s); retry in %.1f s", p.name, job.id, e, delay)
-            return False
-        except Exception as e:  # a bug in rendering must not kill the worker or lose the job
-            log.exception("printer %s: job %s failed", p.name, job.id)
-            queue.mark_failed(self.ctx, job.id, self.worker_id, f"error: {e!r}", cfg.retry_seconds)
-            return False
+            self.failures += 1
+            self.retry_at = now + self._backoff(self.failures)
+            queue.mark_failed(self.ctx, job.id, self.worker_id, f"unreachable: {e}", retry_at=now)
+            log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
+                        (self.retry_at - now).total_seconds())
+            return "printer_down"
+        self.failures, self.retry_at = 0, None
         queue.mark_printed(self.ctx, job.id, self.worker_id)
-        return True
+        return "printed"
 
     def drain(self) -> int:
-        """Print every job that is due now; returns how many were printed."""
+        """Print every job that is due now, oldest first; returns how many were printed."""
+        if self.retry_at is not None and self.ctx.clock.now() < self.retry_at:
+            return 0
         printed = 0
         while not self._stop.is_set():
             job = queue.claim_next(self.ctx, self.printer.name, self.worker_id)
             if job is None:
                 return printed
-            if self.print_job(job):
-                printed += 1
-            else:
-                return printed  # the printer is failing: wait for the backoff, not the next job
+            outcome = self.print_job(job)
+            if outcome == "printer_down":
+                return printed
+            printed += outcome == "printed"
         return printed
 
     def _seconds_until_due(self) -> float:
-        due: datetime | None = queue.next_due(self.ctx, self.printer.name)
+        now = self.ctx.clock.now()
+        due: datetime | None = self.retry_at or queue.next_due(self.ctx, self.printer.name)
         if due is None:
             return POLL_SECONDS
-        return max(0.0, min(POLL_SECONDS, (due - self.ctx.clock.now()).total_seconds()))
+        return max(0.0, min(POLL_SECONDS, (due - now).total_seconds()))
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import functools
 
-from flask import redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 
 from app.errors import Forbidden, Unauthorized
 from staff.model import role_at_least
 
 
 def current_staff() -> dict | None:
-    return session.get("staff")
+    """The signed-in staff member, re-read from the database once per request (or socket
+    event): a deactivated or demoted person loses access at once."""
+    if "staff" not in g:
+        from staff.services import active_member
+        user_id = session.get("staff_id")
+        g.staff = active_member(current_app.extensions["pos_ctx"], user_id) if isinstance(user_id, int) else None
+    return g.staff
 
 
 def has_role(needed: str) -> bool:

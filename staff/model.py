@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime
@@ -23,6 +23,14 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(16))
     pin_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Wrong PINs in a row, and until when sign-in is refused after too many.
-    failed_pins: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class PinFailure(Base):
+    """Wrong PINs in a row for one staff member from one address, and until when that
+    address is locked out. Keyed by address so that a phone on the shop's Wi-Fi guessing
+    PINs locks out itself, not the cashier's terminal."""
+    __tablename__ = "pin_failures"
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id", ondelete="CASCADE"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

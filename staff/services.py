@@ -1,6 +1,6 @@
 """Staff sign-in with a PIN. PINs are stored as salted scrypt hashes (werkzeug);
-five wrong PINs in a row lock the user out for five minutes (kept in the database,
-so every server process sees it)."""
+five wrong PINs in a row for one person from one address lock that address out for
+five minutes (kept in the database, so every server process sees it)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.context import Context
 from app.errors import DomainError, NotFound, Unauthorized
-from staff.model import ROLES, StaffUser
+from staff.model import ROLES, PinFailure, StaffUser
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
@@ -34,22 +34,37 @@ def staff_list(ctx: Context) -> list[dict]:
         return [{"id": u.id, "name": u.name, "role": u.role} for u in users]
 
 
-def sign_in(ctx: Context, user_id: int, pin: str) -> dict:
+def sign_in(ctx: Context, user_id: int, pin: str, address: str) -> dict:
     now = ctx.clock.now()
+    address = (address or "unknown")[:64]
     with ctx.db.write() as s:
         user = s.get(StaffUser, user_id)
         if user is None or not user.active:
             raise NotFound("There is no such staff member.", code="unknown_user")
-        if user.locked_until and user.locked_until > now:
+        failure = s.get(PinFailure, (user_id, address))
+        if failure and failure.locked_until and failure.locked_until > now:
             raise DomainError("Too many wrong PINs; try again in a few minutes.", code="locked_out", status=429)
-        if not check_password_hash(user.pin_hash, pin):
-            user.failed_pins += 1
-            if user.failed_pins >= MAX_FAILURES:
-                user.failed_pins, user.locked_until = 0, now + LOCKOUT
-            wrong = True
-        else:
-            user.failed_pins, user.locked_until, wrong = 0, None, False
-        result = {"id": user.id, "name": user.name, "role": user.role}
+        wrong = not check_password_hash(user.pin_hash, pin)
+        if wrong:
+            failure = failure or s.merge(PinFailure(user_id=user_id, address=address, failures=0))
+            failure.failures += 1
+            if failure.failures >= MAX_FAILURES:
+                failure.failures, failure.locked_until = 0, now + LOCKOUT
+        elif failure:
+            s.delete(failure)
+        result = staff_dict(user)
     if wrong:  # raised after the commit, so the count of wrong PINs is kept
         raise Unauthorized("Wrong PIN.", code="wrong_pin")
     return result
+
+
+def staff_dict(user: StaffUser) -> dict:
+    return {"id": user.id, "name": user.name, "role": user.role}
+
+
+def active_member(ctx: Context, user_id: int) -> dict | None:
+    """The staff member as they are now (None when deactivated): roles are checked
+    against the database on every request, not trusted from the session cookie."""
+    with ctx.db.read() as s:
+        user = s.get(StaffUser, user_id)
+        return staff_dict(user) if user is not None and user.active else None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, jsonify, render_template, request, session
+from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 from pydantic import Field
 
 from app.api import Id, Schema, api
@@ -46,16 +46,18 @@ def list_staff():
 
 @api.route(bp, "/api/staff/login", "POST", body=SignIn, summary="Sign in with a PIN", errors=(401, 404, 429))
 def login(body: SignIn):
-    user = services.sign_in(_ctx(), body.user_id, body.pin)
+    user = services.sign_in(_ctx(), body.user_id, body.pin, request.remote_addr or "")
     session.clear()
-    session["staff"] = user
+    session["staff_id"] = user["id"]
     session.permanent = True
+    g.pop("staff", None)
     return jsonify(user)
 
 
 @api.route(bp, "/api/staff/logout", "POST", summary="Sign out")
 def logout():
-    session.pop("staff", None)
+    session.pop("staff_id", None)
+    g.pop("staff", None)
     return jsonify({"ok": True})
 
 

@@ -6,8 +6,13 @@ const tickets = new Map(boot.state.tickets.map((t) => [t.id, t]));
 const root = document.getElementById("tickets");
 const WARN_S = 300, LATE_S = 480;
 
+// Timers count on the server's clock: the tablet's own clock may be minutes off.
+// boot.now is the server's time when it rendered the page (the page loads within moments).
+const clockOffset = boot.now ? Date.parse(boot.now) - Date.now() : 0;
+const serverNow = () => Date.now() + clockOffset;
+
 function elapsed(t) {
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(t.created_at)) / 1000));
+  const s = Math.max(0, Math.floor((serverNow() - Date.parse(t.created_at)) / 1000));
   return { s, text: `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` };
 }
 

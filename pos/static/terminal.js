@@ -2,83 +2,172 @@ import { connectLive, api, h, money } from "/static/live.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);
+const unit = 10 ** boot.minor_unit;
 const tables = new Map(boot.tables.map((t) => [t.table_id, t]));
-let selected = null; // table id
+const pane = document.getElementById("check");
 const STATE = { free: "Free 空枱", ordering: "Ordering 已落單", eating: "Eating 用餐中", paid: "Paid 已付款" };
+const PRINTER_POLL_MS = 15000;
+
+// The check pane. The socket's "table" event of the cashier's own payment or closing
+// usually arrives before the HTTP answer, and fetches can come back out of order, so:
+// - every fetch and every action takes a ticket (an increasing number); a check is drawn
+//   only while its table is selected and only if no newer ticket has been drawn;
+// - the outcome of the cashier's action (the change to hand back, the closed table's new
+//   QR code) is pinned: later refreshes keep it, until the cashier picks a table.
+let selected = null; // table id
+let current = null;  // { check, ticket } drawn in the pane
+let pin = null;      // { visitId, change } after taking cash; { closed } after closing the table
+let tickets = 0;
 
 function renderFloor() {
   document.getElementById("floor").replaceChildren(...[...tables.values()].map((t) =>
     h("button", { class: `tile ${t.state}${t.table_id === selected ? " selected" : ""}`, "data-table": t.table_id,
-                  onclick: () => select(t.table_id) },
+                  "data-state": t.state, onclick: () => select(t.table_id) },
       h("span", { class: "name" }, t.table),
       h("span", { class: "state" }, STATE[t.state] || t.state),
       h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : `${t.seats} seats`))));
 }
 
-async function select(tableId) {
+function select(tableId) {
   selected = tableId;
+  pin = null;
+  current = null;
   renderFloor();
   const t = tables.get(tableId);
-  renderCheck(await api("GET", `/api/pos/visits/${t.visit_id}`));
+  pane.replaceChildren(h("h2", {}, t.table), h("p", { class: "hint" }, "Loading… 載入中"));
+  refresh(t);
 }
 
-function renderCheck(c, extra = null) {
-  const pane = document.getElementById("check");
+async function refresh(t) {
+  const ticket = ++tickets;
+  try {
+    show(await api("GET", `/api/pos/visits/${t.visit_id}`), ticket);
+  } catch (e) {
+    if (selected === t.table_id && !current && !pin) {
+      pane.replaceChildren(h("h2", {}, t.table), h("p", { class: "error-box" }, e.message));
+    }
+  }
+}
+
+function show(check, ticket) {
+  if (check.table_id !== selected || pin?.closed || (current && current.ticket > ticket)) return; // stale
+  current = { check, ticket };
+  paint();
+}
+
+function paint() {
+  if (pin?.closed) { pane.replaceChildren(...closedView(pin.closed)); return; }
+  const c = current.check;
+  const old = pane.querySelector("#tendered");  // keep what the cashier is typing
+  const typed = old && old.dataset.visit === String(c.visit_id) ? old.value : "";
+  const hadFocus = old && document.activeElement === old;
+  const change = pin && pin.visitId === c.visit_id
+    ? h("div", { class: "change", id: "change", role: "status" }, `Change 找續 ${pin.change}`) : null;
+  pane.replaceChildren(...checkView(c, change, typed));
+  if (hadFocus) pane.querySelector("#tendered")?.focus();
+}
+
+function checkView(c, change, typed) {
   const f = c.totals.formatted;
-  const rows = c.orders.flatMap((o) => o.items.map((i) => h("tr", { class: i.status },
+  const rows = c.orders.flatMap((o) => o.items.map((i) => h("tr", { class: i.status, "data-item": i.id },
     h("td", {}, `${i.quantity} × ${i.name}`, i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null,
-      i.note ? h("small", {}, ` “${i.note}”`) : null),
+      i.note ? h("small", { class: "note" }, ` “${i.note}”`) : null),
     h("td", {}, h("span", { class: "chip" }, i.status)), h("td", { class: "amt" }, fmt(i.amount)))));
   const sums = [["Subtotal 小計", f.subtotal], c.totals.service_charge ? ["Service 服務費", f.service_charge] : null,
     c.totals.tax ? [c.totals.tax_included ? "incl. tax 含稅" : "Tax 稅", f.tax] : null, ["Total 合計", f.total, "total"],
     c.totals.paid ? ["Paid 已付", f.paid] : null, ["Due 應付", f.due, "total"]].filter(Boolean);
-  const tendered = h("input", { type: "number", min: 0, step: "0.1", inputmode: "decimal", id: "tendered",
-                                placeholder: "Cash received 收現金" });
-  const unit = 10 ** boot.minor_unit;
-  const quick = [c.totals.due, ...[100, 500, 1000].map((x) => x * unit).filter((x) => x > c.totals.due)].slice(0, 4);
-  const pay = async () => {
-    const minor = Math.round(Number(tendered.value) * unit);
-    if (!minor) return;
-    try {
-      const r = await api("POST", `/api/pos/visits/${c.visit_id}/payments/cash`, { tendered: minor });
-      renderCheck(r.check, h("div", { class: "change", id: "change" }, `Change 找續 ${r.change_formatted}`));
-    } catch (e) { alert(e.message); }
-  };
-  const close = async () => {
-    try {
-      const r = await api("POST", `/api/pos/visits/${c.visit_id}/close`);
-      pane.replaceChildren(h("h2", {}, `${c.table} closed 已結帳`),
-        h("div", { class: "newqr" }, h("p", {}, "New QR code for the next guests 新客人二維碼"),
-          h("img", { src: `/api/pos/tables/${r.table_id}/qr.png?v=${r.next_visit_id}`, alt: "QR" }),
-          h("p", {}, h("a", { href: r.url, target: "_blank", id: "next-link" }, "open link"))));
-    } catch (e) { alert(e.message); }
-  };
-  pane.replaceChildren(...[
+  const due = c.totals.due;
+  let pay = null;
+  if (due > 0) {
+    const tendered = h("input", { type: "number", min: 0, step: (1 / unit).toFixed(boot.minor_unit), inputmode: "decimal",
+                                  id: "tendered", "data-visit": c.visit_id, placeholder: "Cash received 收現金",
+                                  onkeydown: (e) => { if (e.key === "Enter") take.click(); } });
+    tendered.value = typed;
+    const take = h("button", { class: "primary", id: "take-cash", onclick: () => payCash(c, tendered, take) }, "Take cash 收現金");
+    const quick = [due, ...[100, 500, 1000].map((x) => x * unit).filter((x) => x > due)].slice(0, 4);
+    pay = h("div", { class: "pay" }, tendered,
+      h("div", { class: "quick" }, quick.map((q) => h("button", {
+        onclick: () => { tendered.value = (q / unit).toFixed(boot.minor_unit); tendered.focus(); } }, fmt(q)))),
+      take);
+  }
+  const close = h("button", { id: "close-table", disabled: due > 0, onclick: () => closeTable(c, close) }, "Close table 結枱");
+  return [
     h("h2", {}, `${c.table} `, h("small", {}, STATE[c.state] || c.state)),
     rows.length ? h("table", {}, h("tbody", {}, rows)) : h("p", { class: "hint" }, "No orders yet 未有訂單"),
     h("table", { class: "sums" }, h("tbody", {}, sums.map(([k, v, cls]) => h("tr", { class: `sum ${cls || ""}` },
       h("td", {}, k), h("td", { class: "amt" }, v))))),
-    extra,
-    c.totals.due > 0 ? h("div", { class: "pay" }, tendered,
-      h("div", { class: "quick" }, quick.map((q) => h("button", { onclick: () => { tendered.value = (q / unit).toFixed(boot.minor_unit); } }, fmt(q)))),
-      h("button", { class: "primary", id: "take-cash", onclick: pay }, "Take cash 收現金")) : null,
-    h("div", { class: "pay" }, h("button", { id: "close-table", disabled: c.totals.due > 0, onclick: close }, "Close table 結枱")),
-  ].filter(Boolean));
+    change, pay, h("div", { class: "pay" }, close),
+  ].filter(Boolean);
+}
+
+function closedView(r) {
+  return [h("h2", {}, `${r.table} closed 已結帳`),
+    h("div", { class: "newqr" }, h("p", {}, "New QR code for the next guests 新客人二維碼"),
+      h("img", { src: `/api/pos/tables/${r.table_id}/qr.png?v=${r.next_visit_id}`, alt: `QR ${r.table}` }),
+      h("p", {}, h("a", { href: r.url, target: "_blank", rel: "noopener", id: "next-link" }, "open link 開啟連結")))];
+}
+
+async function payCash(c, input, button) {
+  const minor = Math.round(Number(input.value) * unit);
+  if (!(minor > 0)) { input.focus(); return; }
+  button.disabled = true;
+  const ticket = ++tickets;
+  try {
+    const r = await api("POST", `/api/pos/visits/${c.visit_id}/payments/cash`, { tendered: minor });
+    if (selected !== c.table_id || pin?.closed) return;
+    pin = { visitId: c.visit_id, change: r.change_formatted };
+    if (!current || current.ticket < ticket) current = { check: r.check, ticket };
+    paint();
+  } catch (e) { button.disabled = false; alert(e.message); }
+}
+
+async function closeTable(c, button) {
+  button.disabled = true;
+  try {
+    const r = await api("POST", `/api/pos/visits/${c.visit_id}/close`);
+    if (selected !== c.table_id) return;
+    pin = { closed: { ...r, table: c.table } };
+    paint();
+  } catch (e) { button.disabled = false; alert(e.message); }
+}
+
+// Printers: a red badge when one reports an error, or has had jobs waiting while
+// nothing printed since the last poll.
+const lastPoll = new Map();
+async function pollPrinters() {
+  let list;
+  try { list = await api("GET", "/api/printers"); } catch { return; }
+  const alerts = [];
+  for (const p of list) {
+    const prev = lastPoll.get(p.name);
+    lastPoll.set(p.name, p);
+    if (!p.enabled) continue;
+    const stuck = p.queue_depth > 0 && prev && prev.queue_depth > 0 && prev.last_printed_at === p.last_printed_at;
+    if (p.last_error || stuck) {
+      alerts.push(h("span", { class: "printer-alert", "data-printer": p.name, title: p.last_error || "Nothing printed lately 未有列印" },
+        `Printer ${p.name}: ${p.queue_depth} waiting`));
+    }
+  }
+  document.getElementById("printers").replaceChildren(...alerts);
 }
 
 connectLive({
   rooms: ["pos"], seq: boot.seq,
   keyOf: (e) => (e.kind === "table" ? `t${e.data.table_id}` : `e${e.seq}`),
-  onEvent: async (e) => {
+  onEvent: (e) => {
     if (e.kind !== "table") return;
     tables.set(e.data.table_id, e.data);
     renderFloor();
-    if (e.data.table_id === selected && !document.getElementById("change") && !document.getElementById("next-link")) {
-      renderCheck(await api("GET", `/api/pos/visits/${e.data.visit_id}`));
-    }
+    if (e.data.table_id === selected && !pin?.closed) refresh(e.data);
   },
-  onReset: async () => { (await api("GET", "/api/pos/tables")).forEach((t) => tables.set(t.table_id, t)); renderFloor(); },
+  onReset: async () => {
+    (await api("GET", "/api/pos/tables")).forEach((t) => tables.set(t.table_id, t));
+    renderFloor();
+    if (selected !== null && !pin?.closed) refresh(tables.get(selected));
+  },
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
 });
 document.getElementById("logout").addEventListener("click", async () => { await api("POST", "/api/staff/logout"); location.href = "/login?next=/pos"; });
 renderFloor();
+pollPrinters();
+setInterval(pollPrinters, PRINTER_POLL_MS);

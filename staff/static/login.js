@@ -15,9 +15,14 @@ async function submit() {
   }
   catch (e) { err.textContent = user ? e.message : "Choose your name first 請先選擇姓名"; err.classList.remove("hidden"); pin = ""; show(); }
 }
+const MAX_PIN = 8;
 document.querySelectorAll("[data-key]").forEach((b) => b.addEventListener("click", () => {
   const k = b.dataset.key;
-  if (k === "C") pin = ""; else if (k === "OK") return submit(); else if (pin.length < 8) pin += k;
+  if (k === "C") pin = ""; else if (k === "OK") return submit(); else if (pin.length < MAX_PIN) pin += k;
   show();
 }));
-document.addEventListener("keydown", (e) => { if (/^[0-9]$/.test(e.key)) { pin += e.key; show(); } else if (e.key === "Enter") submit(); else if (e.key === "Backspace") { pin = pin.slice(0, -1); show(); } });
+document.addEventListener("keydown", (e) => {
+  if (/^[0-9]$/.test(e.key)) { if (pin.length < MAX_PIN) pin += e.key; show(); }
+  else if (e.key === "Enter") { e.preventDefault(); submit(); }  // not also a click on a focused pad key
+  else if (e.key === "Backspace") { pin = pin.slice(0, -1); show(); }
+});

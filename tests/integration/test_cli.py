@@ -46,3 +46,15 @@ def test_migrate_then_qr_sheet_writes_a_pdf_of_every_table(tmp_path):
 def test_help(tmp_path, argv):
     r = run(tmp_path, *argv)
     assert r.returncode == 0 and "usage" in r.stdout
+
+
+def test_unknown_printer_profile_stops_start_up(tmp_path):
+    cfg = (ROOT / "config.toml").read_text().replace('profile = "TM-T20II"', 'profile = "NOPE"', 1)
+    r = run(tmp_path, "serve", config=cfg)
+    assert r.returncode == 2 and "printers[0].profile" in r.stderr and "NOPE" in r.stderr
+
+
+def test_a_station_the_menu_uses_must_be_configured(tmp_path):
+    cfg = (ROOT / "config.toml").read_text().replace('name = "bar"', 'name = "drinks"')
+    r = run(tmp_path, "serve", config=cfg)
+    assert r.returncode == 2 and "stations" in r.stderr and "bar" in r.stderr

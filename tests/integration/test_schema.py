@@ -38,3 +38,29 @@ def test_migrated_schema_equals_models(fresh_url):
 def test_upgrade_twice_is_harmless(fresh_url):
     upgrade(fresh_url)
     upgrade(fresh_url)
+
+
+def test_outbox_seq_is_never_reused_after_pruning(ctx, clock):
+    from datetime import timedelta
+
+    from app.realtime import Realtime, prune_outbox
+    from menu import services as menu
+    menu.set_sold_out(ctx, 1, True)
+    with ctx.db.read() as s:
+        last = Realtime.current_seq(s)
+    clock.advance(days=2)
+    assert prune_outbox(ctx.db, clock, keep=timedelta(hours=24)) > 0
+    with ctx.db.read() as s:
+        assert Realtime.current_seq(s) == 0  # the table is empty now
+    menu.set_sold_out(ctx, 1, False)
+    with ctx.db.read() as s:
+        assert Realtime.backlog(s, ["menu"], last)["events"][0]["seq"] > last
+
+
+def test_migrations_go_down_and_up_again(fresh_url):
+    from alembic import command
+
+    from app.migrate import alembic_config
+    upgrade(fresh_url)
+    command.downgrade(alembic_config(fresh_url), "base")
+    upgrade(fresh_url)

@@ -20,6 +20,7 @@ def test_defaults_load_and_relative_sqlite_path_is_made_absolute(tmp_path):
     ('[restaurant]\nunknown_key = 1\n', "restaurant.unknown_key"),
     ('[[stations]]\nname = "wok"\nprinter = "nowhere"\n', "stations[0].printer"),
     ('[[printers]]\nname = "k"\nhost = "h"\npaper_mm = 70\n', "printers.0.paper_mm"),
+    ('[restaurant]\nkitchen_language = "fr"\n', "restaurant"),
 ])
 def test_a_bad_config_names_the_key(tmp_path, toml, key):
     cfg = tmp_path / "config.toml"

@@ -60,6 +60,8 @@ def test_rooms_are_refused_without_the_right_role_or_token(app, ctx, client, sig
     assert "error" not in join(anon, [f"visit:{visit_id}", "menu"], token=token_of(ctx))
     assert join(anon, "station:wok")["error"]["code"] == "bad_request"
     assert join(anon, ["menu"], after=-1)["error"]["code"] == "bad_request"
+    assert join(anon, ["menu"], after=True)["error"]["code"] == "bad_request"
+    assert join(anon, ["menu"], after=2**70)["error"]["code"] == "bad_request"
     sign_in(client, "cook")
     cook = connect(app, client)
     assert "error" not in join(cook, ["station:wok"])

@@ -139,3 +139,30 @@ def test_login_page_only_keeps_a_next_path_on_this_site(client, target, expected
     if target is not None:
         page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
         assert f'"next": "{expected}"' in page.replace("\\u0026", "&")
+
+
+def test_a_lockout_from_one_address_does_not_lock_the_terminal(app, client):
+    phone = app.test_client()
+    for _ in range(5):
+        phone.post("/api/staff/login", json={"user_id": 2, "pin": "0000"}, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    r = phone.post("/api/staff/login", json={"user_id": 2, "pin": "2222"}, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert r.status_code == 429
+    assert client.post("/api/staff/login", json={"user_id": 2, "pin": "2222"}).status_code == 200
+
+
+def test_a_deactivated_or_demoted_member_loses_access_at_once(app, ctx, client, sign_in):
+    from app.factory import socketio_of
+    from staff.model import StaffUser
+    sign_in(client, "manager")
+    assert client.get("/api/pos/tables").status_code == 200
+    with ctx.db.write() as s:
+        s.get(StaffUser, 3).role = "cook"
+    assert client.get("/api/pos/tables").get_json()["error"]["code"] == "insufficient_role"
+    sock = socketio_of(app).test_client(app, flask_test_client=client)
+    assert sock.emit("join", {"rooms": ["pos"], "after": 0}, callback=True)["error"]["code"] == "forbidden"
+    assert "error" not in sock.emit("join", {"rooms": ["station:wok"], "after": 0}, callback=True)
+    with ctx.db.write() as s:
+        s.get(StaffUser, 3).active = False
+    assert client.get("/api/kitchen/tickets").status_code == 401
+    assert sock.emit("join", {"rooms": ["station:wok"], "after": 0}, callback=True)["error"]["code"] == "forbidden"
+    assert client.get("/pos").status_code == 302
