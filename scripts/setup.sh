@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# Installs everything the server and the tests need, idempotently:
-#   Debian packages (fonts for Chinese tickets; chromium and libzbar0 for the tests),
-#   a virtualenv in .venv with requirements.txt, and the npm packages the pages use.
-# Usage: scripts/setup.sh [--test]   (--test adds the test-only Debian packages)
+# Installs everything the server (and, with --test, the test suite) needs, idempotently:
+#   Debian packages: fonts-noto-cjk (Chinese on tickets), nodejs/npm and python3-venv when
+#   missing; with --test also chromium and libzbar0, and PostgreSQL and Redis when the
+#   machine has none;
+#   a virtualenv in .venv with requirements.txt; the npm packages the pages serve.
+# Usage: scripts/setup.sh [--test]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(fonts-noto-cjk)
-if [[ "${1:-}" == "--test" ]]; then debs+=(chromium libzbar0); fi
-missing=()
-for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if ((${#missing[@]})); then
-  echo "installing Debian packages: ${missing[*]}"
+debs=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || debs+=("$1"); }
+need fonts-noto-cjk
+command -v npm >/dev/null || debs+=(nodejs npm)
+python3 -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
+if [[ "${1:-}" == "--test" ]]; then
+  need chromium
+  need libzbar0
+  command -v pg_ctlcluster >/dev/null || debs+=(postgresql)
+  command -v redis-server >/dev/null || debs+=(redis-server)
+fi
+if ((${#debs[@]})); then
+  echo "installing Debian packages: ${debs[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${debs[@]}" >/dev/null
 fi
 
-PY=${PYTHON:-python3}
-if [[ ! -x .venv/bin/python ]]; then "$PY" -m venv .venv; fi
+if [[ ! -x .venv/bin/python ]]; then python3 -m venv .venv; fi
 stamp=.venv/.requirements.sha
 want=$(sha256sum requirements.txt | cut -d' ' -f1)
 if [[ ! -f $stamp || "$(cat $stamp)" != "$want" ]]; then
