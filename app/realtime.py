@@ -17,12 +17,21 @@ from datetime import datetime, timedelta
 
 from flask import request
 from flask_socketio import SocketIO, join_room
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import JSON, String, delete, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.database import Base, UTCDateTime, after_commit
 
 OUTBOX_LOCK_KEY = 7_441_001
+
+
+class JoinRequest(BaseModel):
+    """The payload of the Socket.IO ``join`` event."""
+    model_config = ConfigDict(strict=True, extra="ignore")
+    rooms: list[str] = Field(min_length=1, max_length=20)
+    after: int = Field(0, ge=0, le=2**63 - 1, description="the last seq this client has seen")
+    token: str | None = Field(None, max_length=512, description="a diner's visit token, for visit:<id> rooms")
 
 
 class OutboxEvent(Base):
@@ -102,13 +111,15 @@ class Realtime:
 
         @sio.on("join")
         def _join(payload):
-            """payload: {"rooms": [...], "after": last seen seq, "token": visit token}."""
-            if not isinstance(payload, dict) or not isinstance(payload.get("rooms"), list):
-                return {"error": {"code": "bad_request", "message": "rooms must be a list"}}
-            rooms = [r for r in payload["rooms"] if isinstance(r, str)][:20]
-            after = payload.get("after") or 0
-            if type(after) is not int or not 0 <= after < 2**63:  # bool is an int subclass: refuse it
-                return {"error": {"code": "bad_request", "message": "after must be a non-negative integer"}}
+            """Join rooms and get every event of them after ``after`` (see JoinRequest)."""
+            try:
+                req = JoinRequest.model_validate(payload)
+            except ValidationError as e:
+                return {"error": {"code": "bad_request", "message": "invalid join request",
+                                  "details": [{"field": ".".join(map(str, x["loc"])), "message": x["msg"]}
+                                              for x in e.errors(include_url=False)]}}
+            payload = req.model_dump()
+            rooms, after = req.rooms, req.after
             for room in rooms:
                 prefix, _, rest = room.partition(":")
                 check = self._authorisers.get(prefix)

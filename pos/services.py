@@ -207,6 +207,18 @@ def _queue_receipt(ctx: Context, s: Session, visit: Visit, last: Payment) -> Non
     printing.enqueue(ctx, s, printer.name, "receipt", doc)
 
 
+def _queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
+    """The next party's QR code, printed on the receipt printer as the table is closed."""
+    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
+    if printer is None or not printer.enabled:
+        return
+    r = ctx.settings.restaurant
+    doc = layout.qr_slip({"restaurant": r.name, "table": table, "url": url,
+                          "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")},
+                         printer.paper_mm)
+    printing.enqueue(ctx, s, printer.name, "qr_slip", doc)
+
+
 def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
     """Close a paid (or empty) check and open the table's next visit: the old link
     stops working and the table gets a new QR link."""
@@ -222,6 +234,7 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         visit.closed_by = staff_id
         s.flush()
         nxt = open_visit(ctx, s, visit.table_id)
+        _queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
         ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,

@@ -161,3 +161,18 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
         doc += [{"type": "feed", "lines": 1}, {"type": "qr", "data": r["visit_url"], "size": QR_MODULE_DOTS}]
     doc += [{"type": "feed", "lines": 3}, {"type": "cut"}]
     return doc
+
+
+def qr_slip(d: dict, paper_mm: int = 80) -> list[dict]:
+    """The slip handed to the next party: table name, its new ordering QR code, a line of help.
+    d = {"restaurant", "table", "url", "printed_at"}"""
+    cols, large = columns_for(paper_mm, "normal"), columns_for(paper_mm, "large")
+    return [
+        text(_wrapped(d["restaurant"], large), "large", True, "center"),
+        text(_wrapped(str(d["table"]), columns_for(paper_mm, "xlarge")), "xlarge", True, "center"),
+        {"type": "qr", "data": d["url"], "size": QR_MODULE_DOTS},
+        text("掃碼點餐 Scan to order", align="center"),
+        text(d["printed_at"], align="center"),
+        text("\n".join(wrap("This code works until the table is paid and closed.", cols)), align="center"),
+        {"type": "feed", "lines": 3}, {"type": "cut"},
+    ]

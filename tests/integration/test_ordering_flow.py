@@ -231,3 +231,19 @@ def test_an_order_racing_the_close_never_lands_on_a_closed_check(ctx):
         else:  # the close won: every later order was refused, and the closed check owes nothing
             assert check["totals"]["due"] == 0
             assert all(c in ("ok", "visit_closed") for c in codes)
+
+
+def test_closing_prints_the_next_partys_qr_slip(ctx, settings):
+    from pyzbar.pyzbar import decode as zbar
+
+    from printers.model import PrintJob
+    from printers.render import render
+    from tests.support.escpos_decode import images_of
+    closed = services.close_visit(ctx, visit_of(ctx, "T6"), None)
+    with ctx.db.read() as s:
+        [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "qr_slip")).all()
+    assert job.printer == "receipt"
+    data = render(job.document, profile="TM-T20II", paper_mm=80, font_path=settings.printing.font_path,
+                  font_index=settings.printing.font_index)
+    found = [r.data.decode() for img in images_of(data) for r in zbar(img.convert("L"))]
+    assert found == [closed["url"]]
