@@ -125,8 +125,11 @@ class Realtime:
                 check = self._authorisers.get(prefix)
                 if check is None or not check(rest, payload):
                     return {"error": {"code": "forbidden", "message": f"may not join {room}"}}
-            for room in rooms:  # join first, then read: nothing falls between the two
-                join_room(room, sid=request.sid)
+            try:
+                for room in rooms:  # join first, then read: nothing falls between the two
+                    join_room(room, sid=request.sid)
+            except ValueError:  # the client disconnected while joining: nobody to answer
+                return None
             with db.read() as s:
                 return self.backlog(s, rooms, after)
 

@@ -51,7 +51,7 @@ def diner_page(token: str):
         return render_template("pos/link_error.html", error=e), e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
-            "minor_unit": r.minor_unit, "visit_id": check["visit_id"], "seq": seq,
+            "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check}
     resp = make_response(render_template("pos/diner.html", boot=boot,
                                          check=check, lang=lang, restaurant=r.name, languages=r.languages))

@@ -4,66 +4,116 @@ const boot = JSON.parse(document.getElementById("boot").textContent);
 const { token, lang } = boot;
 const T = {
   en: { add: "Add to order", cart: (n, t) => `View order · ${n} item${n === 1 ? "" : "s"} · ${t}`, place: "Place order",
-        note: "Notes for the kitchen", soldOut: "Sold out", required: (a, b) => a === b ? `choose ${a}` : `choose ${a}–${b}`,
-        optional: (b) => `optional, up to ${b}`, yours: "Your table's orders", order: "Order", total: "Total",
+        yourOrder: "Your order", note: "Notes for the kitchen", soldOut: "Sold out",
+        required: (a, b) => a === b ? `choose ${a}` : `choose ${a}–${b}`,
+        optional: (b) => `optional, up to ${b}`, yours: "Your table's orders", order: "Order",
+        subtotal: "Subtotal", service: "Service charge", tax: "Tax", total: "Total", paid: "Paid",
+        serviceAdded: (p) => `Service charge ${p}% added`, contains: "Contains: ", colon: ": ", sep: "; ",
         queued: "Queued", cooking: "Cooking", ready: "Ready", served: "Served", voided: "Cancelled",
         sending: "Sending…", retrying: "No connection, retrying…", remove: "Remove", close: "Close", empty: "Your order is empty",
-        closed: "This table has been closed. Thank you! Scan the code on your table to order again.", sent: "Order sent" },
-  "zh-Hant": { add: "加入訂單", cart: (n, t) => `查看訂單 · ${n} 項 · ${t}`, place: "落單", note: "給廚房的備註",
-        soldOut: "已售罄", required: (a, b) => a === b ? `必選 ${a} 項` : `選 ${a}–${b} 項`, optional: (b) => `可選，最多 ${b} 項`,
-        yours: "本枱訂單", order: "訂單", total: "合計", queued: "排隊中", cooking: "製作中", ready: "已完成", served: "已上菜",
-        voided: "已取消", sending: "傳送中…", retrying: "網絡中斷，重試中…", remove: "刪除", close: "關閉", empty: "訂單是空的",
-        closed: "此枱已結帳，多謝光臨！如需再點餐，請掃描枱上二維碼。", sent: "已落單" },
+        closed: "This table's bill has been settled. Thank you! To order again, please ask our staff for a new code.",
+        sent: "Order sent", problems: "Some items cannot be ordered:", qty: "Quantity",
+        errors: { sold_out: "sold out, please remove it", unknown_dish: "no longer on the menu, please remove it",
+                  unknown_option: "a choice is no longer available, please remove it and add it again",
+                  missing_required_option: "a required choice is missing, please remove it and add it again",
+                  too_many_options: "too many choices, please remove it and add it again",
+                  duplicate_option: "a choice is picked twice, please remove it and add it again",
+                  validation_error: "please check this item", other: "cannot be ordered" },
+        allergens: { peanut: "Peanut", sesame: "Sesame", soy: "Soy", egg: "Egg", milk: "Milk", fish: "Fish",
+                     shellfish: "Shellfish", gluten: "Gluten" } },
+  "zh-Hant": { add: "加入訂單", cart: (n, t) => `查看訂單 · ${n} 項 · ${t}`, place: "落單", yourOrder: "你的訂單",
+        note: "給廚房的備註", soldOut: "已售罄", required: (a, b) => a === b ? `必選 ${a} 項` : `選 ${a}–${b} 項`,
+        optional: (b) => `可選，最多 ${b} 項`, yours: "本枱訂單", order: "訂單",
+        subtotal: "小計", service: "服務費", tax: "稅項", total: "合計", paid: "已付",
+        serviceAdded: (p) => `另加 ${p}% 服務費`, contains: "含：", colon: "：", sep: "；",
+        queued: "排隊中", cooking: "製作中", ready: "已完成", served: "已上菜", voided: "已取消",
+        sending: "傳送中…", retrying: "網絡中斷，重試中…", remove: "刪除", close: "關閉", empty: "訂單是空的",
+        closed: "此枱已結帳，多謝光臨！如需再點餐，請向職員索取新的二維碼。", sent: "已落單",
+        problems: "部分項目未能落單：", qty: "數量",
+        errors: { sold_out: "已售罄，請刪除", unknown_dish: "已不在餐牌上，請刪除",
+                  unknown_option: "部分選項已不再提供，請刪除後重新加入",
+                  missing_required_option: "未選必選項目，請刪除後重新加入",
+                  too_many_options: "選項過多，請刪除後重新加入",
+                  duplicate_option: "選項重複，請刪除後重新加入",
+                  validation_error: "請檢查此項", other: "未能落單" },
+        allergens: { peanut: "花生", sesame: "芝麻", soy: "大豆", egg: "蛋", milk: "奶", fish: "魚",
+                     shellfish: "甲殼類海鮮", gluten: "麩質" } },
 };
 const t = T[lang] || T[lang?.startsWith("zh") ? "zh-Hant" : "en"];
 const fmt = (m) => money(m, boot.currency, boot.minor_unit, lang);
 const dishes = new Map(boot.menu.flatMap((c) => c.dishes).map((d) => [d.id, d]));
+const servicePct = Number(boot.service_pct || 0);
 let check = boot.check;
+let closed = false;
 
 // The cart lives in the browser, per visit, so a reload or a dropped connection keeps it.
 const CART_KEY = `cart:${boot.visit_id}`;
 let cart = JSON.parse(localStorage.getItem(CART_KEY) || '{"lines":[],"key":null}');
+cart.lines = cart.lines.filter((l) => dishes.has(l.dish_id)); // a dish taken off the menu since
 const saveCart = () => localStorage.setItem(CART_KEY, JSON.stringify(cart));
+let problems = new Map(); // cart line index -> [error code] from the last refused order
+
+const allergenNames = (codes) => codes.map((a) => t.allergens[a] || a).join(" · ");
+
+function thumb(d, cls) {
+  if (!d.image) return null;
+  return h("img", { class: cls, src: d.image, alt: "", loading: "lazy", decoding: "async",
+                    onerror: (e) => e.target.remove() });
+}
 
 function renderMenu() {
   document.getElementById("cats").replaceChildren(...boot.menu.map((c) => h("a", { href: `#cat-${c.id}` }, c.name)));
   document.getElementById("menu").replaceChildren(...boot.menu.map((c) => h("section", { id: `cat-${c.id}` },
     h("h2", {}, c.name),
     c.dishes.map((d) => h("button", { class: `dish${d.sold_out ? " sold-out" : ""}`, "data-dish": d.id,
-                                      disabled: d.sold_out, onclick: () => openDish(d) },
-      h("div", {}, h("div", { class: "name" }, d.name), h("div", { class: "desc" }, d.description),
-        d.allergens.length ? h("div", { class: "tags" }, d.allergens.join(" · ")) : null),
-      h("div", {}, h("div", { class: "price" }, fmt(d.price)), d.sold_out ? h("div", { class: "badge" }, t.soldOut) : null))))));
+                                      disabled: d.sold_out || closed, onclick: () => openDish(d) },
+      thumb(d, "thumb"),
+      h("div", { class: "info" }, h("div", { class: "name" }, d.name), h("div", { class: "desc" }, d.description),
+        d.allergens.length ? h("div", { class: "tags", "data-allergens": d.allergens.join(" ") },
+          `${t.contains}${allergenNames(d.allergens)}`) : null),
+      h("div", { class: "side" }, h("div", { class: "price" }, fmt(d.price)),
+        d.sold_out ? h("div", { class: "badge" }, t.soldOut) : null))))));
 }
 
 function openDish(d) {
+  if (closed || d.sold_out) return;
   const dlg = document.getElementById("dish-dialog");
   let qty = 1;
-  const qtyOut = h("output", {}, "1");
+  const qtyOut = h("output", { "aria-label": t.qty }, "1");
   const note = h("textarea", { maxlength: 200, placeholder: t.note });
-  const groups = d.groups.map((g) => h("fieldset", { "data-group": g.id },
-    h("legend", {}, g.name, " ", h("span", { class: "rule" }, g.min > 0 ? t.required(g.min, g.max) : t.optional(g.max))),
-    g.options.map((o, i) => h("label", { class: "opt" },
-      h("span", {}, h("input", { type: g.max === 1 ? "radio" : "checkbox", name: `g${g.id}`, value: o.id,
-                                checked: g.min > 0 && g.max === 1 && i === 0 }), " ", o.name),
+  const error = h("p", { class: "error-box hidden", role: "alert" });
+  const rule = (g) => (g.min > 0 ? t.required(g.min, g.max) : t.optional(g.max));
+  // Nothing is chosen for the diner: a required group waits for their pick.
+  const groups = d.groups.map((g) => h("fieldset", { "data-group": g.id, onchange: (e) => e.currentTarget.classList.remove("missing") },
+    h("legend", {}, g.name, " ", h("span", { class: `rule${g.min > 0 ? " req" : ""}` }, rule(g))),
+    g.options.map((o) => h("label", { class: "opt" },
+      h("span", {}, h("input", { type: g.max === 1 ? "radio" : "checkbox", name: `g${g.id}`, value: o.id }), " ", o.name),
       o.price_delta ? h("span", {}, `+${fmt(o.price_delta)}`) : ""))));
-  const error = h("p", { class: "error-box hidden" });
   const add = () => {
     const options = [...dlg.querySelectorAll("input:checked")].map((x) => Number(x.value));
-    for (const g of d.groups) {
+    const wrong = d.groups.filter((g) => {
       const n = g.options.filter((o) => options.includes(o.id)).length;
-      if (n < g.min || n > g.max) { error.textContent = `${g.name}: ${g.min > 0 ? t.required(g.min, g.max) : t.optional(g.max)}`; error.classList.remove("hidden"); return; }
+      return n < g.min || n > g.max;
+    });
+    groups.forEach((el, i) => el.classList.toggle("missing", wrong.includes(d.groups[i])));
+    if (wrong.length) {
+      error.textContent = wrong.map((g) => `${g.name}${t.colon}${rule(g)}`).join(t.sep);
+      error.classList.remove("hidden");
+      groups[d.groups.indexOf(wrong[0])].scrollIntoView({ block: "nearest", behavior: "smooth" });
+      return;
     }
     cart.lines.push({ dish_id: d.id, quantity: qty, options, note: note.value.trim() || null });
     cart.key = null; // the cart changed: the next submit is a new order
     saveCart(); renderCartBar(); dlg.close();
   };
-  dlg.replaceChildren(h("h2", {}, d.name), h("p", { class: "desc" }, d.description), ...groups,
+  dlg.replaceChildren(...[thumb(d, "hero"), h("h2", {}, d.name), h("p", { class: "desc" }, d.description),
+    d.allergens.length ? h("p", { class: "tags" }, `${t.contains}${allergenNames(d.allergens)}`) : null,
+    ...groups,
     h("div", { class: "qty" }, h("button", { onclick: () => { qty = Math.max(1, qty - 1); qtyOut.textContent = qty; } }, "−"), qtyOut,
       h("button", { onclick: () => { qty = Math.min(50, qty + 1); qtyOut.textContent = qty; } }, "+")),
     note, error,
     h("div", { class: "row-actions" }, h("button", { onclick: () => dlg.close() }, t.close),
-      h("button", { class: "primary", id: "add-to-cart", onclick: add }, t.add)));
+      h("button", { class: "primary", id: "add-to-cart", onclick: add }, t.add))].filter(Boolean));
   dlg.showModal();
 }
 
@@ -73,54 +123,104 @@ function lineTotal(l) {
   return (d.price + extra) * l.quantity;
 }
 
+const cartSubtotal = () => cart.lines.reduce((a, l) => a + lineTotal(l), 0);
+
 function renderCartBar() {
   const bar = document.getElementById("cartbar");
   const n = cart.lines.reduce((a, l) => a + l.quantity, 0);
-  bar.classList.toggle("hidden", n === 0);
-  document.getElementById("open-cart").textContent = t.cart(n, fmt(cart.lines.reduce((a, l) => a + lineTotal(l), 0)));
+  bar.classList.toggle("hidden", n === 0 || closed);
+  document.getElementById("open-cart").textContent = t.cart(n, fmt(cartSubtotal()));
 }
 
-function openCart() {
+// What is wrong with a cart line: the server's answer to the last order, and a dish sold out since.
+function lineProblems(l, idx) {
+  const codes = [...(problems.get(idx) || [])];
+  if (dishes.get(l.dish_id).sold_out && !codes.includes("sold_out")) codes.unshift("sold_out");
+  return codes;
+}
+const problemText = (code) => t.errors[code] || t.errors.other;
+
+function openCart(statusLines = null) {
   const dlg = document.getElementById("cart-dialog");
-  const status = h("p", { class: "error-box hidden", id: "cart-status" });
+  const status = h("div", { class: `error-box${statusLines ? "" : " hidden"}`, id: "cart-status", role: "alert" },
+    (statusLines || []).map((line, i) => h(i ? "p" : "strong", {}, line)));
   const submit = h("button", { class: "primary", id: "place-order", onclick: () => placeOrder(submit, status) }, t.place);
   const lines = cart.lines.map((l, idx) => {
     const d = dishes.get(l.dish_id);
     const opts = d.groups.flatMap((g) => g.options).filter((o) => l.options.includes(o.id)).map((o) => o.name);
-    return h("div", { class: "cart-line" },
-      h("div", {}, `${l.quantity} × ${d.name}`, opts.length ? h("small", {}, opts.join(", ")) : null, l.note ? h("small", {}, l.note) : null),
-      h("div", {}, fmt(lineTotal(l)), " ", h("button", { onclick: () => { cart.lines.splice(idx, 1); cart.key = null; saveCart(); renderCartBar(); cart.lines.length ? openCart() : dlg.close(); } }, t.remove)));
+    const codes = lineProblems(l, idx);
+    return h("div", { class: `cart-line${codes.length ? " problem" : ""}`, "data-line": idx, "data-dish": l.dish_id },
+      h("div", {}, `${l.quantity} × ${d.name}`, opts.length ? h("small", {}, opts.join(", ")) : null,
+        l.note ? h("small", { class: "note" }, l.note) : null,
+        codes.map((c) => h("small", { class: "line-error", "data-code": c }, problemText(c)))),
+      h("div", { class: "line-side" }, h("span", {}, fmt(lineTotal(l))),
+        h("button", { class: "remove", onclick: () => removeLine(idx) }, t.remove)));
   });
-  dlg.replaceChildren(h("h2", {}, t.place), ...(lines.length ? lines : [h("p", {}, t.empty)]), status,
-    h("div", { class: "row-actions" }, h("button", { onclick: () => dlg.close() }, t.close), submit));
+  const summary = lines.length ? h("div", { class: "cart-sums" },
+    h("div", { class: "sum-row" }, h("span", {}, t.subtotal), h("span", { id: "cart-subtotal" }, fmt(cartSubtotal()))),
+    servicePct > 0 ? h("div", { class: "sum-row service", id: "cart-service" }, t.serviceAdded(servicePct)) : null) : null;
+  dlg.replaceChildren(...[h("h2", {}, t.yourOrder), ...(lines.length ? lines : [h("p", {}, t.empty)]), summary, status,
+    h("div", { class: "row-actions" }, h("button", { onclick: () => dlg.close() }, t.close), lines.length ? submit : null)]
+    .filter(Boolean));
   if (!dlg.open) dlg.showModal();
+}
+
+function removeLine(idx) {
+  cart.lines.splice(idx, 1);
+  cart.key = null;
+  // the other lines keep their problems, under their new index
+  problems = new Map([...problems].filter(([i]) => i !== idx).map(([i, c]) => [i > idx ? i - 1 : i, c]));
+  saveCart(); renderCartBar();
+  if (cart.lines.length) openCart(); else document.getElementById("cart-dialog").close();
+}
+
+// The server's refusal, line by line: {line, code, message, dish_id?} (or, for a request
+// that does not match the schema, {field: "items.3.note", message, type}).
+function refusal(err) {
+  const top = err.body?.error?.code;
+  const details = Array.isArray(err.body?.error?.details) ? err.body.error.details : [];
+  problems = new Map();
+  const general = [];
+  for (const d of details) {
+    const code = d.code || top;
+    const idx = Number.isInteger(d.line) ? d.line : Number((/^items\.(\d+)/.exec(d.field || "") || [])[1] ?? NaN);
+    if (code === "sold_out" && d.dish_id && dishes.has(d.dish_id)) dishes.get(d.dish_id).sold_out = true;
+    if (Number.isInteger(idx) && cart.lines[idx]) {
+      const codes = problems.get(idx) || [];
+      if (!codes.includes(code)) codes.push(code);
+      problems.set(idx, codes);
+    } else general.push(problemText(code));
+  }
+  renderMenu();
+  const named = [...problems].map(([idx, codes]) => `${dishes.get(cart.lines[idx].dish_id).name}${t.colon}${codes.map(problemText).join(t.sep)}`);
+  if (!named.length && !general.length) general.push(top && t.errors[top] ? t.errors[top] : err.message);
+  return [t.problems, ...named, ...general];
 }
 
 // One submit, one order: the idempotency key is made once per cart and kept with it,
 // so a double tap, a retry after a timeout or a reload after a lost answer all send the same key.
 async function placeOrder(button, status) {
-  if (!cart.lines.length) return;
+  if (!cart.lines.length || closed) return;
   button.disabled = true;
+  button.textContent = t.sending;
   cart.key = cart.key || (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(/[^A-Za-z0-9_-]/g, "");
   saveCart();
   status.classList.add("hidden");
   for (let attempt = 0; ; attempt++) {
     try {
       const order = await api("POST", `/api/visits/${token}/orders`, { idempotency_key: cart.key, items: cart.lines });
-      cart = { lines: [], key: null }; saveCart(); renderCartBar();
+      cart = { lines: [], key: null }; problems = new Map(); saveCart(); renderCartBar();
       mergeOrder(order);
       document.getElementById("cart-dialog").close();
       window.scrollTo({ top: 0, behavior: "smooth" });
       return;
     } catch (e) {
       if (e.status && e.status < 500) {
-        const details = e.body?.error?.details;
-        status.textContent = Array.isArray(details) ? details.map((d) => d.message).join(" ") : e.message;
-        status.classList.remove("hidden"); button.disabled = false;
-        if (e.body?.error?.code === "visit_closed") showClosed();
+        if (e.body?.error?.code === "visit_closed") { showClosed(); return; }
+        openCart(refusal(e)); // redrawn with each refused line marked
         return;
       }
-      status.textContent = t.retrying; status.classList.remove("hidden");
+      status.replaceChildren(t.retrying); status.classList.remove("hidden");
       await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 8000)));
     }
   }
@@ -134,34 +234,53 @@ function mergeOrder(order) {
 }
 
 async function refreshCheck() {
-  try { check = await api("GET", `/api/visits/${token}?lang=${lang}`); }
-  catch (e) { if (e.body?.error?.code === "visit_closed") return showClosed(); }
-  renderOrders();
+  if (closed) return;
+  try { check = await api("GET", `/api/visits/${token}?lang=${encodeURIComponent(lang)}`); }
+  catch (e) { if (e.body?.error?.code === "visit_closed") { showClosed(); return; } }
+  renderOrders(); // on a failed fetch, with what the page has
 }
 
 function renderOrders() {
   const box = document.getElementById("orders");
   if (!check.orders.length) { box.replaceChildren(); return; }
+  const tt = check.totals, f = tt.formatted;
+  const sums = [[t.subtotal, f.subtotal, "subtotal"],
+    tt.service_charge ? [servicePct > 0 ? `${t.service} (${servicePct}%)` : t.service, f.service_charge, "service"] : null,
+    tt.tax && !tt.tax_included ? [t.tax, f.tax, "tax"] : null,
+    [t.total, f.total, "total"],
+    tt.paid ? [t.paid, f.paid, "paid"] : null].filter(Boolean);
   box.replaceChildren(h("h2", {}, t.yours), ...check.orders.map((o) => h("div", { class: "order", "data-order": o.id },
     h("strong", {}, `${t.order} #${o.number}`),
-    h("ul", {}, o.items.map((i) => h("li", { "data-item": i.id },
-      h("span", {}, `${i.quantity} × ${i.name}`, i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null),
+    h("ul", {}, o.items.map((i) => h("li", { "data-item": i.id, class: i.status },
+      h("div", { class: "item" }, `${i.quantity} × ${i.name}`,
+        i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null,
+        i.note ? h("small", { class: "note" }, i.note) : null),
       h("span", { class: `chip ${i.status}`, "data-status": i.status }, t[i.status] || i.status)))))),
-    h("div", { class: "totals" }, `${t.total} ${check.totals.formatted.total}`));
+    h("table", { class: "totals", id: "bill" }, h("tbody", {}, sums.map(([k, v, key]) =>
+      h("tr", { class: key, "data-sum": key }, h("td", {}, k), h("td", {}, v))))));
 }
 
 function setItemStatus(items) {
   for (const u of items) for (const o of check.orders) for (const i of o.items) if (i.id === u.id) i.status = u.status;
   renderOrders();
+  if (items.some((u) => u.status === "voided")) refreshCheck(); // the totals changed
 }
 
+// The table's check was settled: the bill stays readable, ordering stops.
 function showClosed() {
+  if (closed) return;
+  closed = true;
   const el = document.getElementById("closed");
-  el.textContent = t.closed; el.classList.remove("hidden");
+  el.replaceChildren(h("strong", {}, t.closed));
+  el.classList.remove("hidden");
   localStorage.removeItem(CART_KEY);
+  cart = { lines: [], key: null };
+  for (const id of ["dish-dialog", "cart-dialog"]) { const d = document.getElementById(id); if (d.open) d.close(); }
+  renderCartBar(); renderMenu();
+  window.scrollTo({ top: 0, behavior: "smooth" });
 }
 
-document.getElementById("open-cart").addEventListener("click", openCart);
+document.getElementById("open-cart").addEventListener("click", () => openCart());
 renderMenu(); renderCartBar(); renderOrders();
 
 // The menu works before (and without) the socket; live status arrives once it connects.
@@ -173,7 +292,10 @@ function startLive() {
       if (e.kind === "order") mergeOrder(e.data);
       else if (e.kind === "items") setItemStatus(e.data.items);
       else if (e.kind === "visit_closed") showClosed();
-      else if (e.kind === "dish") { const d = dishes.get(e.data.dish_id); if (d) { d.sold_out = e.data.sold_out; renderMenu(); } }
+      else if (e.kind === "dish") {
+        const d = dishes.get(e.data.dish_id);
+        if (d) { d.sold_out = e.data.sold_out; renderMenu(); if (document.getElementById("cart-dialog").open) openCart(); }
+      }
     },
     onReset: refreshCheck,
     onStatus: (st, err) => { if (st === "refused" && err) showClosed(); },

@@ -62,7 +62,8 @@ function paint() {
   const typed = old && old.dataset.visit === String(c.visit_id) ? old.value : "";
   const hadFocus = old && document.activeElement === old;
   const change = pin && pin.visitId === c.visit_id
-    ? h("div", { class: "change", id: "change", role: "status" }, `Change 找續 ${pin.change}`) : null;
+    ? h("div", { class: "change", id: "change", role: "status" }, h("span", { class: "label" }, "Change 找續"),
+        h("strong", {}, pin.change), h("small", {}, `Received 收到 ${pin.tendered}`)) : null;
   pane.replaceChildren(...checkView(c, change, typed));
   if (hadFocus) pane.querySelector("#tendered")?.focus();
 }
@@ -115,7 +116,7 @@ async function payCash(c, input, button) {
   try {
     const r = await api("POST", `/api/pos/visits/${c.visit_id}/payments/cash`, { tendered: minor });
     if (selected !== c.table_id || pin?.closed) return;
-    pin = { visitId: c.visit_id, change: r.change_formatted };
+    pin = { visitId: c.visit_id, change: r.change_formatted, tendered: fmt(r.tendered) };
     if (!current || current.ticket < ticket) current = { check: r.check, ticket };
     paint();
   } catch (e) { button.disabled = false; alert(e.message); }
@@ -134,6 +135,7 @@ async function closeTable(c, button) {
 // Printers: a red badge when one reports an error, or has had jobs waiting while
 // nothing printed since the last poll.
 const lastPoll = new Map();
+let polls = 0;
 async function pollPrinters() {
   let list;
   try { list = await api("GET", "/api/printers"); } catch { return; }
@@ -148,7 +150,9 @@ async function pollPrinters() {
         `Printer ${p.name}: ${p.queue_depth} waiting`));
     }
   }
-  document.getElementById("printers").replaceChildren(...alerts);
+  const box = document.getElementById("printers");
+  box.replaceChildren(...alerts);
+  box.dataset.polls = ++polls;
 }
 
 connectLive({
