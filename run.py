@@ -73,7 +73,9 @@ def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
     start_workers(ctx)
     scheduler = start_scheduler(ctx)
     s = settings.server
-    print(f" * {settings.restaurant.name}: http://{s.host}:{s.port}/  (QR links use {s.public_base_url})", flush=True)
+    shown = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host
+    print(f" * {settings.restaurant.name}: open http://{shown}:{s.port}/ (listening on {s.host}:{s.port}; "
+          f"QR links use {s.public_base_url})", flush=True)
     try:
         socketio_of(app).run(app, host=s.host, port=s.port, allow_unsafe_werkzeug=True, use_reloader=False)
     finally:
