@@ -64,3 +64,51 @@ def test_migrations_go_down_and_up_again(fresh_url):
     upgrade(fresh_url)
     command.downgrade(alembic_config(fresh_url), "base")
     upgrade(fresh_url)
+
+
+def test_migrations_keep_data_that_points_at_rebuilt_tables(fresh_url):
+    """Upgrading a shop's database with staff, closed visits and payments in it (the
+    tables SQLite rebuilds in batch mode are referenced by those rows), and back."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from app.migrate import alembic_config
+    upgrade(fresh_url, "0001")
+    engine = make_engine(fresh_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO staff_users (id, name, role, pin_hash, active) VALUES (1, 'Ling', 'cashier', 'x', true)"))
+        conn.execute(text("INSERT INTO dining_tables (id, name, seats, sort) VALUES (1, 'T1', 4, 0)"))
+        conn.execute(text("INSERT INTO visits (id, table_id, nonce, opened_at, closed_at, closed_by) "
+                          "VALUES (1, 1, 'n', '2026-11-27 04:00:00', '2026-11-27 05:00:00', 1)"))
+        conn.execute(text("INSERT INTO payments (id, visit_id, tender, amount, tendered, change, created_at, staff_id) "
+                          "VALUES (1, 1, 'cash', 100, 100, 0, '2026-11-27 05:00:00', 1)"))
+    engine.dispose()
+
+    def rows():
+        e = make_engine(fresh_url)
+        with e.connect() as conn:
+            out = (conn.execute(text("SELECT closed_by FROM visits")).all(),
+                   conn.execute(text("SELECT staff_id FROM payments")).all(),
+                   conn.execute(text("SELECT name FROM staff_users")).all())
+        e.dispose()
+        return out
+
+    before = rows()
+    upgrade(fresh_url)
+    assert rows() == before
+    command.downgrade(alembic_config(fresh_url), "0001")
+    assert rows() == before
+    upgrade(fresh_url)
+    assert rows() == before == ([(1,)], [(1,)], [("Ling",)])
+
+
+def test_the_migrated_sqlite_outbox_never_reuses_seqs(fresh_url, backend):
+    from sqlalchemy import text
+    upgrade(fresh_url)
+    if backend != "sqlite":
+        return  # PostgreSQL sequences never hand out a number twice
+    engine = make_engine(fresh_url)
+    with engine.connect() as conn:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'outbox'")).scalar_one()
+    engine.dispose()
+    assert "AUTOINCREMENT" in sql
