@@ -6,9 +6,9 @@ transaction commits the event is emitted to the Socket.IO room. Nothing is sent
 for a rolled-back transaction, and a screen that was away asks for every event of
 its rooms after the last ``seq`` it saw (the ``join`` handler below).
 
-Commit order equals ``seq`` order: SQLite serialises writers (BEGIN IMMEDIATE);
-on PostgreSQL writers of the outbox take a transaction-level advisory lock, so a
-client can never see seq 7 and later miss seq 6.
+Commit order equals ``seq`` order because write transactions are serialised on
+both databases (app.database: BEGIN IMMEDIATE on SQLite, an advisory lock on
+PostgreSQL), so a client can never see seq 7 committed and later miss seq 6.
 """
 from __future__ import annotations
 
@@ -18,12 +18,10 @@ from datetime import datetime, timedelta
 from flask import request
 from flask_socketio import SocketIO, join_room
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import JSON, String, delete, func, select, text
+from sqlalchemy import JSON, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.database import Base, UTCDateTime, after_commit
-
-OUTBOX_LOCK_KEY = 7_441_001
 
 
 class JoinRequest(BaseModel):
@@ -61,9 +59,6 @@ class Realtime:
 
     # -- publishing -------------------------------------------------------
     def publish(self, session: Session, rooms: str | list[str], kind: str, data: dict) -> None:
-        if session.bind.dialect.name == "postgresql" and not session.info.get("outbox_locked"):
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK_KEY})
-            session.info["outbox_locked"] = True
         rows = [OutboxEvent(room=r, kind=kind, data=data, created_at=self.clock.now())
                 for r in ([rooms] if isinstance(rooms, str) else rooms)]
         session.add_all(rows)

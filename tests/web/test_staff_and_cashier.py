@@ -166,3 +166,19 @@ def test_a_deactivated_or_demoted_member_loses_access_at_once(app, ctx, client, 
     assert client.get("/api/kitchen/tickets").status_code == 401
     assert sock.emit("join", {"rooms": ["station:wok"], "after": 0}, callback=True)["error"]["code"] == "forbidden"
     assert client.get("/pos").status_code == 302
+
+
+def test_wrong_pins_sent_in_parallel_still_lock_out_after_five(app):
+    import threading
+    codes, barrier = [], threading.Barrier(12)
+
+    def guess():
+        c = app.test_client()
+        barrier.wait()
+        r = c.post("/api/staff/login", json={"user_id": 4, "pin": "0000"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+        codes.append(r.get_json()["error"]["code"])
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert codes.count("wrong_pin") == 5 and codes.count("locked_out") == 7
