@@ -1,10 +1,16 @@
 """The durable print queue: jobs are rows written in the caller's transaction; the
-print worker claims them atomically, prints, and records the outcome."""
+print worker claims them atomically, prints, and records the outcome.
+
+A printer prints its jobs strictly in order, one at a time, whichever process's
+worker does it: a job is claimed only when it is the printer's oldest waiting job
+and no other job of that printer is being printed. When the printer cannot be
+reached, the head job's ``next_attempt_at`` is the printer's backoff, kept in the
+database, so every process waits for it."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.context import Context
@@ -22,25 +28,28 @@ def enqueue(ctx: Context, s: Session, printer: str, kind: str, document: list, t
 
 
 def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
-    """Claim the oldest due job of this printer. The conditional UPDATE makes the claim
-    atomic, so several workers or processes never print the same job twice."""
+    """Claim this printer's oldest waiting job if it is due and nothing else of the
+    printer is in flight. The conditional UPDATE makes the claim atomic, so several
+    workers or processes never print the same job twice."""
     now = ctx.clock.now()
     with ctx.db.write() as s:
         # Claims left behind by a worker that died mid-job go back to the queue.
         s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "printing",
                                          PrintJob.claimed_at < now - STALE_CLAIM)
                   .values(status="pending", claimed_by=None))
-        job_id = s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == "pending",
-                                                    PrintJob.next_attempt_at <= now)
-                          .order_by(PrintJob.id).limit(1))
-        if job_id is None:
+        if s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == "printing").limit(1)):
             return None
-        claimed = s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "pending")
+        head = s.execute(select(PrintJob.id, PrintJob.next_attempt_at)
+                         .where(PrintJob.printer == printer, PrintJob.status == "pending")
+                         .order_by(PrintJob.id).limit(1)).first()
+        if head is None or head.next_attempt_at > now:
+            return None
+        claimed = s.execute(update(PrintJob).where(PrintJob.id == head.id, PrintJob.status == "pending")
                             .values(status="printing", claimed_at=now, claimed_by=worker_id,
                                     attempts=PrintJob.attempts + 1)).rowcount
         if claimed != 1:
             return None
-        return s.get(PrintJob, job_id)
+        return s.get(PrintJob, head.id)
 
 
 def mark_printed(ctx: Context, job_id: int, worker_id: str) -> None:
@@ -49,23 +58,26 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str) -> None:
                   .values(status="printed", printed_at=ctx.clock.now(), last_error=None))
 
 
-def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str, *, retry_at: datetime,
-                give_up: bool = False) -> None:
-    """Put the job back in the queue (due at retry_at), or mark it failed for good."""
+def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retry_at: datetime) -> None:
+    """The printer did not take the job: it stays first in line, due again at retry_at."""
     with ctx.db.write() as s:
-        job = s.get(PrintJob, job_id)
-        if job.claimed_by == worker_id:
-            job.status, job.claimed_by = ("failed" if give_up else "pending"), None
-            job.last_error = error[:500]
-            job.next_attempt_at = retry_at
+        s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
+                  .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at))
+
+
+def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str) -> None:
+    """The job cannot be printed at all (its document does not render): set it aside as
+    failed so the printer's other jobs go on; it stays visible with its error."""
+    with ctx.db.write() as s:
+        s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
+                  .values(status="failed", claimed_by=None, last_error=error[:500]))
 
 
 def next_due(ctx: Context, printer: str) -> datetime | None:
+    """When this printer's head job is due (None when nothing waits)."""
     with ctx.db.read() as s:
-        return s.scalar(select(func.min(PrintJob.next_attempt_at)).where(
-            PrintJob.printer == printer, or_(PrintJob.status == "pending",
-                                             and_(PrintJob.status == "printing",
-                                                  PrintJob.claimed_at < ctx.clock.now() - STALE_CLAIM))))
+        return s.scalar(select(PrintJob.next_attempt_at).where(
+            PrintJob.printer == printer, PrintJob.status == "pending").order_by(PrintJob.id).limit(1))
 
 
 def queue_status(ctx: Context) -> list[dict]:

@@ -1,12 +1,13 @@
 """Print workers: one thread per printer, so an offline printer never delays another.
 
-A worker claims the oldest due job of its printer, renders the stored layout
-document to ESC/POS bytes, sends them, and confirms with a status query. When the
-printer cannot be reached the job goes back to the head of the queue and the
-*printer* backs off (exponentially, up to a minute), so after an outage the tickets
-come out in the order they were taken. A job that cannot even be rendered is set
-aside with its own backoff and marked failed after a few attempts, without holding
-up the others. Orders keep flowing meanwhile: requests never touch a printer. Workers wake at once when a transaction queued a
+A worker claims its printer's oldest waiting job (printers.services keeps one job
+per printer in flight, across processes), renders the stored layout document to
+ESC/POS bytes, sends them, and confirms with a status query. When the printer cannot
+be reached the job stays first in line and is due again after a backoff that doubles
+per failed attempt (up to a minute), so after an outage tickets come out in the order
+they were taken. A job whose document cannot be rendered is marked failed at once
+(rendering is deterministic: retrying cannot help) and the others go on. Orders keep
+flowing meanwhile: requests never touch a printer. Workers wake at once when a transaction queued a
 job in this process, and otherwise poll, so jobs written by another process (or
 left over from before a restart) are printed too.
 """
@@ -26,7 +27,6 @@ from printers import services as queue
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 60.0
-MAX_RENDER_ATTEMPTS = 5
 
 
 class PrintWorker:
@@ -37,8 +37,6 @@ class PrintWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.failures = 0  # attempts in a row that could not reach the printer
-        self.retry_at: datetime | None = None  # no job is tried before this while the printer is down
 
     def wake(self) -> None:
         self._wake.set()
@@ -48,35 +46,29 @@ class PrintWorker:
         return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 
     def print_job(self, job) -> str:
-        """Returns "printed", "set_aside" (the job cannot be rendered) or "printer_down"."""
+        """Returns "printed", "failed" (the job cannot be rendered) or "printer_down"."""
         p, cfg = self.printer, self.ctx.settings.printing
-        now = self.ctx.clock.now()
         try:
             data = render.render(job.document, profile=p.profile, paper_mm=p.paper_mm,
                                  font_path=cfg.font_path, font_index=cfg.font_index)
         except Exception as e:  # a bad document must not kill the worker or hold up other jobs
-            give_up = job.attempts >= MAX_RENDER_ATTEMPTS
-            log.exception("printer %s: job %s cannot be rendered%s", p.name, job.id, "; giving up" if give_up else "")
-            queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}",
-                              retry_at=now + self._backoff(job.attempts), give_up=give_up)
-            return "set_aside"
+            log.exception("printer %s: job %s cannot be rendered; marked failed", p.name, job.id)
+            queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}")
+            return "failed"
         try:
             device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
         except device.PrinterUnavailable as e:
-            self.failures += 1
-            self.retry_at = now + self._backoff(self.failures)
-            queue.mark_failed(self.ctx, job.id, self.worker_id, f"unreachable: {e}", retry_at=now)
+            delay = self._backoff(job.attempts)
+            queue.mark_unreachable(self.ctx, job.id, self.worker_id, f"unreachable: {e}",
+                                   self.ctx.clock.now() + delay)
             log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
-                        (self.retry_at - now).total_seconds())
+                        delay.total_seconds())
             return "printer_down"
-        self.failures, self.retry_at = 0, None
         queue.mark_printed(self.ctx, job.id, self.worker_id)
         return "printed"
 
     def drain(self) -> int:
         """Print every job that is due now, oldest first; returns how many were printed."""
-        if self.retry_at is not None and self.ctx.clock.now() < self.retry_at:
-            return 0
         printed = 0
         while not self._stop.is_set():
             job = queue.claim_next(self.ctx, self.printer.name, self.worker_id)
@@ -89,11 +81,10 @@ class PrintWorker:
         return printed
 
     def _seconds_until_due(self) -> float:
-        now = self.ctx.clock.now()
-        due: datetime | None = self.retry_at or queue.next_due(self.ctx, self.printer.name)
+        due: datetime | None = queue.next_due(self.ctx, self.printer.name)
         if due is None:
             return POLL_SECONDS
-        return max(0.0, min(POLL_SECONDS, (due - now).total_seconds()))
+        return max(0.0, min(POLL_SECONDS, (due - self.ctx.clock.now()).total_seconds()))
 
     def _run(self) -> None:
         while not self._stop.is_set():
