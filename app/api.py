@@ -25,11 +25,15 @@ from app.errors import DomainError
 MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers are refused, not overflowed
 
 
+# Control (NUL, escapes), format (bidi overrides, zero-width), separator, private-use and
+# surrogate characters: they corrupt tickets, make a note display as something it is not,
+# or cannot be stored (PostgreSQL refuses NUL). Line breaks stay allowed.
+_REFUSED = {"Cc", "Cf", "Zl", "Zp", "Co", "Cs"}
+
+
 def _printable(text: str) -> str:
-    """Refuse control characters (NUL, escapes, ...) except line breaks: they would corrupt
-    tickets and screens, and PostgreSQL cannot store NUL."""
-    if any(unicodedata.category(c) == "Cc" and c != "\n" for c in text):
-        raise ValueError("must not contain control characters")
+    if any(unicodedata.category(c) in _REFUSED and c != "\n" for c in text):
+        raise ValueError("must not contain control or invisible formatting characters")
     return text
 
 

@@ -95,7 +95,11 @@ class Realtime:
 
     @staticmethod
     def prune(session: Session, older_than: datetime) -> int:
-        return session.execute(delete(OutboxEvent).where(OutboxEvent.created_at < older_than)).rowcount
+        """Delete old events but always keep the newest, so the current seq never drops
+        back (screens would otherwise be told to reset after a quiet day)."""
+        newest = session.scalar(select(func.max(OutboxEvent.seq)))
+        return session.execute(delete(OutboxEvent).where(OutboxEvent.created_at < older_than,
+                                                         OutboxEvent.seq != newest)).rowcount
 
     # -- subscriptions ----------------------------------------------------
     def authorise(self, prefix: str, fn: Callable[[str, dict], bool]) -> None:
@@ -105,7 +109,7 @@ class Realtime:
         sio = self.socketio
 
         @sio.on("join")
-        def _join(payload):
+        def _join(payload=None):
             """Join rooms and get every event of them after ``after`` (see JoinRequest)."""
             try:
                 req = JoinRequest.model_validate(payload)

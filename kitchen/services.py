@@ -129,7 +129,8 @@ def _change(ctx: Context, ticket_id: int, action: str) -> dict:
             ctx.publish(s, f"visit:{visit.id}", "items",
                         {"items": [{"id": i.id, "order_id": i.order_id, "status": i.status}
                                    for i in ticket.items]})
-            ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+            if visit.is_open:  # a closed check's table already shows its next visit
+                ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
             return data
     except StaleDataError:
         raise Conflict("Someone else changed this ticket at the same moment.", code="concurrent_change") from None

@@ -2,6 +2,8 @@
 the cashier terminal the pos room, anyone the public menu room."""
 from __future__ import annotations
 
+import re
+
 from app.errors import DomainError
 from pos.services import visit_for_token
 from staff.auth import has_role
@@ -10,7 +12,7 @@ from staff.auth import has_role
 def register(realtime, ctx) -> None:
     def visit_room(rest: str, payload: dict) -> bool:
         token = payload.get("token")
-        if not isinstance(token, str) or not rest.isdigit():
+        if not isinstance(token, str) or not re.fullmatch(r"[1-9][0-9]{0,9}", rest):
             return False
         try:
             with ctx.db.read() as s:

@@ -137,6 +137,9 @@ def test_a_script_in_a_note_stays_text_in_the_diner_page(client, ctx):
     [{**MILK_TEA, "options": [2**40]}],
     [{**MILK_TEA, "note": "hot\x00tea"}],
     [{**MILK_TEA, "note": "\x1b[31mred"}],
+    [{**MILK_TEA, "note": "pay \u202eecnavda"}],
+    [{**MILK_TEA, "note": "a\u2028b"}],
+    [{**MILK_TEA, "note": "zero\u200bwidth"}],
 ])
 def test_huge_ids_and_control_characters_are_refused(client, ctx, items):
     before = row_counts(ctx.db)

@@ -107,3 +107,25 @@ def test_a_client_ahead_of_the_database_is_told_to_reset(app, ctx):
     anon = connect(app)
     ack = join(anon, ["menu"], after=10**9)
     assert ack["reset"] is True
+
+
+def test_odd_join_payloads_get_an_answer_not_a_crash(app, ctx):
+    anon = connect(app)
+    assert anon.emit("join", callback=True)["error"]["code"] == "bad_request"
+    assert join(anon, [f"visit:{'²'}"], token=token_of(ctx))["error"]["code"] == "forbidden"
+    assert join(anon, ["visit:\u0661"], token=token_of(ctx))["error"]["code"] == "forbidden"
+    assert join(anon, [f"visit:0{visit_of(ctx)}"], token=token_of(ctx))["error"]["code"] == "forbidden"
+
+
+def test_bumping_after_the_table_closed_does_not_show_the_old_check_on_the_floor(app, ctx, client, sign_in):
+    token, visit_id = token_of(ctx, "T4"), visit_of(ctx, "T4")
+    order(ctx, token, MILK_TEA)
+    services.pay_cash(ctx, visit_id, 10000, None)
+    closed = services.close_visit(ctx, visit_id, None)
+    sign_in(client, "cashier")
+    pos = connect(app, client)
+    join(pos, ["pos"])
+    ticket = kitchen.open_tickets(ctx, "bar")["tickets"][0]
+    kitchen.bump_ticket(ctx, ticket["id"])
+    assert [u for u in updates(pos) if u["kind"] == "table"] == []
+    assert {t["table"]: t for t in services.floor(ctx)}["T4"]["visit_id"] == closed["next_visit_id"]
