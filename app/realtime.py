@@ -130,7 +130,7 @@ class Realtime:
             except ValueError:  # the client disconnected while joining: nobody to answer
                 return None
             with db.read() as s:
-                return self.backlog(s, rooms, after)
+                return {**self.backlog(s, rooms, after), "now": self.clock.now().isoformat()}
 
 
 def prune_outbox(db, clock, keep: timedelta = timedelta(hours=24)) -> int:

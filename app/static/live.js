@@ -5,29 +5,16 @@
 // than one already applied is dropped, so backlog and live events can arrive in any order
 // and an event delivered twice is applied once.
 //
-// The cursor: events are emitted after their transaction commits, from different threads,
-// so seq 7 can arrive a moment before seq 6. The cursor therefore never jumps to the seq of
-// a live event just because it arrived. It is set from the join ack (the newest seq at the
-// moment the backlog was read: everything up to it was in that backlog), and a live event
-// moves it only once it has "settled": the same connection has since delivered something
-// (an event or the server's ping) at least SETTLE_MS after it, by when every event committed
-// before it has been emitted and, the connection being in order, received. Events that had
-// not settled when the connection dropped come again in the next backlog.
-const SETTLE_MS = 5000;
-
-export function connectLive({ rooms, seq = 0, token = null, keyOf = (e) => e.seq, onEvent, onReset, onStatus }) {
+// The cursor: events are emitted after their transaction commits, from different threads
+// (and, with several server processes, through Redis), so seq 7 can arrive before seq 6.
+// So the cursor never moves because a live event arrived: it is set only from the join
+// ack, the newest seq when the backlog was read (everything up to it was in that backlog).
+// A reconnect therefore asks again for the events since the last join; those already
+// applied are dropped by keyOf, the others (say a 6 that was late) are delivered.
+export function connectLive({ rooms, seq = 0, token = null, keyOf = (e) => e.seq, onEvent, onReset, onStatus, onJoin }) {
   let cursor = seq;   // every event of the rooms up to this seq has been delivered
-  let pending = [];   // [seq, performance.now() when it arrived] of live events not yet settled
   const applied = new Map();
   const socket = window.io({ transports: ["websocket", "polling"] });
-  const heard = () => {  // the connection is alive now: settle what arrived SETTLE_MS before
-    const before = performance.now() - SETTLE_MS;
-    pending = pending.filter(([s, at]) => {
-      if (at > before) return true;
-      cursor = Math.max(cursor, s);
-      return false;
-    });
-  };
   const deliver = (env) => {
     const key = keyOf(env);
     if ((applied.get(key) ?? -1) >= env.seq) return;
@@ -37,20 +24,14 @@ export function connectLive({ rooms, seq = 0, token = null, keyOf = (e) => e.seq
   socket.on("connect", () => {
     socket.emit("join", { rooms, after: cursor, token }, (ack) => {
       if (!ack || ack.error) { onStatus?.("refused", ack && ack.error); return; }
-      // Everything up to ack.seq was committed when the backlog was read, so it is in it.
       cursor = ack.seq;
-      pending = pending.filter(([s]) => s > cursor);
-      if (ack.reset) onReset?.(); else ack.events.forEach(deliver);
+      onJoin?.(ack);
+      if (ack.reset) { applied.clear(); onReset?.(); } else ack.events.forEach(deliver);
       onStatus?.("online");
     });
   });
-  socket.on("disconnect", () => { pending = []; onStatus?.("offline"); });
-  socket.on("update", (env) => {
-    heard();
-    pending.push([env.seq, performance.now()]);
-    deliver(env);
-  });
-  socket.io.on("ping", heard);
+  socket.on("disconnect", () => onStatus?.("offline"));
+  socket.on("update", deliver);
   return { socket, lastSeq: () => cursor };
 }
 

@@ -7,8 +7,9 @@ const root = document.getElementById("tickets");
 const WARN_S = 300, LATE_S = 480;
 
 // Timers count on the server's clock: the tablet's own clock may be minutes off.
-// boot.now is the server's time when it rendered the page (the page loads within moments).
-const clockOffset = boot.now ? Date.parse(boot.now) - Date.now() : 0;
+// The server's clock: boot.now when the page was rendered, then the join ack's now on
+// every (re)connect, since a kitchen page stays open all service while tablet clocks drift.
+let clockOffset = boot.now ? Date.parse(boot.now) - Date.now() : 0;
 const serverNow = () => Date.now() + clockOffset;
 
 function elapsed(t) {
@@ -67,6 +68,7 @@ connectLive({
   rooms: [station ? `station:${station}` : "kitchen"],
   seq: boot.state.seq,
   keyOf: (e) => (e.kind === "ticket" ? `t${e.data.id}` : `e${e.seq}`),
+  onJoin: (ack) => { if (ack.now) clockOffset = Date.parse(ack.now) - Date.now(); },
   onEvent: (e) => { if (e.kind === "ticket") upsert(e.data); },
   onReset: reload,
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },

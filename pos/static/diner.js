@@ -287,7 +287,8 @@ renderMenu(); renderCartBar(); renderOrders();
 function startLive() {
   connectLive({
     rooms: [`visit:${boot.visit_id}`, "menu"], seq: boot.seq, token,
-    keyOf: (e) => e.kind === "items" ? `i${e.data.items.map((i) => i.id).join(",")}` : `e${e.seq}`,
+    keyOf: (e) => e.kind === "items" ? `i${e.data.items.map((i) => i.id).join(",")}`
+      : e.kind === "dish" ? `d${e.data.dish_id}` : `e${e.seq}`,
     onEvent: (e) => {
       if (e.kind === "order") mergeOrder(e.data);
       else if (e.kind === "items") setItemStatus(e.data.items);
