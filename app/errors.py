@@ -36,7 +36,3 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status, code = 409, "conflict"
-
-
-class Unprocessable(DomainError):
-    status, code = 422, "unprocessable"

@@ -8,9 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
 
-ITEM_STATUSES = ("queued", "cooking", "ready", "served", "voided")
-
-
 class DiningTable(Base):
     __tablename__ = "dining_tables"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +81,7 @@ class OrderItem(Base):
     note: Mapped[str | None] = mapped_column(Text)
     station: Mapped[str] = mapped_column(String(32))
     prep_seconds: Mapped[int] = mapped_column()
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued cooking ready served voided
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -6,14 +6,14 @@ import hashlib
 import json
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.errors import Conflict, DomainError, Forbidden, NotFound
+from app.errors import Conflict, DomainError, Forbidden
 from kitchen import services as kitchen
 from menu import services as menu
 from menu.model import localized
@@ -239,16 +239,3 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,
                 "url": visit_url(ctx, nxt)}
-
-
-def visit_id_for_table(ctx: Context, table_id: int) -> int:
-    with ctx.db.read() as s:
-        vid = s.scalar(select(Visit.id).where(Visit.table_id == table_id, Visit.closed_at.is_(None)))
-        if vid is None:
-            raise NotFound(f"There is no table {table_id}.", code="unknown_table")
-        return vid
-
-
-def count_orders(ctx: Context) -> int:
-    with ctx.db.read() as s:
-        return s.scalar(select(func.count(Order.id)))

@@ -8,9 +8,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime
 
-JOB_STATUSES = ("pending", "printing", "printed", "failed")
-
-
 class PrintJob(Base):
     __tablename__ = "print_jobs"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -18,7 +15,7 @@ class PrintJob(Base):
     kind: Mapped[str] = mapped_column(String(32))  # kitchen_ticket, receipt, ...
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     document: Mapped[list] = mapped_column(JSON)  # printers.layout document (plain data)
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending printing printed failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
