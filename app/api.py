@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
-
 import unicodedata
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from flask import Blueprint, jsonify, request
@@ -20,7 +19,6 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from werkzeug.routing import IntegerConverter
 
 from app.errors import DomainError
-
 
 MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers are refused, not overflowed
 
@@ -53,6 +51,11 @@ class Schema(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+class Out(BaseModel):
+    """Base of response shapes (documentation; tests check real responses against them)."""
+    model_config = ConfigDict(extra="forbid")
+
+
 @dataclass
 class _Route:
     path: str
@@ -63,6 +66,7 @@ class _Route:
     response: type[BaseModel] | None
     auth: str | None
     errors: tuple[int, ...] = field(default=())
+    ok: tuple[int, ...] = (200,)
 
 
 def _validation_details(err: ValidationError) -> list[dict]:
@@ -77,7 +81,7 @@ class ApiRegistry:
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, summary: str = "", guard=None,
-              errors: tuple[int, ...] = ()):
+              errors: tuple[int, ...] = (), ok: tuple[int, ...] = (200,)):
         """guard: a callable run before the body is read (e.g. a role check); its
         ``security`` attribute names the OpenAPI security scheme."""
         def decorate(view):
@@ -102,7 +106,7 @@ class ApiRegistry:
             prefix = bp.url_prefix or ""
             self.routes.append(_Route(prefix + rule, method, summary or (view.__doc__ or "").strip(),
                                       bp.name, body, response, getattr(guard, "security", None),
-                                      tuple(sorted({*errors, *getattr(guard, "errors", ())}))))
+                                      tuple(sorted({*errors, *getattr(guard, "errors", ())})), ok))
             return wrapper
         return decorate
 
@@ -127,9 +131,11 @@ class ApiRegistry:
                        else {"type": "string"}}
                       for n in re.findall(r"\{([a-zA-Z_]+)\}", path)]
             op: dict = {"summary": r.summary, "tags": [r.tag], "parameters": params,
-                        "responses": {"200": {"description": "OK"}}}
+                        "responses": {str(code): {"description": "OK"} for code in r.ok}}
             if r.response:
-                op["responses"]["200"]["content"] = {"application/json": {"schema": ref(r.response)}}
+                schema = ref(r.response)
+                for code in r.ok:
+                    op["responses"][str(code)]["content"] = {"application/json": {"schema": schema}}
             if r.body:
                 op["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(r.body)}}}
                 op["responses"]["400"] = {"description": "Malformed JSON"}

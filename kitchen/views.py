@@ -1,9 +1,11 @@
 """Kitchen screens (one per station, and all stations) and their actions."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from app.api import api
+from app.api import Out, api
 from app.errors import NotFound
 from kitchen import services
 from staff.auth import current_staff, require_page_role, role_guard
@@ -12,6 +14,36 @@ bp = Blueprint("kitchen", __name__, template_folder="templates", static_folder="
                static_url_path="/static/kitchen")
 
 cook = role_guard("cook")
+
+
+class TicketItemOut(Out):
+    id: int
+    quantity: int
+    name: str
+    name_alt: str | None
+    modifiers: list[str]
+    note: str | None
+    status: Literal["queued", "cooking", "ready", "served", "voided"]
+    prep_seconds: int
+
+
+class TicketOut(Out):
+    id: int
+    order_id: int
+    order_number: int
+    table: str
+    station: str
+    status: Literal["open", "cooking", "done"]
+    created_at: str
+    started_at: str | None
+    bumped_at: str | None
+    version: int
+    items: list[TicketItemOut]
+
+
+class TicketsOut(Out):
+    seq: int
+    tickets: list[TicketOut]
 
 
 def _ctx():
@@ -37,19 +69,21 @@ def screen(station: str | None):
                            now=ctx.clock.now().isoformat())
 
 
-@api.route(bp, "/api/kitchen/tickets", "GET", guard=cook, errors=(404,),
+@api.route(bp, "/api/kitchen/tickets", "GET", guard=cook, response=TicketsOut, errors=(404,),
            summary="Open tickets (optionally ?station=) and the outbox seq they reflect")
 def tickets():
     return jsonify(services.open_tickets(_ctx(), _station_or_404(request.args.get("station"))))
 
 
-@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/start", "POST", guard=cook, errors=(404, 409),
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/start", "POST", guard=cook, response=TicketOut,
+           errors=(404, 409),
            summary="Start cooking a ticket")
 def start(ticket_id: int):
     return jsonify(services.start_ticket(_ctx(), ticket_id))
 
 
-@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/bump", "POST", guard=cook, errors=(404, 409),
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/bump", "POST", guard=cook, response=TicketOut,
+           errors=(404, 409),
            summary="Bump a ticket: its dishes are ready")
 def bump(ticket_id: int):
     return jsonify(services.bump_ticket(_ctx(), ticket_id))

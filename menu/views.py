@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from pydantic import RootModel
 
-from app.api import Schema, api
+from app.api import Out, Schema, api
 from menu import services
 from staff.auth import role_guard
 
@@ -18,6 +19,59 @@ class SoldOut(Schema):
     sold_out: bool
 
 
+class OptionOut(Out):
+    id: int
+    name: str
+    price_delta: int
+
+
+class GroupOut(Out):
+    id: int
+    name: str
+    min: int
+    max: int
+    options: list[OptionOut]
+
+
+class MenuDishOut(Out):
+    id: int
+    name: str
+    description: str
+    price: int
+    prep_seconds: int
+    station: str
+    allergens: list[str]
+    image: str | None
+    sold_out: bool
+    groups: list[GroupOut]
+
+
+class CategoryOut(Out):
+    id: int
+    name: str
+    dishes: list[MenuDishOut]
+
+
+class MenuOut(RootModel[list[CategoryOut]]):
+    pass
+
+
+class DishStateOut(Out):
+    id: int
+    name: str
+    station: str
+    sold_out: bool
+
+
+class DishesOut(RootModel[list[DishStateOut]]):
+    pass
+
+
+class SoldOutOut(Out):
+    dish_id: int
+    sold_out: bool
+
+
 def language(ctx) -> str:
     langs = ctx.settings.restaurant.languages
     lang = request.args.get("lang") or request.cookies.get("lang")
@@ -26,19 +80,20 @@ def language(ctx) -> str:
     return request.accept_languages.best_match(langs) or langs[0]
 
 
-@api.route(bp, "/api/menu", "GET", summary="The menu by category in one language (?lang=)")
+@api.route(bp, "/api/menu", "GET", response=MenuOut, summary="The menu by category in one language (?lang=)")
 def get_menu():
     ctx = _ctx()
     return jsonify(services.menu_for(ctx, language(ctx)))
 
 
-@api.route(bp, "/api/menu/dishes", "GET", guard=role_guard("cook"),
+@api.route(bp, "/api/menu/dishes", "GET", guard=role_guard("cook"), response=DishesOut,
            summary="Every dish with its station and sold-out state (kitchen language)")
 def dishes():
     return jsonify(services.all_dishes(_ctx()))
 
 
 @api.route(bp, "/api/menu/dishes/<id:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
+           response=SoldOutOut,
            summary="Mark a dish sold out (86) or available again", errors=(404,))
 def sold_out(dish_id: int, body: SoldOut):
     return jsonify(services.set_sold_out(_ctx(), dish_id, body.sold_out))

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from app.api import Schema, api
 from pos import qr, services
+from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, TablesOut
 from printers import services as printing
 from staff.auth import current_staff, require_page_role, role_guard
 
@@ -48,7 +49,7 @@ def qr_sheet():
                            restaurant=ctx.settings.restaurant.name)
 
 
-@api.route(bp, "/api/pos/tables", "GET", guard=cashier, summary="Every table with its state and totals")
+@api.route(bp, "/api/pos/tables", "GET", guard=cashier, response=TablesOut, summary="Every table with its state and totals")
 def tables():
     return jsonify(services.floor(_ctx()))
 
@@ -67,24 +68,25 @@ def table_qr(table_id: int, fmt: str):
     return Response(qr.svg(url), mimetype="image/svg+xml")
 
 
-@api.route(bp, "/api/pos/visits/<id:visit_id>", "GET", guard=cashier, errors=(404,),
+@api.route(bp, "/api/pos/visits/<id:visit_id>", "GET", guard=cashier, response=CheckOut, errors=(404,),
            summary="A table's check: orders, items, payments and totals")
 def get_check(visit_id: int):
     return jsonify(services.open_check(_ctx(), visit_id))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
-           errors=(404, 409), summary="Take cash; returns the change to give back")
+           response=CashPaymentOut, ok=(201,), errors=(404, 409), summary="Take cash; returns the change to give back")
 def pay_cash(visit_id: int, body: CashPayment):
     return jsonify(services.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
 
 
-@api.route(bp, "/api/pos/visits/<id:visit_id>/close", "POST", guard=cashier, errors=(404, 409),
+@api.route(bp, "/api/pos/visits/<id:visit_id>/close", "POST", guard=cashier, response=ClosedOut,
+           errors=(404, 409),
            summary="Close a paid check; the table gets a new visit and QR link")
 def close(visit_id: int):
     return jsonify(services.close_visit(_ctx(), visit_id, _staff_id()))
 
 
-@api.route(bp, "/api/printers", "GET", guard=cashier, summary="Print queue depth and last error per printer")
+@api.route(bp, "/api/printers", "GET", guard=cashier, response=PrintersOut, summary="Print queue depth and last error per printer")
 def printers():
     return jsonify(printing.queue_status(_ctx()))

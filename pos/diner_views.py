@@ -10,6 +10,7 @@ from menu import services as menu
 from menu.views import language
 from pos import services
 from pos.ordering import RequestedLine
+from pos.schemas import CheckOut, OrderOut
 
 bp = Blueprint("diner", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/diner")
@@ -60,13 +61,14 @@ def diner_page(token: str):
 
 
 @api.route(bp, "/api/visits/<token>", "GET", summary="The visit's check: orders, item states, totals",
-           errors=(403,))
+           response=CheckOut, errors=(403,))
 def get_visit(token: str):
     ctx = _ctx()
     return jsonify(services.diner_view(ctx, token, language(ctx)))
 
 
-@api.route(bp, "/api/visits/<token>/orders", "POST", body=PlaceOrder, errors=(403, 409),
+@api.route(bp, "/api/visits/<token>/orders", "POST", body=PlaceOrder, response=OrderOut, ok=(201, 200),
+           errors=(403, 409),
            summary="Place an order for this visit (idempotent by idempotency_key)")
 def place_order(token: str, body: PlaceOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)

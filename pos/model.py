@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
 
+
 class DiningTable(Base):
     __tablename__ = "dining_tables"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime
 
+
 class PrintJob(Base):
     __tablename__ = "print_jobs"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
-from pydantic import Field
+from pydantic import Field, RootModel
 
-from app.api import Id, Schema, api
+from app.api import Id, Out, Schema, api
 from staff import services
 from staff.auth import current_staff
 
@@ -16,6 +16,16 @@ bp = Blueprint("staff", __name__, template_folder="templates", static_folder="st
 
 def _ctx():
     return current_app.extensions["pos_ctx"]
+
+
+class StaffOut(Out):
+    id: int
+    name: str
+    role: str
+
+
+class StaffListOut(RootModel[list[StaffOut]]):
+    pass
 
 
 class SignIn(Schema):
@@ -39,12 +49,13 @@ def login_page():
                            next=safe_next(request.args.get("next")), need=request.args.get("need"))
 
 
-@api.route(bp, "/api/staff", "GET", summary="Staff members who can sign in (names and roles)")
+@api.route(bp, "/api/staff", "GET", response=StaffListOut, summary="Staff members who can sign in (names and roles)")
 def list_staff():
     return jsonify(services.staff_list(_ctx()))
 
 
-@api.route(bp, "/api/staff/login", "POST", body=SignIn, summary="Sign in with a PIN", errors=(401, 404, 429))
+@api.route(bp, "/api/staff/login", "POST", body=SignIn, response=StaffOut, summary="Sign in with a PIN",
+           errors=(401, 404, 429))
 def login(body: SignIn):
     user = services.sign_in(_ctx(), body.user_id, body.pin, request.remote_addr or "")
     session.clear()
@@ -61,7 +72,7 @@ def logout():
     return jsonify({"ok": True})
 
 
-@api.route(bp, "/api/staff/me", "GET", summary="Who is signed in", errors=(401,))
+@api.route(bp, "/api/staff/me", "GET", response=StaffOut, summary="Who is signed in", errors=(401,))
 def me():
     staff = current_staff()
     if staff is None:

@@ -1,0 +1,120 @@
+"""Shapes of the dining room's JSON responses, declared for /api/openapi.json and checked
+against real responses by tests/web/test_api_contract.py."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import RootModel
+
+from app.api import Out
+
+ItemStatus = Literal["queued", "cooking", "ready", "served", "voided"]
+TableState = Literal["free", "ordering", "eating", "paid"]
+
+
+class ItemOut(Out):
+    id: int
+    order_id: int
+    dish_id: int
+    name: str
+    names: dict[str, str]
+    quantity: int
+    unit_price: int
+    amount: int
+    modifiers: list[str]
+    note: str | None
+    station: str
+    status: ItemStatus
+
+
+class OrderOut(Out):
+    id: int
+    number: int
+    visit_id: int
+    created_at: str
+    source: str
+    items: list[ItemOut]
+
+
+class CheckOrderOut(Out):
+    id: int
+    number: int
+    created_at: str
+    items: list[ItemOut]
+
+
+class PaymentOut(Out):
+    id: int
+    tender: str
+    amount: int
+    tendered: int
+    change: int
+    created_at: str
+
+
+class TotalsOut(Out):
+    subtotal: int
+    service_charge: int
+    tax: int
+    total: int
+    paid: int
+    due: int
+    tax_included: bool
+    formatted: dict[str, str]
+
+
+class CheckOut(Out):
+    visit_id: int
+    table_id: int
+    table: str
+    open: bool
+    opened_at: str
+    state: TableState
+    orders: list[CheckOrderOut]
+    payments: list[PaymentOut]
+    totals: TotalsOut
+
+
+class TableOut(Out):
+    table_id: int
+    table: str
+    seats: int
+    visit_id: int
+    state: TableState
+    items: int
+    total: int
+    due: int
+    total_formatted: str
+    opened_at: str
+
+
+class TablesOut(RootModel[list[TableOut]]):
+    pass
+
+
+class CashPaymentOut(Out):
+    payment_id: int
+    amount: int
+    tendered: int
+    change: int
+    change_formatted: str
+    check: CheckOut
+
+
+class ClosedOut(Out):
+    closed_visit_id: int
+    next_visit_id: int
+    table_id: int
+    url: str
+
+
+class PrinterOut(Out):
+    name: str
+    enabled: bool
+    queue_depth: int
+    last_error: str | None
+    last_printed_at: str | None
+
+
+class PrintersOut(RootModel[list[PrinterOut]]):
+    pass
