@@ -36,15 +36,18 @@ def order_dict(ctx: Context, order: Order) -> dict:
             "items": [item_dict(ctx, i) for i in order.items]}
 
 
+# Everything a check shows, loaded in a few queries for any number of visits.
+VISIT_LOADS = (selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
+               selectinload(Visit.table))
+
+
 def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
     """The visit with its orders, items and payments. lock=True takes the row lock that
     serialises everything that changes one check (on SQLite BEGIN IMMEDIATE already does)."""
     stmt = select(Visit).where(Visit.id == visit_id)
     if lock:
         stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    visit = s.scalar(stmt.options(
-        selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
-        selectinload(Visit.table)))
+    visit = s.scalar(stmt.options(*VISIT_LOADS))
     if visit is None:
         raise NotFound(f"There is no visit {visit_id}.", code="unknown_visit")
     return visit
@@ -79,7 +82,12 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
 
 
 def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:
-    visit = load_visit(s, visit.id)
+    """The table's tile on the cashier's floor, from the visit as it is now in this session."""
+    return summary_of(ctx, load_visit(s, visit.id))
+
+
+def summary_of(ctx: Context, visit: Visit) -> dict:
+    """table_summary of a visit already loaded with VISIT_LOADS."""
     t = totals(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
     return {"table_id": visit.table_id, "table": visit.table.name, "seats": visit.table.seats,

@@ -18,7 +18,7 @@ from kitchen import services as kitchen
 from menu import services as menu
 from menu.model import localized
 from pos import billing
-from pos.checks import check_dict, load_visit, money, order_dict, table_summary, totals
+from pos.checks import VISIT_LOADS, check_dict, load_visit, money, order_dict, summary_of, table_summary, totals
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
 from pos.tokens import make_token, read_token
@@ -147,8 +147,8 @@ def diner_view(ctx: Context, token: str, lang: str) -> dict:
 def floor(ctx: Context) -> list[dict]:
     with ctx.db.read() as s:
         visits = s.scalars(select(Visit).join(DiningTable).where(Visit.closed_at.is_(None))
-                           .order_by(DiningTable.sort, DiningTable.id)).all()
-        return [table_summary(ctx, s, v) for v in visits]
+                           .order_by(DiningTable.sort, DiningTable.id).options(*VISIT_LOADS)).all()
+        return [summary_of(ctx, v) for v in visits]
 
 
 def open_check(ctx: Context, visit_id: int) -> dict:
