@@ -31,23 +31,23 @@ GROUPS = {
     "sugar": (_n("甜度", "Sweetness"), 0, 1, [("少甜", "Less sweet", 0, 0), ("走甜", "No sugar", 0, 0)]),
 }
 
-# (category names, station, [(zh, en, price HK$, prep minutes, groups, allergens, description zh, en)])
+# (category names, station, course, [(zh, en, price HK$, prep minutes, groups, allergens, description zh, en)])
 MENU = [
-    (_n("前菜", "Starters"), "cold", [
+    (_n("前菜", "Starters"), "cold", 1, [
         ("拍青瓜", "Smashed Cucumber", 38, 3, [], ["sesame"], "蒜蓉麻油涼拌", "With garlic and sesame oil"),
         ("口水雞", "Mouth-Watering Chicken", 78, 4, ["spice"], ["peanut", "sesame"], "四川紅油雞", "Sichuan chilli-oil chicken"),
         ("皮蛋豆腐", "Century Egg Tofu", 48, 3, [], ["egg", "soy"], "滑豆腐配皮蛋", "Silken tofu with century egg"),
         ("涼拌海蜇", "Jellyfish Salad", 58, 3, [], ["sesame", "fish"], "爽脆海蜇", "Crunchy jellyfish in vinegar"),
         ("花雕醉雞", "Drunken Chicken", 88, 4, [], [], "花雕酒浸雞", "Chicken steeped in Shaoxing wine"),
     ]),
-    (_n("燒味", "Roast Meats"), "grill", [
+    (_n("燒味", "Roast Meats"), "grill", 2, [
         ("蜜汁叉燒", "Honey BBQ Pork", 98, 6, ["size"], ["soy"], "即燒叉燒", "Char siu glazed to order"),
         ("脆皮燒肉", "Crispy Roast Pork", 108, 6, ["size"], [], "金黃脆皮", "Crackling pork belly"),
         ("明爐燒鵝", "Roast Goose", 148, 8, ["size"], ["soy"], "招牌燒鵝", "House roast goose"),
         ("豉油雞", "Soy Sauce Chicken", 88, 6, ["size"], ["soy"], "玫瑰豉油雞", "Rose-wine soy chicken"),
         ("椒鹽排骨", "Salt & Pepper Spare Ribs", 92, 9, ["spice"], [], "炸排骨", "Fried spare ribs, chilli salt"),
     ]),
-    (_n("小炒", "Wok Dishes"), "wok", [
+    (_n("小炒", "Wok Dishes"), "wok", 2, [
         ("宮保雞丁", "Kung Pao Chicken", 88, 8, ["spice", "size"], ["peanut", "soy"], "花生辣椒炒雞", "Chicken, peanuts, dried chillies"),
         ("麻婆豆腐", "Mapo Tofu", 68, 7, ["spice"], ["soy"], "麻辣豆腐", "Tofu in numbing chilli sauce"),
         ("椒鹽鮮魷", "Salt & Pepper Squid", 98, 8, ["spice"], ["shellfish"], "酥炸鮮魷", "Crisp squid, chilli salt"),
@@ -55,24 +55,24 @@ MENU = [
         ("咕嚕肉", "Sweet & Sour Pork", 88, 9, ["size"], ["gluten"], "菠蘿甜酸肉", "With pineapple and peppers"),
         ("豉椒炒蜆", "Clams in Black Bean Sauce", 118, 9, ["spice"], ["shellfish", "soy"], "豆豉辣椒", "With black beans and chilli"),
     ]),
-    (_n("粉麵飯", "Rice & Noodles"), "wok", [
+    (_n("粉麵飯", "Rice & Noodles"), "wok", 2, [
         ("乾炒牛河", "Beef Chow Fun", 78, 7, ["addons"], ["soy"], "鑊氣牛河", "Wok-fried rice noodles with beef"),
         ("揚州炒飯", "Yangzhou Fried Rice", 72, 6, ["addons"], ["egg", "shellfish"], "蝦仁叉燒炒飯", "With shrimp and char siu"),
         ("星洲炒米", "Singapore Noodles", 72, 7, ["spice", "addons"], ["shellfish"], "咖喱炒米粉", "Curry rice vermicelli"),
         ("鮮蝦雲吞麵", "Shrimp Wonton Noodles", 58, 6, [], ["shellfish", "gluten", "egg"], "竹昇麵", "Bamboo-pressed egg noodles"),
         ("叉燒飯", "BBQ Pork on Rice", 62, 4, ["addons"], ["soy"], "叉燒配白飯", "Char siu over rice"),
     ]),
-    (_n("湯羹", "Soups"), "wok", [
+    (_n("湯羹", "Soups"), "wok", 1, [
         ("酸辣湯", "Hot & Sour Soup", 48, 5, ["spice"], ["egg", "soy"], "胡椒醋湯", "Pepper and vinegar"),
         ("老火例湯", "Soup of the Day", 28, 2, [], [], "每日不同", "Slow-boiled, changes daily"),
         ("粟米魚肚羹", "Sweetcorn Fish Maw Soup", 68, 6, [], ["fish", "egg"], "粟米羹", "Sweetcorn broth"),
     ]),
-    (_n("甜品", "Desserts"), "cold", [
+    (_n("甜品", "Desserts"), "cold", 3, [
         ("芒果布甸", "Mango Pudding", 32, 2, [], ["milk"], "香滑布甸", "Silky mango pudding"),
         ("楊枝甘露", "Mango Pomelo Sago", 42, 3, [], ["milk"], "芒果西柚西米", "Mango, pomelo and sago"),
         ("燉蛋", "Steamed Egg Custard", 32, 10, [], ["egg", "milk"], "薑汁燉蛋", "Ginger egg custard"),
     ]),
-    (_n("飲品", "Drinks"), "bar", [
+    (_n("飲品", "Drinks"), "bar", 0, [
         ("港式奶茶", "HK Milk Tea", 24, 2, ["temp", "sugar"], ["milk"], "絲襪奶茶", "Silk-stocking milk tea"),
         ("凍檸茶", "Iced Lemon Tea", 24, 2, ["sugar"], [], "鮮檸檬", "Fresh lemon"),
         ("鴛鴦", "Yuenyeung", 26, 2, ["temp", "sugar"], ["milk"], "咖啡奶茶", "Coffee with milk tea"),
@@ -97,8 +97,8 @@ def seed_demo(ctx: Context, staff: bool = True) -> None:
                 ModifierOption(names=_n(zh, en), price_delta=price, prep_delta_seconds=prep, sort=i)
                 for i, (zh, en, price, prep) in enumerate(options)])
             s.add(groups[key])
-        for ci, (cat_names, station, dishes) in enumerate(MENU):
-            cat = Category(names=cat_names, sort=ci)
+        for ci, (cat_names, station, course, dishes) in enumerate(MENU):
+            cat = Category(names=cat_names, sort=ci, course=course)
             s.add(cat)
             for di, (zh, en, price, minutes, gkeys, allergens, dzh, den) in enumerate(dishes):
                 s.add(Dish(category=cat, names=_n(zh, en), descriptions=_n(dzh, den), price=price * 100,

@@ -25,9 +25,11 @@ def prune_outbox(ctx: Context) -> None:
         log.info("pruned %d outbox events older than a day", removed)
 
 
-# (job id, function, trigger, trigger arguments)
+# (job id, function, trigger, trigger arguments or a function of the settings giving them)
 JOBS = [
     ("prune-outbox", "app.scheduler:prune_outbox", "interval", {"minutes": 30}),
+    ("late-orders", "kitchen.jobs:flag_late_orders", "interval",
+     lambda settings: {"seconds": settings.kitchen.late_check_seconds}),
 ]
 
 _lock_file = None
@@ -45,6 +47,7 @@ def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
         return None
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job_id, func, trigger, kwargs in JOBS:
+        kwargs = kwargs(ctx.settings) if callable(kwargs) else kwargs
         scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
     scheduler.start()
     return scheduler

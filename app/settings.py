@@ -114,11 +114,37 @@ class StationSettings(_Frozen):
     cooks: int = Field(1, ge=1, le=50)
 
 
+class KitchenSettings(_Frozen):
+    warn_minutes: float = Field(5, gt=0, le=240)
+    late_minutes: float = Field(8, gt=0, le=240)
+    finish_tolerance_seconds: float = Field(30, ge=0, le=600)
+    course_gap_seconds: float = Field(300, ge=0, le=3600)
+    promise_margin_minutes: float = Field(5, ge=0, le=120)
+    late_check_seconds: float = Field(30, ge=5, le=3600)
+    learn_prep_times: bool = True
+    learn_window: int = Field(20, ge=3, le=500)
+    learn_min_samples: int = Field(5, ge=1, le=500)
+    late_apology: dict[str, str] = {
+        "zh-Hant": "抱歉，您的菜比預計慢了，廚房正在加緊準備。",
+        "zh-Hans": "抱歉，您的菜比预计慢了，厨房正在加紧准备。",
+        "en": "We are sorry: your food is taking longer than we promised. The kitchen is on it.",
+    }
+
+    @model_validator(mode="after")
+    def _thresholds(self) -> "KitchenSettings":
+        if self.late_minutes <= self.warn_minutes:
+            raise ValueError("late_minutes must be above warn_minutes")
+        if self.learn_min_samples > self.learn_window:
+            raise ValueError("learn_min_samples must not exceed learn_window")
+        return self
+
+
 class Settings(_Frozen):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     restaurant: RestaurantSettings = RestaurantSettings()
     printing: PrintingSettings = PrintingSettings()
+    kitchen: KitchenSettings = KitchenSettings()
     printers: tuple[PrinterSettings, ...] = ()
     stations: tuple[StationSettings, ...] = ()
     # Folder of runtime files (SQLite database, generated secret, printer spool); not from TOML.
@@ -147,6 +173,10 @@ class Settings(_Frozen):
     @property
     def station_names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.stations)
+
+    @property
+    def station_cooks(self) -> dict[str, int]:
+        return {s.name: s.cooks for s in self.stations}
 
 
 def _format_error(source: str, err: ValidationError) -> str:

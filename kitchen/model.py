@@ -1,9 +1,9 @@
-"""Kitchen tickets: the items of one order for one station."""
+"""Kitchen tickets (the items of one order for one station) and learned prep times."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
@@ -25,3 +25,16 @@ class Ticket(Base):
     items: Mapped[list[OrderItem]] = relationship(order_by=OrderItem.id)
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PrepEstimate(Base):
+    """A dish's prep time as the kitchen really cooks it, derived from the last measured
+    start-to-bump times of its items (order_items.cook_seconds) by kitchen.prep_learning.
+    A cache: recomputed from order_items whenever one of the dish's items is bumped or recalled."""
+    __tablename__ = "prep_estimates"
+    dish_id: Mapped[int] = mapped_column(ForeignKey("dishes.id", ondelete="CASCADE"), primary_key=True)
+    seconds: Mapped[int | None] = mapped_column()  # None until enough measurements
+    samples: Mapped[int] = mapped_column(default=0)  # measurements in the window
+    outliers: Mapped[int] = mapped_column(default=0)  # of those, ignored as outliers
+    recent: Mapped[list] = mapped_column(JSON, default=list)  # the window's measurements, newest first
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

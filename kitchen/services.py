@@ -1,16 +1,23 @@
-"""Use cases of the kitchen: turning an order into station tickets, showing them,
-starting and bumping them."""
+"""Use cases of the station screens: turning an order into station tickets, showing
+them in fire order, starting, bumping and recalling them.
+
+Every change replans the kitchen (kitchen.planner) in its own transaction and
+publishes each ticket and order whose state or plan changed, so all screens of a
+station, the expo screen and the diners' pages stay identical."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.context import Context
 from app.errors import Conflict, NotFound
+from kitchen import planner
 from kitchen.model import Ticket
 from menu.model import localized
 from pos.checks import table_summary
@@ -18,28 +25,50 @@ from pos.model import Order, OrderItem, Visit
 from printers import layout
 from printers import services as printing
 
+# Start on a card starts the items whose fire time is this close (the cook's reaction).
+FIRE_GRACE_S = 30
+DONE = ("ready", "served", "voided")
 
-def _names(ctx: Context, names: dict) -> tuple[str, str | None]:
+
+def _iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt is not None else None
+
+
+def names_for_kitchen(ctx: Context, names: dict) -> tuple[str, str | None]:
     """The dish name in the kitchen's language, and the other language's name if different."""
     langs = ctx.settings.restaurant.languages
     main = localized(names, ctx.settings.restaurant.kitchen_lang, langs)
-    alt = next((names[l] for l in langs if names.get(l) and names[l] != main), None)
+    alt = next((names[lang] for lang in langs if names.get(lang) and names[lang] != main), None)
     return main, alt
+
+
+def ticket_status(items: Iterable[OrderItem]) -> str:
+    """open: nothing started; cooking: something started or ready; done: nothing left to cook."""
+    statuses = [i.status for i in items]
+    if all(st in DONE for st in statuses):
+        return "done"
+    return "cooking" if any(st in ("cooking", "ready") for st in statuses) else "open"
 
 
 def ticket_dict(ctx: Context, t: Ticket) -> dict:
     items = []
     for i in t.items:
-        main, alt = _names(ctx, i.names)
-        items.append({"id": i.id, "quantity": i.quantity, "name": main, "name_alt": alt,
-                      "modifiers": [_names(ctx, m["names"])[0] for m in i.modifiers], "note": i.note,
-                      "status": i.status, "prep_seconds": i.prep_seconds})
-    return {"id": t.id, "order_id": t.order_id, "order_number": t.order.number,
-            "table": t.order.visit.table.name, "station": t.station, "status": t.status,
-            "created_at": t.created_at.isoformat(),
-            "started_at": t.started_at.isoformat() if t.started_at else None,
-            "bumped_at": t.bumped_at.isoformat() if t.bumped_at else None,
-            "version": t.version, "items": items}
+        main, alt = names_for_kitchen(ctx, i.names)
+        items.append({"id": i.id, "dish_id": i.dish_id, "quantity": i.quantity, "name": main, "name_alt": alt,
+                      "modifiers": [names_for_kitchen(ctx, m["names"])[0] for m in i.modifiers],
+                      "note": i.note, "status": i.status, "prep_seconds": i.prep_seconds, "course": i.course,
+                      "fire_at": _iso(i.fire_at), "due_at": _iso(i.due_at),
+                      "started_at": _iso(i.started_at), "ready_at": _iso(i.ready_at)})
+    open_items = [i for i in t.items if i.status in planner.OPEN and i.fire_at is not None]
+    order = t.order
+    return {"id": t.id, "order_id": t.order_id, "order_number": order.number,
+            "table": order.visit.table.name, "station": t.station, "status": t.status,
+            "created_at": t.created_at.isoformat(), "started_at": _iso(t.started_at),
+            "bumped_at": _iso(t.bumped_at), "version": t.version, "rush": order.rush,
+            "late": order.late_at is not None, "promised_at": _iso(order.promised_at),
+            "fire_at": _iso(min((i.fire_at for i in open_items), default=None)),
+            "due_at": _iso(max((i.due_at for i in open_items), default=None)),
+            "items": items}
 
 
 def _print_document(ctx: Context, t: dict, paper_mm: int, reprint: bool = False) -> list:
@@ -56,9 +85,79 @@ def _rooms(ticket: Ticket) -> list[str]:
     return [f"station:{ticket.station}", "kitchen"]
 
 
-def create_tickets(ctx: Context, s: Session, order: Order) -> list[Ticket]:
-    """One ticket per station for a new order, each with its print job, in the
-    caller's transaction."""
+def _ticket_query():
+    return select(Ticket).options(
+        selectinload(Ticket.items),
+        selectinload(Ticket.order).selectinload(Order.visit).selectinload(Visit.table))
+
+
+def order_query():
+    return select(Order).options(selectinload(Order.items), selectinload(Order.visit).selectinload(Visit.table))
+
+
+def expo_order_dict(ctx: Context, o: Order) -> dict:
+    """An order as the expo (pass) screen shows it: each item's state at its station."""
+    live = [i for i in o.items if i.status != "voided"]
+    if live and all(i.status == "served" for i in live):
+        status = "served"
+    elif live and all(i.status in ("ready", "served") for i in live):
+        status = "ready"
+    else:
+        status = "cooking" if any(i.status != "queued" for i in live) else "queued"
+    return {"id": o.id, "number": o.number, "table": o.visit.table.name, "visit_id": o.visit_id,
+            "source": o.source, "created_at": o.created_at.isoformat(), "rush": o.rush,
+            "promised_at": _iso(o.promised_at), "late": o.late_at is not None,
+            "served_at": _iso(o.served_at), "status": status,
+            "due_at": _iso(max((i.due_at for i in live if i.due_at is not None), default=None)),
+            "items": [{"id": i.id, "quantity": i.quantity, "name": names_for_kitchen(ctx, i.names)[0],
+                       "modifiers": [names_for_kitchen(ctx, m["names"])[0] for m in i.modifiers],
+                       "note": i.note, "station": i.station, "course": i.course, "status": i.status,
+                       "due_at": _iso(i.due_at), "ready_at": _iso(i.ready_at)} for i in o.items]}
+
+
+def diner_items(o: Order) -> dict:
+    """The visit room's view of an order's items: their status and planned ready time."""
+    return {"order_id": o.id, "late": o.late_at is not None,
+            "items": [{"id": i.id, "order_id": o.id, "status": i.status, "due_at": _iso(i.due_at)}
+                      for i in o.items]}
+
+
+def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, tables: bool = False,
+            new_order: int | None = None) -> None:
+    """Send the current state of these tickets (to their station and the all-kitchen
+    room) and orders (to the expo room and the diners' visit room); tables=True also
+    refreshes the cashier's table tiles (item statuses changed). The diners hear of a
+    new order from its own event, so new_order is left out of their room here."""
+    s.flush()
+    loaded = s.scalars(_ticket_query().where(Ticket.id.in_(tickets)).order_by(Ticket.id)).all() if tickets else []
+    for t in loaded:
+        flag_modified(t, "status")  # a new version, so screens order what they hear
+    s.flush()
+    for t in loaded:
+        ctx.publish(s, _rooms(t), "ticket", ticket_dict(ctx, t))
+    visits = {}
+    for o in s.scalars(order_query().where(Order.id.in_(orders)).order_by(Order.id)).all() if orders else []:
+        ctx.publish(s, "expo", "order", expo_order_dict(ctx, o))
+        if o.id != new_order:
+            ctx.publish(s, f"visit:{o.visit_id}", "items", diner_items(o))
+        visits[o.visit_id] = o.visit
+    if tables:
+        for visit in visits.values():
+            if visit.is_open:  # a closed check's table already shows its next visit
+                ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+
+
+def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset(), orders: set[int] = frozenset(),
+                       *, tables: bool = False) -> None:
+    """Replan the kitchen after a change, then publish what the change and the new plan moved."""
+    moved_tickets, moved_orders = planner.replan(ctx, s)
+    publish(ctx, s, set(tickets) | moved_tickets, set(orders) | moved_orders, tables=tables)
+
+
+def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
+    """A new order reaches the kitchen, in the caller's transaction: one ticket per
+    station, the kitchen replanned, the diner's promised time set, the screens told and
+    each ticket's print job queued."""
     by_station: dict[str, list[OrderItem]] = defaultdict(list)
     for item in order.items:
         by_station[item.station].append(item)
@@ -69,25 +168,25 @@ def create_tickets(ctx: Context, s: Session, order: Order) -> list[Ticket]:
         s.add(ticket)
         tickets.append(ticket)
     s.flush()
+    moved_tickets, moved_orders = planner.replan(ctx, s)
+    order.promised_at = planner.promise(ctx, order)
+    publish(ctx, s, moved_tickets | {t.id for t in tickets}, moved_orders | {order.id}, new_order=order.id)
     for ticket in tickets:
-        data = ticket_dict(ctx, ticket)
-        ctx.publish(s, _rooms(ticket), "ticket", data)
         st = ctx.settings.station(ticket.station)
         printer = ctx.settings.printer(st.printer if st else None)
         if printer is not None and printer.enabled:
             printing.enqueue(ctx, s, printer.name, "kitchen_ticket",
-                             _print_document(ctx, data, printer.paper_mm), ticket_id=ticket.id)
+                             _print_document(ctx, ticket_dict(ctx, ticket), printer.paper_mm), ticket_id=ticket.id)
     return tickets
 
 
-def _ticket_query():
-    return select(Ticket).options(
-        selectinload(Ticket.items),
-        selectinload(Ticket.order).selectinload(Order.visit).selectinload(Visit.table))
+def _fire_key(t: dict) -> tuple:
+    """Cards in the order cooks should work: started ones, then by fire time, then age."""
+    return (t["status"] != "cooking", t["fire_at"] or t["created_at"], t["id"])
 
 
 def open_tickets(ctx: Context, station: str | None = None) -> dict:
-    """Tickets not yet bumped, oldest first, with the outbox position they reflect."""
+    """Tickets not yet bumped, in fire order, with the outbox position they reflect."""
     with ctx.db.read() as s:
         # The seq before the tickets: on PostgreSQL (READ COMMITTED) each statement sees
         # new commits, so a ticket committed in between is then in the list and in the
@@ -96,49 +195,136 @@ def open_tickets(ctx: Context, station: str | None = None) -> dict:
         q = _ticket_query().where(Ticket.status != "done").order_by(Ticket.id)
         if station:
             q = q.where(Ticket.station == station)
-        return {"seq": seq, "tickets": [ticket_dict(ctx, t) for t in s.scalars(q).all()]}
+        tickets = sorted((ticket_dict(ctx, t) for t in s.scalars(q).all()), key=_fire_key)
+        return {"seq": seq, "now": ctx.clock.now().isoformat(), "tickets": tickets}
 
 
-def _change(ctx: Context, ticket_id: int, action: str) -> dict:
+# -- actions --------------------------------------------------------------------
+
+def _load_ticket(s: Session, ticket_id: int) -> Ticket:
+    ticket = s.scalar(_ticket_query().where(Ticket.id == ticket_id))
+    if ticket is None:
+        raise NotFound(f"There is no ticket {ticket_id}.", code="unknown_ticket")
+    return ticket
+
+
+def _start(items: list[OrderItem], now: datetime) -> None:
+    for i in items:
+        i.status, i.started_at = "cooking", now
+
+
+def _bump(items: list[OrderItem], now: datetime) -> None:
+    for i in items:
+        i.status, i.ready_at = "ready", now
+        planner.record_measurement(i)
+        i.started_at = i.started_at or now
+
+
+def _settle(ticket: Ticket, now: datetime) -> None:
+    """The ticket's status and times from its items."""
+    ticket.status = ticket_status(ticket.items)
+    if ticket.status != "open" and ticket.started_at is None:
+        ticket.started_at = now
+    ticket.bumped_at = now if ticket.status == "done" else None
+
+
+def _act(ctx: Context, ticket_id: int, change) -> dict:
+    """Run change(session, ticket, now) -> dish ids measured, then settle, replan, publish."""
     try:
         with ctx.db.write() as s:
-            ticket = s.scalar(_ticket_query().where(Ticket.id == ticket_id))
-            if ticket is None:
-                raise NotFound(f"There is no ticket {ticket_id}.", code="unknown_ticket")
+            ticket = _load_ticket(s, ticket_id)
             now = ctx.clock.now()
-            if action == "start":
-                if ticket.status != "open":
-                    raise Conflict("This ticket has already been started.", code="already_started")
-                ticket.status, ticket.started_at = "cooking", now
-                for i in ticket.items:
-                    if i.status == "queued":
-                        i.status, i.started_at = "cooking", now
-            else:
-                if ticket.status == "done":
-                    raise Conflict("This ticket has already been bumped.", code="already_bumped")
-                ticket.status, ticket.bumped_at = "done", now
-                ticket.started_at = ticket.started_at or now
-                for i in ticket.items:
-                    if i.status in ("queued", "cooking"):
-                        i.status, i.ready_at = "ready", now
-                        i.started_at = i.started_at or now
-            s.flush()
-            data = ticket_dict(ctx, ticket)
-            ctx.publish(s, _rooms(ticket), "ticket", data)
-            visit = ticket.order.visit
-            ctx.publish(s, f"visit:{visit.id}", "items",
-                        {"items": [{"id": i.id, "order_id": i.order_id, "status": i.status}
-                                   for i in ticket.items]})
-            if visit.is_open:  # a closed check's table already shows its next visit
-                ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
-            return data
+            measured = change(s, ticket, now)
+            _settle(ticket, now)
+            if measured:
+                planner.refresh_estimates(ctx, s, measured)
+            replan_and_publish(ctx, s, {ticket.id}, {ticket.order_id}, tables=True)
+            return ticket_dict(ctx, ticket)
     except StaleDataError:
         raise Conflict("Someone else changed this ticket at the same moment.", code="concurrent_change") from None
 
 
 def start_ticket(ctx: Context, ticket_id: int) -> dict:
-    return _change(ctx, ticket_id, "start")
+    """Start the card's items whose fire time has come; on a card that is all on hold,
+    the cook overrides the plan and starts everything."""
+    def change(s, ticket, now):
+        queued = [i for i in ticket.items if i.status == "queued"]
+        if not queued:
+            raise Conflict("This ticket has already been started.", code="already_started")
+        due = [i for i in queued if i.fire_at is None or (i.fire_at - now).total_seconds() <= FIRE_GRACE_S]
+        _start(due or queued, now)
+    return _act(ctx, ticket_id, change)
 
 
 def bump_ticket(ctx: Context, ticket_id: int) -> dict:
-    return _change(ctx, ticket_id, "bump")
+    """Everything left on the card is ready."""
+    def change(s, ticket, now):
+        left = [i for i in ticket.items if i.status in planner.OPEN]
+        if not left:
+            raise Conflict("This ticket has already been bumped.", code="already_bumped")
+        _bump(left, now)
+        return {i.dish_id for i in left}
+    return _act(ctx, ticket_id, change)
+
+
+def _item_ticket(ctx: Context, item_id: int) -> int:
+    with ctx.db.read() as s:
+        ticket_id = s.scalar(select(OrderItem.ticket_id).where(OrderItem.id == item_id))
+    if ticket_id is None:
+        raise NotFound(f"There is no kitchen item {item_id}.", code="unknown_item")
+    return ticket_id
+
+
+def _one_item(ticket: Ticket, item_id: int) -> OrderItem:
+    item = next((i for i in ticket.items if i.id == item_id), None)
+    if item is None:  # moved to another ticket between the two reads
+        raise Conflict("This item changed; reload the screen.", code="concurrent_change")
+    return item
+
+
+def start_item(ctx: Context, item_id: int) -> dict:
+    def change(s, ticket, now):
+        item = _one_item(ticket, item_id)
+        if item.status != "queued":
+            raise Conflict("This item has already been started.", code="already_started")
+        _start([item], now)
+    return _act(ctx, _item_ticket(ctx, item_id), change)
+
+
+def bump_item(ctx: Context, item_id: int) -> dict:
+    def change(s, ticket, now):
+        item = _one_item(ticket, item_id)
+        if item.status not in planner.OPEN:
+            raise Conflict("This item has already been bumped.", code="already_bumped")
+        _bump([item], now)
+        return {item.dish_id}
+    return _act(ctx, _item_ticket(ctx, item_id), change)
+
+
+def _recall_items(items: list[OrderItem]) -> set[int]:
+    """Undo the last bump among these items: those bumped at that moment cook again."""
+    ready = [i for i in items if i.status == "ready" and i.ready_at is not None]
+    if not ready:
+        raise Conflict("There is no bump to recall.", code="nothing_to_recall")
+    last = max(i.ready_at for i in ready)
+    undone = [i for i in ready if i.ready_at == last]
+    for i in undone:
+        i.status, i.ready_at, i.cook_seconds = "cooking", None, None
+    return {i.dish_id for i in undone}
+
+
+def recall_ticket(ctx: Context, ticket_id: int) -> dict:
+    """Undo the ticket's last bump (its items back on the screen, cooking)."""
+    return _act(ctx, ticket_id, lambda s, ticket, now: _recall_items(ticket.items))
+
+
+def recall_last(ctx: Context, station: str) -> dict:
+    """Undo the station's most recent bump (the bump bar's recall key)."""
+    with ctx.db.read() as s:
+        ticket_id = s.scalar(select(OrderItem.ticket_id)
+                             .where(OrderItem.station == station, OrderItem.status == "ready",
+                                    OrderItem.ticket_id.is_not(None))
+                             .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(1))
+    if ticket_id is None:
+        raise Conflict("There is no bump to recall at this station.", code="nothing_to_recall")
+    return recall_ticket(ctx, ticket_id)

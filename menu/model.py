@@ -34,6 +34,10 @@ class Category(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     names: Mapped[dict] = mapped_column(JSON)
     sort: Mapped[int] = mapped_column(default=0)
+    # When its dishes are served, for the kitchen's plan: 0 as soon as ready (drinks, not
+    # held for the food), 1 starters, 2 mains, 3 desserts. Dishes of one order and course
+    # are planned to be ready together, each course after the one before.
+    course: Mapped[int] = mapped_column(default=2, server_default="2")
     dishes: Mapped[list["Dish"]] = relationship(back_populates="category", order_by="Dish.sort")
 
 

@@ -16,10 +16,11 @@ def _dish_query():
 
 def catalogue(session: Session, dish_ids: set[int]) -> dict:
     """Plain pricing data for pos.ordering.price_lines, for just these dishes."""
-    dishes = session.scalars(_dish_query().where(Dish.id.in_(dish_ids))).all()
+    dishes = session.scalars(_dish_query().where(Dish.id.in_(dish_ids))
+                             .options(selectinload(Dish.category))).all()
     return {d.id: {
         "price": d.price, "sold_out": d.sold_out, "station": d.station, "prep_seconds": d.prep_seconds,
-        "names": d.names,
+        "names": d.names, "course": d.category.course,
         "groups": [{"id": g.id, "names": g.names, "min": g.min_picks, "max": g.max_picks,
                     "options": {o.id: {"names": o.names, "price_delta": o.price_delta,
                                        "prep_delta": o.prep_delta_seconds} for o in g.options}}

@@ -27,12 +27,18 @@ def item_dict(ctx: Context, item: OrderItem, lang: str | None = None) -> dict:
             "quantity": item.quantity, "unit_price": item.unit_price,
             "amount": item.unit_price * item.quantity,
             "modifiers": [localized(m["names"], lang, langs) for m in item.modifiers],
-            "note": item.note, "station": item.station, "status": item.status}
+            "note": item.note, "station": item.station, "status": item.status,
+            "due_at": item.due_at.isoformat() if item.due_at else None}
+
+
+def _promise(order: Order) -> dict:
+    return {"promised_at": order.promised_at.isoformat() if order.promised_at else None,
+            "late": order.late_at is not None}
 
 
 def order_dict(ctx: Context, order: Order) -> dict:
     return {"id": order.id, "number": order.number, "visit_id": order.visit_id,
-            "created_at": order.created_at.isoformat(), "source": order.source,
+            "created_at": order.created_at.isoformat(), "source": order.source, **_promise(order),
             "items": [item_dict(ctx, i) for i in order.items]}
 
 
@@ -74,7 +80,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.table.name,
             "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
             "state": table_state([i.status for i in items], t.due, t.total),
-            "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(),
+            "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **_promise(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
             "payments": [{"id": p.id, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
                           "change": p.change, "created_at": p.created_at.isoformat()} for p in visit.payments],

@@ -7,6 +7,7 @@ from pydantic import Field
 from app.api import Id, Schema, Text, api
 from app.errors import DomainError
 from menu import services as menu
+from menu.model import localized
 from menu.views import language
 from pos import services
 from pos.ordering import RequestedLine
@@ -53,7 +54,8 @@ def diner_page(token: str):
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
-            "menu": menu.menu_for(ctx, lang), "check": check}
+            "menu": menu.menu_for(ctx, lang), "check": check, "tz": r.timezone,
+            "apology": localized(ctx.settings.kitchen.late_apology, lang, r.languages)}
     resp = make_response(render_template("pos/diner.html", boot=boot,
                                          check=check, lang=lang, restaurant=r.name, languages=r.languages))
     resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
@@ -60,6 +60,10 @@ class Order(Base):
     idempotency_key: Mapped[str] = mapped_column(String(64))
     request_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    rush: Mapped[bool] = mapped_column(default=False, server_default=false())
+    promised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # shown to the diner at ordering
+    late_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # found past its promise (apology shown)
+    served_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the expeditor sent it out
 
     visit: Mapped[Visit] = relationship(back_populates="orders")
     items: Mapped[list["OrderItem"]] = relationship(back_populates="order", order_by="OrderItem.id")
@@ -81,12 +85,21 @@ class OrderItem(Base):
     modifiers: Mapped[list] = mapped_column(JSON, default=list)  # [{"option_id", "names", "price_delta"}]
     note: Mapped[str | None] = mapped_column(Text)
     station: Mapped[str] = mapped_column(String(32))
-    prep_seconds: Mapped[int] = mapped_column()
-    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued cooking ready served voided
+    prep_seconds: Mapped[int] = mapped_column()  # the menu's prep time plus the modifiers' deltas
+    extra_prep_seconds: Mapped[int] = mapped_column(default=0, server_default="0")  # the modifiers' part
+    course: Mapped[int] = mapped_column(default=2, server_default="2")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued cooking ready served voided
+    # The kitchen's plan (kitchen.sequencing): when to start, when it should be ready.
+    fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds from a cook's start to the bump, when both happened: what prep-time learning reads.
+    cook_seconds: Mapped[int | None] = mapped_column()
 
     order: Mapped[Order] = relationship(back_populates="items")
+
+    __table_args__ = (Index("ix_order_items_dish_measured", "dish_id", "ready_at"),)
 
 
 class Payment(Base):

@@ -3,7 +3,7 @@
 The catalogue is plain data, built by the menu service::
 
     {dish_id: {"price": 6800, "sold_out": False, "station": "wok", "prep_seconds": 480,
-               "names": {...}, "groups": [{"id": 1, "names": {...}, "min": 1, "max": 1,
+               "course": 2, "names": {...}, "groups": [{"id": 1, "names": {...}, "min": 1, "max": 1,
                                            "options": {option_id: {"names": {...},
                                                        "price_delta": 0, "prep_delta": 0}}}]}}
 
@@ -43,7 +43,9 @@ class PricedLine:
     modifiers: list = field(default_factory=list)  # [{"option_id", "group_id", "names", "price_delta"}]
     note: str | None = None
     station: str = ""
-    prep_seconds: int = 0
+    prep_seconds: int = 0  # the dish's plus its options' deltas
+    extra_prep_seconds: int = 0  # the options' deltas alone
+    course: int = 2
 
     @property
     def amount(self) -> int:
@@ -71,7 +73,7 @@ def price_lines(catalogue: dict, lines: list[RequestedLine]) -> list[PricedLine]
         for oid in unknown:
             problems.append({"line": i, "code": "unknown_option", "option_id": oid,
                              "message": f"Option {oid} does not belong to this dish."})
-        modifiers, price, prep = [], dish["price"], dish["prep_seconds"]
+        modifiers, price, extra = [], dish["price"], 0
         for group in dish["groups"]:
             picked = [oid for oid in line.option_ids if option_group.get(oid) is group]
             if len(picked) < group["min"]:
@@ -83,11 +85,12 @@ def price_lines(catalogue: dict, lines: list[RequestedLine]) -> list[PricedLine]
             for oid in picked:
                 opt = group["options"][oid]
                 price += opt["price_delta"]
-                prep += opt["prep_delta"]
+                extra += opt["prep_delta"]
                 modifiers.append({"option_id": oid, "group_id": group["id"], "names": opt["names"],
                                   "price_delta": opt["price_delta"]})
         priced.append(PricedLine(line.dish_id, dish["names"], line.quantity, max(price, 0), modifiers,
-                                 line.note, dish["station"], max(prep, 0)))
+                                 line.note, dish["station"], max(dish["prep_seconds"] + extra, 0), extra,
+                                 dish.get("course", 2)))
     if problems:
         raise OrderRejected(problems)
     return priced

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import RootModel
+from pydantic import Field, RootModel
 
 from app.api import Out
 
@@ -25,6 +25,7 @@ class ItemOut(Out):
     note: str | None
     station: str
     status: ItemStatus
+    due_at: str | None = Field(description="when the kitchen's plan has it ready")
 
 
 class OrderOut(Out):
@@ -33,6 +34,8 @@ class OrderOut(Out):
     visit_id: int
     created_at: str
     source: str
+    promised_at: str | None = Field(description="the ready time promised to the diner at ordering")
+    late: bool = Field(description="past its promised time with dishes still cooking")
     items: list[ItemOut]
 
 
@@ -40,6 +43,8 @@ class CheckOrderOut(Out):
     id: int
     number: int
     created_at: str
+    promised_at: str | None
+    late: bool
     items: list[ItemOut]
 
 

@@ -110,11 +110,12 @@ def place_order(ctx: Context, token: str, idempotency_key: str, items: list[Requ
                           idempotency_key=idempotency_key, request_hash=digest, created_at=now)
             order.items = [OrderItem(dish_id=p.dish_id, names=p.names, quantity=p.quantity,
                                      unit_price=p.unit_price, modifiers=p.modifiers, note=p.note,
-                                     station=p.station, prep_seconds=p.prep_seconds, status="queued")
+                                     station=p.station, prep_seconds=p.prep_seconds,
+                                     extra_prep_seconds=p.extra_prep_seconds, course=p.course, status="queued")
                            for p in priced]
             s.add(order)
             s.flush()
-            kitchen.create_tickets(ctx, s, order)
+            kitchen.accept_order(ctx, s, order)
             data = order_dict(ctx, order)
             ctx.publish(s, f"visit:{visit.id}", "order", data)
             ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))

@@ -1,51 +1,121 @@
 import { connectLive, api, h } from "/static/live.js";
+import { serverClock, clockText, countdown } from "/static/kitchen/clock.js";
 
+// A station screen (or all stations): tickets in the order cooks should work them,
+// each item showing FIRE NOW or HOLD until its planned fire time, with start, bump and
+// recall by touch or by a bump bar's keys (digits select a card, Enter bumps it, S
+// starts it, R recalls the last bump, arrows move the selection).
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const station = boot.station;
+const { warn_s: WARN_S, late_s: LATE_S } = boot.screen;
 const tickets = new Map(boot.state.tickets.map((t) => [t.id, t]));
 const root = document.getElementById("tickets");
-const WARN_S = 300, LATE_S = 480;
+const clock = serverClock(boot.now);
+let selected = null; // ticket id chosen with the keyboard
 
-// Timers count on the server's clock: the tablet's own clock may be minutes off.
-// The server's clock: boot.now when the page was rendered, then the join ack's now on
-// every (re)connect, since a kitchen page stays open all service while tablet clocks drift.
-let clockOffset = boot.now ? Date.parse(boot.now) - Date.now() : 0;
-const serverNow = () => Date.now() + clockOffset;
+const FIRE_GRACE_MS = 30 * 1000;
+const fireKey = (t) => [t.status === "cooking" ? 0 : 1, t.fire_at || t.created_at, t.id];
+const byFire = (a, b) => {
+  const x = fireKey(a), y = fireKey(b);
+  return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
+};
+const openTickets = () => [...tickets.values()].filter((t) => t.status !== "done").sort(byFire);
 
-function elapsed(t) {
-  const s = Math.max(0, Math.floor((serverNow() - Date.parse(t.created_at)) / 1000));
-  return { s, text: `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}` };
+function showError(e) {
+  const bar = document.getElementById("notice");
+  bar.textContent = e.message;
+  bar.classList.remove("hidden");
+  setTimeout(() => bar.classList.add("hidden"), 4000);
 }
 
-async function act(t, action, button) {
-  button.disabled = true;
-  try { upsert(await api("POST", `/api/kitchen/tickets/${t.id}/${action}`)); }
-  catch (e) { if (e.status !== 409) alert(e.message); button.disabled = false; }
+async function act(url, button) {
+  if (button) button.disabled = true;
+  try { upsert(await api("POST", url)); }
+  catch (e) { if (e.status === 409) { await reload(); } else showError(e); }
+  finally { if (button) button.disabled = false; }
 }
 
 const ageClass = (s) => (s >= LATE_S ? "late" : s >= WARN_S ? "warn" : "");
+const age = (t) => Math.max(0, Math.floor((clock.now() - Date.parse(t.created_at)) / 1000));
 
-function card(t) {
-  const { s, text } = elapsed(t);
-  return h("article", { class: `ticket ${t.status} ${ageClass(s)}`,
-                        "data-ticket": t.id },
-    h("header", {}, h("span", { class: "table" }, t.table), h("span", { class: "num" }, `#${t.order_number}`),
-      h("span", { class: "timer", "data-created": t.created_at }, text)),
+// An item's state on the card, by the server's clock.
+function itemState(i) {
+  if (i.status === "voided") return { cls: "voided", text: "VOID 取消" };
+  if (i.status === "ready" || i.status === "served") return { cls: "ready", text: "✓" };
+  if (i.status === "cooking") return { cls: "cooking", text: "COOKING 製作中" };
+  const wait = i.fire_at ? Date.parse(i.fire_at) - clock.now() : 0;
+  if (wait <= FIRE_GRACE_MS) return { cls: "fire", text: "FIRE NOW 即做" };
+  return { cls: "hold", text: `HOLD ${clockText(i.fire_at, boot.tz)} · ${countdown(wait)}` };
+}
+
+function itemLine(t, i) {
+  const st = itemState(i);
+  const action = i.status === "queued" ? "start" : i.status === "cooking" ? "bump" : null;
+  return h("li", { class: `item ${i.status} ${st.cls}`, "data-item": i.id,
+                   onclick: action ? () => act(`/api/kitchen/items/${i.id}/${action}`) : null },
+    h("span", { class: "qty" }, `${i.quantity} ×`),
+    h("span", { class: "name" }, i.name, i.name_alt ? h("span", { class: "alt" }, i.name_alt) : null),
+    h("span", { class: "state", "data-state": st.cls }, st.text),
+    i.modifiers.map((m) => h("span", { class: "mod" }, `+ ${m}`)),
+    i.note ? h("span", { class: "note" }, `! ${i.note}`) : null);
+}
+
+function card(t, n) {
+  const s = age(t);
+  return h("article", { class: `ticket ${t.status} ${ageClass(s)}${t.id === selected ? " selected" : ""}`,
+                        "data-ticket": t.id, "data-index": n },
+    h("header", {},
+      h("span", { class: "key" }, n <= 9 ? String(n) : ""),
+      h("span", { class: "table" }, t.table), h("span", { class: "num" }, `#${t.order_number}`),
+      t.rush ? h("span", { class: "badge rush" }, "RUSH 急") : null,
+      t.late ? h("span", { class: "badge late" }, "LATE 遲") : null,
+      h("span", { class: "timer" }, `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`)),
     station ? null : h("div", { class: "station" }, t.station),
-    h("ul", {}, t.items.map((i) => h("li", { class: i.status, "data-item": i.id },
-      `${i.quantity} × ${i.name}`,
-      i.name_alt ? h("span", { class: "alt" }, i.name_alt) : null,
-      i.modifiers.map((m) => h("span", { class: "mod" }, `+ ${m}`)),
-      i.note ? h("span", { class: "note" }, `! ${i.note}`) : null))),
+    h("ul", {}, t.items.map((i) => itemLine(t, i))),
     h("div", { class: "actions" },
-      t.status === "open" ? h("button", { class: "start", onclick: (e) => act(t, "start", e.target) }, "Start 開始") : null,
-      h("button", { class: "bump", onclick: (e) => act(t, "bump", e.target) }, "Bump 完成")));
+      t.items.some((i) => i.status === "queued")
+        ? h("button", { class: "start", onclick: (e) => act(`/api/kitchen/tickets/${t.id}/start`, e.target) }, "Start 開始")
+        : null,
+      h("button", { class: "bump", onclick: (e) => act(`/api/kitchen/tickets/${t.id}/bump`, e.target) }, "Bump 完成")));
+}
+
+// All-day: how many of each dish are waiting (queued or cooking) on this screen.
+function allDay(open) {
+  const counts = new Map();
+  for (const t of open) for (const i of t.items) {
+    if (i.status !== "queued" && i.status !== "cooking") continue;
+    counts.set(i.name, (counts.get(i.name) || 0) + i.quantity);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
 function render() {
-  const open = [...tickets.values()].filter((t) => t.status !== "done").sort((a, b) => a.id - b.id);
-  root.replaceChildren(...open.map(card));
+  const open = openTickets();
+  if (selected !== null && !open.some((t) => t.id === selected)) selected = null;
+  root.replaceChildren(...open.map((t, n) => card(t, n + 1)));
   document.getElementById("empty").classList.toggle("hidden", open.length > 0);
+  document.getElementById("allday").replaceChildren(...allDay(open).map(([name, n]) =>
+    h("li", { "data-dish": name }, h("b", {}, String(n)), ` ${name}`)));
+}
+
+// Every second: timers, colours and hold countdowns move; the order of cards does not.
+function tick() {
+  for (const el of root.querySelectorAll(".ticket")) {
+    const t = tickets.get(Number(el.dataset.ticket));
+    if (!t) continue;
+    const s = age(t);
+    el.querySelector(".timer").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+    el.classList.remove("warn", "late");
+    if (ageClass(s)) el.classList.add(ageClass(s));
+    for (const li of el.querySelectorAll("li.item")) {
+      const i = t.items.find((x) => x.id === Number(li.dataset.item));
+      const st = itemState(i);
+      const span = li.querySelector(".state");
+      if (span.textContent !== st.text) { span.textContent = st.text; span.dataset.state = st.cls; }
+      li.classList.remove("fire", "hold");
+      if (st.cls === "fire" || st.cls === "hold") li.classList.add(st.cls);
+    }
+  }
 }
 
 function upsert(t) {
@@ -59,31 +129,55 @@ function upsert(t) {
 async function reload() {
   const q = station ? `?station=${encodeURIComponent(station)}` : "";
   const state = await api("GET", `/api/kitchen/tickets${q}`);
+  clock.set(state.now);
   tickets.clear();
   state.tickets.forEach((t) => tickets.set(t.id, t));
   render();
 }
 
+async function recallLast() {
+  try {
+    upsert(await api("POST", station ? `/api/kitchen/stations/${encodeURIComponent(station)}/recall`
+                                     : `/api/kitchen/tickets/${selected}/recall`));
+  } catch (e) { showError(e); }
+}
+
+function select(id) {
+  selected = id;
+  for (const el of root.querySelectorAll(".ticket")) el.classList.toggle("selected", Number(el.dataset.ticket) === id);
+}
+
+// The bump bar: most are keyboards sending digits, Enter and a few letters.
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, textarea, dialog") || e.ctrlKey || e.metaKey || e.altKey) return;
+  const open = openTickets();
+  const at = open.findIndex((t) => t.id === selected);
+  if (/^[1-9]$/.test(e.key)) { const t = open[Number(e.key) - 1]; if (t) select(t.id); }
+  else if (e.key === "ArrowRight" || e.key === "ArrowDown") { if (open.length) select(open[Math.min(at + 1, open.length - 1)].id); }
+  else if (e.key === "ArrowLeft" || e.key === "ArrowUp") { if (open.length) select(open[Math.max(at - 1, 0)].id); }
+  else if (e.key === "Enter" && selected !== null) act(`/api/kitchen/tickets/${selected}/bump`);
+  else if ((e.key === "s" || e.key === "S") && selected !== null) act(`/api/kitchen/tickets/${selected}/start`);
+  else if (e.key === "r" || e.key === "R") recallLast();
+  else if (e.key === "Escape") select(null);
+  else return;
+  e.preventDefault();
+});
+
 connectLive({
   rooms: [station ? `station:${station}` : "kitchen"],
   seq: boot.state.seq,
   keyOf: (e) => (e.kind === "ticket" ? `t${e.data.id}` : `e${e.seq}`),
-  onJoin: (ack) => { if (ack.now) clockOffset = Date.parse(ack.now) - Date.now(); },
+  onJoin: (ack) => clock.set(ack.now),
   onEvent: (e) => { if (e.kind === "ticket") upsert(e.data); },
   onReset: reload,
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
 });
 render();
-setInterval(() => {
-  for (const el of root.querySelectorAll(".ticket")) {
-    const t = tickets.get(Number(el.dataset.ticket));
-    if (!t) continue;
-    const { s, text } = elapsed(t);
-    el.querySelector(".timer").textContent = text;
-    el.classList.remove("warn", "late");
-    if (ageClass(s)) el.classList.add(ageClass(s));
-  }
-}, 1000);
+setInterval(tick, 1000);
+
+document.getElementById("recall").addEventListener("click", recallLast);
+document.getElementById("toggle-allday").addEventListener("click", () =>
+  document.getElementById("allday-panel").classList.toggle("hidden"));
 
 // Sold out (86): the kitchen marks dishes it has run out of; diners' menus update live.
 async function open86() {
@@ -95,7 +189,7 @@ async function open86() {
       onchange: async (e) => {
         try { await api("POST", `/api/menu/dishes/${d.id}/sold-out`, { sold_out: e.target.checked });
               e.target.parentElement.classList.toggle("out", e.target.checked); }
-        catch (err) { e.target.checked = !e.target.checked; alert(err.message); }
+        catch (err) { e.target.checked = !e.target.checked; showError(err); }
       } }), d.name)))),
     h("button", { onclick: () => dlg.close() }, "Close 關閉"));
   dlg.showModal();

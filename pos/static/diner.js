@@ -13,6 +13,7 @@ const T = {
         sending: "Sending…", retrying: "No connection, retrying…", remove: "Remove", close: "Close", empty: "Your order is empty",
         closed: "This table's bill has been settled. Thank you! To order again, please ask our staff for a new code.",
         sent: "Order sent", problems: "Some items cannot be ordered:", qty: "Quantity",
+        promised: (tm) => `Ready by about ${tm}`, eta: (tm) => `about ${tm}`,
         errors: { sold_out: "sold out, please remove it", unknown_dish: "no longer on the menu, please remove it",
                   unknown_option: "a choice is no longer available, please remove it and add it again",
                   missing_required_option: "a required choice is missing, please remove it and add it again",
@@ -29,6 +30,7 @@ const T = {
         queued: "排隊中", cooking: "製作中", ready: "已完成", served: "已上菜", voided: "已取消",
         sending: "傳送中…", retrying: "網絡中斷，重試中…", remove: "刪除", close: "關閉", empty: "訂單是空的",
         closed: "此枱已結帳，多謝光臨！如需再點餐，請向職員索取新的二維碼。", sent: "已落單",
+        promised: (tm) => `預計 ${tm} 前上齊`, eta: (tm) => `約 ${tm}`,
         problems: "部分項目未能落單：", qty: "數量",
         errors: { sold_out: "已售罄，請刪除", unknown_dish: "已不在餐牌上，請刪除",
                   unknown_option: "部分選項已不再提供，請刪除後重新加入",
@@ -228,7 +230,8 @@ async function placeOrder(button, status) {
 
 function mergeOrder(order) {
   if (!check.orders.some((o) => o.id === order.id)) {
-    check.orders.push({ id: order.id, number: order.number, created_at: order.created_at, items: order.items });
+    check.orders.push({ id: order.id, number: order.number, created_at: order.created_at,
+                        promised_at: order.promised_at, late: order.late, items: order.items });
   }
   refreshCheck();
 }
@@ -249,19 +252,35 @@ function renderOrders() {
     tt.tax && !tt.tax_included ? [t.tax, f.tax, "tax"] : null,
     [t.total, f.total, "total"],
     tt.paid ? [t.paid, f.paid, "paid"] : null].filter(Boolean);
-  box.replaceChildren(h("h2", {}, t.yours), ...check.orders.map((o) => h("div", { class: "order", "data-order": o.id },
+  box.replaceChildren(h("h2", {}, t.yours), ...check.orders.map((o) => {
+    const waiting = o.items.some((i) => i.status === "queued" || i.status === "cooking");
+    return h("div", { class: "order", "data-order": o.id },
     h("strong", {}, `${t.order} #${o.number}`),
+    o.promised_at && waiting ? h("span", { class: "promise", "data-promised": o.promised_at }, ` · ${t.promised(hhmm(o.promised_at))}`) : null,
+    o.late && o.items.some((i) => ["queued", "cooking", "ready"].includes(i.status))
+      ? h("p", { class: "apology", role: "status" }, boot.apology) : null,
     h("ul", {}, o.items.map((i) => h("li", { "data-item": i.id, class: i.status },
       h("div", { class: "item" }, `${i.quantity} × ${i.name}`,
         i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null,
         i.note ? h("small", { class: "note" }, i.note) : null),
-      h("span", { class: `chip ${i.status}`, "data-status": i.status }, t[i.status] || i.status)))))),
+      (i.status === "queued" || i.status === "cooking") && i.due_at
+        ? h("small", { class: "eta", "data-due": i.due_at }, t.eta(hhmm(i.due_at))) : null,
+      h("span", { class: `chip ${i.status}`, "data-status": i.status }, t[i.status] || i.status)))));
+  }),
     h("table", { class: "totals", id: "bill" }, h("tbody", {}, sums.map(([k, v, key]) =>
       h("tr", { class: key, "data-sum": key }, h("td", {}, k), h("td", {}, v))))));
 }
 
-function setItemStatus(items) {
-  for (const u of items) for (const o of check.orders) for (const i of o.items) if (i.id === u.id) i.status = u.status;
+// hh:mm in the restaurant's time zone.
+const hhmm = (iso) => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", hour12: false,
+                                                     timeZone: boot.tz }).format(new Date(iso));
+
+function setItemStatus(data) {
+  const { items } = data;
+  for (const u of items) for (const o of check.orders) for (const i of o.items) {
+    if (i.id === u.id) { i.status = u.status; i.due_at = u.due_at; }
+  }
+  for (const o of check.orders) if (o.id === data.order_id && data.late !== undefined) o.late = data.late;
   renderOrders();
   if (items.some((u) => u.status === "voided")) refreshCheck(); // the totals changed
 }
@@ -291,7 +310,7 @@ function startLive() {
       : e.kind === "dish" ? `d${e.data.dish_id}` : `e${e.seq}`,
     onEvent: (e) => {
       if (e.kind === "order") mergeOrder(e.data);
-      else if (e.kind === "items") setItemStatus(e.data.items);
+      else if (e.kind === "items") setItemStatus(e.data);
       else if (e.kind === "visit_closed") showClosed();
       else if (e.kind === "dish") {
         const d = dishes.get(e.data.dish_id);

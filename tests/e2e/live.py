@@ -17,7 +17,7 @@ from tests.conftest import DEMO_PINS
 
 WAIT = 5.0  # upper bound of every wait on the live server, in seconds
 KUNG_PAO = 11  # 宮保雞丁 (Kung Pao Chicken), station wok; spice (options 1-4) and size (5-7) required
-MILD, LARGE = 2, 7  # 小辣, 大份
+MILD, REGULAR, LARGE = 2, 5, 7  # 小辣, 例牌, 大份
 
 
 @dataclass

@@ -17,58 +17,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tests.conftest import DEMO_PINS
+from tests.e2e.browser import PHONE, sign_in_on_pad
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
 ]
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,
-         "has_touch": True, "locale": "zh-HK"}
-TIMEOUT_MS = 5000
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def contexts(browser):
-    """new_context(**options) -> a browser context whose pages' script errors are collected
-    (the site has no /favicon.ico: that 404 is not counted)."""
-    opened, errors = [], []
-
-    def new_context(**options):
-        context = browser.new_context(**options)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.on("weberror", lambda e: errors.append(str(e.error)))
-        context.on("console", lambda m: errors.append(f"{m.text} {m.location.get('url')}")
-                   if m.type == "error" and not m.location.get("url", "").endswith("/favicon.ico") else None)
-        opened.append(context)
-        return context
-
-    new_context.errors = errors
-    yield new_context
-    for context in opened:
-        context.close()
-
-
-def sign_in_on_pad(page, user_id: int, pin: str) -> None:
-    """Sign in on the /login page's name buttons and PIN pad."""
-    page.click(f'[data-user="{user_id}"]')
-    for key in pin:
-        page.click(f'[data-key="{key}"]')
-    page.click('[data-key="OK"]')
 
 
 def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):

@@ -26,6 +26,7 @@ def test_price_includes_option_deltas_and_prep_time():
     assert line.unit_price == 8800 + 800 + 500
     assert line.amount == 3 * 10100
     assert line.prep_seconds == 480 + 60 + 30
+    assert line.extra_prep_seconds == 60 + 30
     assert line.station == "wok" and line.note == "no peanuts"
     assert [m["option_id"] for m in line.modifiers] == [2, 8, 10]
 

@@ -1,0 +1,355 @@
+"""Dinner-service simulation: three ways of telling the cooks what to start, on identical orders.
+
+    .venv/bin/python -m bench.kitchen_sim [--seed N] [--nights N] [--hours H] [--load X] [--kitchen-scale K]
+
+fifo    every item is fired when its order arrives; a free cook takes the oldest order's item.
+offset  "fire by prep time" (Simphony, Toast): an item fires at ordered_at + (longest prep in the order
+        - its own prep); a free cook takes the fired item with the earliest fire time.
+ours    kitchen.sequencing.plan() is called at every event (order in, item started, item ready) with
+        the open items and EXPECTED prep times; a free cook takes the item with the earliest planned
+        fire_at once fire_at <= now + 1 s. A wake-up is scheduled at the next planned fire time.
+
+Menu (station, expected prep) comes from app/demo.py, stations and cooks from config.toml. Actual prep
+= expected x lognormal noise (mean 1), drawn once per item, so every method cooks the same work.
+All food is course 2 and is what "spread" (first to last food item of an order ready) measures, over
+orders with two or more food items; drinks (bar, course 0) are not synchronised: they count in ticket
+time and utilisation only. With the demo's prep times the config kitchen (wok 2, grill 1, cold 1, bar 1
+cook) serves only ~15 orders in a busy 3-hour evening (wok ~65% busy, saturated at the peaks), so by
+default 12 independent evenings are pooled; --kitchen-scale K runs one K-times bigger kitchen instead.
+The last line printed is one JSON object with every figure.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import heapq
+import itertools
+import json
+import math
+import random
+import statistics
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.settings import load_settings
+
+EPOCH = 1_700_000_000.0   # sim time 0 (18:00) as epoch seconds, for the planner
+START_MIN = 18 * 60       # service starts at 18:00
+PEAKS = ((19 * 60, 25.0, 5.25), (20 * 60 + 15, 30.0, 4.5))  # (clock minute, sd minutes, orders/hour)
+BASE_RATE = 1.5           # orders/hour outside the peaks: ~15 orders in 3 h, wok ~65% busy
+PARTY = {1: 0.15, 2: 0.35, 3: 0.17, 4: 0.20, 5: 0.07, 6: 0.06}
+MAINS = {"Wok Dishes": 0.30, "Rice & Noodles": 0.40, "Roast Meats": 0.30}
+VEG = "Garlic Choy Sum"
+METHODS = ("fifo", "offset", "ours")
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    order_id: int
+    station: str
+    name: str
+    prep_s: float      # expected: what the POS knows
+    actual_s: float    # what it really takes (same draw for every method)
+    ordered_at: float  # seconds since the start of service
+    course: int        # 2 food, 0 drinks
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    at: float
+    party: int
+    jobs: tuple[Job, ...]
+
+
+@dataclass
+class Run:
+    started: dict[int, float] = field(default_factory=dict)
+    ready: dict[int, float] = field(default_factory=dict)
+    busy_s: Counter = field(default_factory=Counter)       # station -> cook-seconds worked
+    held_idle_s: Counter = field(default_factory=Counter)  # station -> cook-seconds idle while an item waited
+    makespan: float = 0.0
+    plan_calls: int = 0
+    seconds: float = 0.0
+
+
+def load_menu() -> dict[str, list[tuple[str, str, float]]]:
+    """Category (English) -> [(dish, station, expected prep seconds)], read from app/demo.py's MENU
+    literal (parsed, not imported: importing app.demo loads the whole application)."""
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "app" / "demo.py").read_text(encoding="utf-8"))
+    node = next(n.value for n in tree.body
+                if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "MENU")
+    menu = {}
+    for cat in node.elts:   # (_n(zh, en), station, [course,] [(zh, en, price, minutes, ...)])
+        names, station, dishes = cat.elts[0], cat.elts[1], cat.elts[-1]
+        menu[names.args[1].value] = [(d.elts[1].value, station.value, d.elts[3].value * 60.0)
+                                     for d in dishes.elts]
+    return menu
+
+
+def load_cooks(scale: int = 1) -> dict[str, int]:
+    return {s.name: s.cooks * scale for s in load_settings().stations}
+
+
+def rate(t: float, load: float) -> float:
+    """Orders per second at t seconds after 18:00: a base plus two Gaussian peaks."""
+    m = START_MIN + t / 60
+    per_hour = BASE_RATE + sum(a * math.exp(-0.5 * ((m - mu) / sd) ** 2) for mu, sd, a in PEAKS)
+    return load * per_hour / 3600
+
+
+def make_evening(rng: random.Random, menu, *, hours: float, load: float, sigma: float,
+                 first_order: int = 1, first_job: int = 1) -> list[Order]:
+    """Orders of one evening: non-homogeneous Poisson arrivals (thinning), party mix, noisy preps."""
+    peak = rate(0, load) + load * sum(a for *_, a in PEAKS) / 3600   # bound on rate()
+    orders, t, oid, jid = [], 0.0, first_order, first_job
+    while True:
+        t += rng.expovariate(peak)
+        if t >= hours * 3600:
+            return orders
+        if rng.random() * peak > rate(t, load):
+            continue
+        party = rng.choices(list(PARTY), weights=list(PARTY.values()))[0]
+        dishes = [rng.choice([d for d in menu[rng.choices(list(MAINS), weights=list(MAINS.values()))[0]]
+                              if d[0] != VEG]) for _ in range(party)]          # ~1 main per diner
+        dishes += [rng.choice(menu["Starters"]) for _ in range((party + 1) // 2) if rng.random() < 0.5]
+        if party >= 3 and rng.random() < 0.5:
+            dishes += [d for d in menu["Wok Dishes"] if d[0] == VEG]                # shared greens
+        if party >= 2 and rng.random() < 0.3:
+            dishes.append(rng.choice(menu["Soups"]))
+        drinks = [rng.choice(menu["Drinks"]) for _ in range(party) if rng.random() < 0.6]
+        jobs = []
+        for course, group in ((2, dishes), (0, drinks)):
+            for name, station, prep in group:
+                actual = prep * math.exp(rng.gauss(0.0, sigma) - sigma * sigma / 2)
+                jobs.append(Job(jid, oid, station, name, prep, actual, t, course))
+                jid += 1
+        orders.append(Order(oid, t, party, tuple(jobs)))
+        oid += 1
+
+
+def _planner():
+    from kitchen import sequencing  # imported late: fifo/offset run without it
+    return sequencing
+
+
+def _plan_fire(seq, now, cooks, open_orders, run, tolerance_s) -> dict[int, float]:
+    items = [seq.Item(id=j.id, order_id=j.order_id, station=j.station, prep_s=j.prep_s,
+                      ordered_at=EPOCH + j.ordered_at, course=j.course,
+                      started_at=EPOCH + run.started[j.id] if j.id in run.started else None,
+                      ready=j.id in run.ready)
+             for o in open_orders.values() for j in o.jobs]
+    p = seq.plan(EPOCH + now, cooks, items, tolerance_s=tolerance_s)
+    return {i: pl.fire_at - EPOCH for i, pl in p.items.items()}
+
+
+def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0) -> Run:
+    """Event loop (heapq): arrivals, item done, wake-ups. After the events of an instant, free cooks
+    start items the method releases, one at a time (ours re-plans after every start)."""
+    seq = _planner() if method == "ours" else None
+    eps = 1.0 if method == "ours" else 1e-9
+    clock = time.perf_counter()
+    run, heap, tie = Run(), [], itertools.count()
+    jobs = {j.id: j for o in orders for j in o.jobs}
+    for o in orders:
+        heapq.heappush(heap, (o.at, next(tie), "arrive", o))
+    waiting: dict[str, set[int]] = {s: set() for s in cooks}
+    busy = Counter()
+    fire: dict[int, float] = {}
+    open_orders: dict[int, Order] = {}
+    wakes: set[float] = set()
+    horizon, last = max((o.at for o in orders), default=0) + 24 * 3600, 0.0
+    while heap:
+        now = heap[0][0]
+        for s, c in cooks.items():
+            run.held_idle_s[s] += min(c - busy[s], len(waiting[s])) * (now - last)
+        last = now
+        if now > horizon:
+            raise RuntimeError(f"{method}: never started: {sorted(i for w in waiting.values() for i in w)}")
+        while heap and heap[0][0] == now:
+            _, _, kind, x = heapq.heappop(heap)
+            if kind == "arrive":
+                open_orders[x.id] = x
+                longest = max((j.prep_s for j in x.jobs if j.course), default=0.0)
+                for j in x.jobs:
+                    waiting[j.station].add(j.id)
+                    fire[j.id] = x.at + (longest - j.prep_s if method == "offset" and j.course else 0.0)
+                    if fire[j.id] > now and fire[j.id] not in wakes:
+                        wakes.add(fire[j.id])
+                        heapq.heappush(heap, (fire[j.id], next(tie), "wake", None))
+            elif kind == "done":
+                run.ready[x.id] = now
+                run.busy_s[x.station] += now - run.started[x.id]
+                busy[x.station] -= 1
+                if all(j.id in run.ready for j in open_orders[x.order_id].jobs):
+                    del open_orders[x.order_id]
+            else:
+                wakes.discard(now)
+        while True:
+            if seq is not None:
+                fire = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s)
+                run.plan_calls += 1
+            free = [i for s, ids in waiting.items() if busy[s] < cooks[s] for i in ids]
+            due = [(fire[i], jobs[i].ordered_at, i) for i in free if fire.get(i, math.inf) <= now + eps]
+            if not due:
+                break
+            j = jobs[min(due)[2]]
+            waiting[j.station].discard(j.id)
+            busy[j.station] += 1
+            run.started[j.id] = now
+            heapq.heappush(heap, (now + j.actual_s, next(tie), "done", j))
+        if seq is not None:
+            later = [fire[i] for ids in waiting.values() for i in ids if fire.get(i, -math.inf) > now + eps]
+            if later and min(later) not in wakes:
+                wakes.add(min(later))
+                heapq.heappush(heap, (min(later), next(tie), "wake", None))
+    run.makespan = max(run.ready.values(), default=0.0)
+    run.seconds = time.perf_counter() - clock
+    return run
+
+
+def pct(xs: list[float], q: float) -> float:
+    """Linear-interpolated percentile, q in 0..100."""
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    k = (len(xs) - 1) * q / 100
+    lo = math.floor(k)
+    return xs[lo] + (xs[min(lo + 1, len(xs) - 1)] - xs[lo]) * (k - lo)
+
+
+def peak_hour(run: Run, orders: list[Order], station: str, cooks: int) -> float:
+    """Highest utilisation of a station over any 60-minute window (5-minute steps)."""
+    spans = [(run.started[j.id], run.ready[j.id]) for o in orders for j in o.jobs if j.station == station]
+    best, w = 0.0, 0.0
+    while w < run.makespan:
+        best = max(best, sum(max(0.0, min(b, w + 3600) - max(a, w)) for a, b in spans) / (cooks * 3600))
+        w += 300
+    return best
+
+
+def spread_floor(order: Order, cooks: dict[str, int]) -> float:
+    """Least spread ANY method can reach: a station with more of the order's food items than cooks makes
+    some cook cook two of them back to back; the later one finishes at least its prep after the first."""
+    floor = 0.0
+    for s, c in cooks.items():
+        preps = sorted(j.actual_s for j in order.jobs if j.course and j.station == s)
+        if len(preps) > c:
+            floor = max(floor, preps[0], sum(preps[:len(preps) - c]) / c)
+    return floor
+
+
+def measure(evenings: list[list[Order]], runs: list[Run], cooks: dict[str, int], tolerance_s: float) -> dict:
+    spreads, fit, tickets, late = [], [], [], Counter()
+    for orders, run in zip(evenings, runs):
+        for o in orders:
+            food = sorted((run.ready[j.id], j.station) for j in o.jobs if j.course)
+            if len(food) >= 2:
+                spreads.append(food[-1][0] - food[0][0])
+                if spread_floor(o, cooks) == 0:   # no station has more of its items than cooks
+                    fit.append(spreads[-1])
+                if spreads[-1] > tolerance_s:
+                    late[food[-1][1]] += 1
+            tickets.append(max(run.ready[j.id] for j in o.jobs) - o.at)
+    span = sum(r.makespan for r in runs)
+    station_util = {s: sum(r.busy_s[s] for r in runs) / (c * span) for s, c in cooks.items()}
+    return {
+        "spread_median_s": round(pct(spreads, 50), 1), "spread_p90_s": round(pct(spreads, 90), 1),
+        "spread_median_fit_s": round(pct(fit, 50), 1), "spread_p90_fit_s": round(pct(fit, 90), 1),
+        "ticket_mean_s": round(statistics.fmean(tickets), 1), "ticket_p90_s": round(pct(tickets, 90), 1),
+        "utilisation": round(sum(sum(r.busy_s.values()) for r in runs) / (sum(cooks.values()) * span), 3),
+        "station_utilisation": {s: round(u, 3) for s, u in station_util.items()},
+        "peak_hour_utilisation": {   # busiest 60 minutes, mean over evenings
+            s: round(statistics.fmean(peak_hour(r, e, s, c) for e, r in zip(evenings, runs)), 3)
+            for s, c in cooks.items()},
+        "spread_over_tolerance": sum(late.values()), "last_station_when_over": dict(late.most_common()),
+        "work_s": round(sum(sum(r.busy_s.values()) for r in runs), 1),
+        "held_idle_s": {s: round(sum(r.held_idle_s[s] for r in runs)) for s in cooks},
+        "plan_calls": sum(r.plan_calls for r in runs), "run_s": round(sum(r.seconds for r in runs), 3),
+    }
+
+
+def run_all(*, seed: int, nights: int, hours: float, load: float, kitchen_scale: int, sigma: float,
+            tolerance_s: float, methods=METHODS) -> tuple[list[list[Order]], dict, dict]:
+    rng, menu, cooks = random.Random(seed), load_menu(), load_cooks(kitchen_scale)
+    evenings, oid, jid = [], 1, 1
+    for _ in range(nights):
+        evenings.append(make_evening(rng, menu, hours=hours, load=load * kitchen_scale, sigma=sigma,
+                                     first_order=oid, first_job=jid))
+        oid += len(evenings[-1])
+        jid += sum(len(o.jobs) for o in evenings[-1])
+    runs = {}
+    for m in methods:
+        try:
+            runs[m] = [simulate(m, e, cooks, tolerance_s=tolerance_s) for e in evenings]
+        except ImportError as e:   # kitchen.sequencing missing or broken: report, run the others
+            runs[m] = f"{type(e).__name__}: {e}"
+    return evenings, runs, cooks
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(prog="python -m bench.kitchen_sim", description=__doc__.split("\n")[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--nights", type=int, default=12, help="independent evenings pooled (default 12)")
+    ap.add_argument("--hours", type=float, default=3.0, help="hours orders are taken, from 18:00")
+    ap.add_argument("--load", type=float, default=1.0, help="scales the arrival rate")
+    ap.add_argument("--kitchen-scale", type=int, default=1, help="multiply every station's cooks and the arrivals")
+    ap.add_argument("--sigma", type=float, default=0.1, help="lognormal sigma of actual/expected prep")
+    ap.add_argument("--tolerance", type=float, default=30.0, help="tolerance_s passed to plan()")
+    a = ap.parse_args(argv)
+    evenings, runs, cooks = run_all(seed=a.seed, nights=a.nights, hours=a.hours, load=a.load,
+                                    kitchen_scale=a.kitchen_scale, sigma=a.sigma, tolerance_s=a.tolerance)
+    res = {m: measure(evenings, r, cooks, a.tolerance) if isinstance(r, list) else {"error": r}
+           for m, r in runs.items()}
+    orders = [o for e in evenings for o in e]
+    food_orders = sum(1 for o in orders if sum(1 for j in o.jobs if j.course) >= 2)
+    floors = [spread_floor(o, cooks) for o in orders if sum(1 for j in o.jobs if j.course) >= 2]
+    floor = {"median_s": round(pct(floors, 50), 1), "p90_s": round(pct(floors, 90), 1),
+             "orders_above_30s": sum(f > 30 for f in floors), "orders_that_fit": sum(f == 0 for f in floors)}
+    print(f"seed {a.seed}: {a.nights} evening(s) x {a.hours:g} h from 18:00, load {a.load:g}, cooks {cooks}, "
+          f"prep noise sigma {a.sigma:g}, tolerance {a.tolerance:g} s")
+    print(f"{len(orders)} orders ({len(orders) / a.nights:.1f} per evening), {sum(len(o.jobs) for o in orders)} "
+          f"items; spread = first to last FOOD item ready over the {food_orders} orders with 2+ food items "
+          f"(drinks, course 0, count in ticket and utilisation only)")
+    print(f"spread floor (an order has more items at a station than cooks; no method does better): median "
+          f"{floor['median_s']} s, p90 {floor['p90_s']} s, {floor['orders_above_30s']} orders above 30 s. "
+          f"'fit': the {floor['orders_that_fit']} orders with at most one item per cook at every station")
+    print(f"{'method':7} {'spread':>7} {'p90':>7} {'fit':>6} {'p90':>6} {'ticket':>7} {'p90':>7} {'util':>5} "
+          f"{'busiest station':>16} {'peak hour':>11} {'>tol':>5} {'held':>5} {'run s':>6}")
+    for m, r in res.items():
+        if "error" in r:
+            print(f"{m:7} not run: {r['error']}")
+            continue
+        su, ph = r["station_utilisation"], r["peak_hour_utilisation"]
+        busiest, peak = max(su, key=su.get), max(ph, key=ph.get)
+        print(f"{m:7} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['spread_median_fit_s']:6.0f} "
+              f"{r['spread_p90_fit_s']:6.0f} {r['ticket_mean_s']:7.0f} {r['ticket_p90_s']:7.0f} "
+              f"{r['utilisation']:5.2f} {busiest:>11} {su[busiest]:.2f} {peak:>6} {ph[peak]:.2f} "
+              f"{r['spread_over_tolerance']:5d} {sum(r['held_idle_s'].values()) / r['work_s']:5.0%} {r['run_s']:6.2f}")
+    print("(seconds; spread/fit/ticket: median or mean, then p90; util: all cooks' busy time / (cooks x time to "
+          "the last item ready); peak hour: busiest 60 min, mean over evenings; >tol: orders with spread > "
+          "tolerance; held: cook time idle while an item of that station waited, as a share of the work)")
+    for m, r in res.items():
+        if "error" not in r:
+            print(f"  {m}: utilisation {r['station_utilisation']}, peak hour {r['peak_hour_utilisation']}, "
+                  f"held idle s {r['held_idle_s']}, last station when spread > tolerance {r['last_station_when_over']}")
+    ours, off = res["ours"], res["offset"]
+    goals = {} if "error" in ours else {
+        "ours_spread_median_le_30s": ours["spread_median_s"] <= 30.0,
+        "ours_spread_median_below_offset": ours["spread_median_s"] < off["spread_median_s"],
+        "ours_ticket_mean_within_5pct_of_offset": ours["ticket_mean_s"] <= 1.05 * off["ticket_mean_s"]}
+    for g, ok in goals.items():
+        print(f"goal {g}: {'MET' if ok else 'NOT MET'}")
+    out = {"methods": res, "orders": len(orders), "items": sum(len(o.jobs) for o in orders),
+           "orders_with_2plus_food": food_orders, "spread_floor": floor, "seed": a.seed, "goals": goals,
+           "parameters": {"nights": a.nights, "hours": a.hours, "load": a.load, "kitchen_scale": a.kitchen_scale,
+                          "cooks": cooks, "sigma": a.sigma, "tolerance_s": a.tolerance}}
+    print(json.dumps(out, ensure_ascii=False))
+    return out
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The kitchen's plan kept current: every open item's fire and due time, recomputed by
+kitchen.sequencing in the transaction of each change (an order, a start, a bump, a
+recall, a void, a rush), and prep times learned from the kitchen's starts and bumps."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from kitchen import prep_learning, sequencing
+from kitchen.model import PrepEstimate
+from menu.model import Dish, localized
+from pos.model import Order, OrderItem
+
+OPEN = ("queued", "cooking")
+# A plan time that moved by less than this is not rewritten (nor re-sent to screens).
+UNCHANGED_S = 1.0
+
+
+def _ts(dt: datetime | None) -> float | None:
+    return dt.timestamp() if dt is not None else None
+
+
+def _dt(ts: float) -> datetime:
+    return datetime.fromtimestamp(round(ts), timezone.utc)
+
+
+def learned_seconds(ctx: Context, s: Session, dish_ids: set[int]) -> dict[int, int]:
+    """Dish id -> learned prep seconds, for the dishes that have enough measurements
+    (nothing when learning is off in config)."""
+    if not ctx.settings.kitchen.learn_prep_times or not dish_ids:
+        return {}
+    rows = s.execute(select(PrepEstimate.dish_id, PrepEstimate.seconds)
+                     .where(PrepEstimate.dish_id.in_(dish_ids), PrepEstimate.seconds.is_not(None)))
+    return dict(rows.all())
+
+
+def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
+    """Recompute the plan of every open item and store the times that moved.
+    Returns (ticket ids, order ids) whose plan changed, for the caller to publish."""
+    k = ctx.settings.kitchen
+    rows = s.execute(select(OrderItem, Order.created_at, Order.rush).join(Order)
+                     .where(OrderItem.status.in_(OPEN))).all()
+    learned = learned_seconds(ctx, s, {i.dish_id for i, _, _ in rows})
+    inputs, by_id = [], {}
+    for item, ordered_at, rush in rows:
+        by_id[item.id] = item
+        prep = item.prep_seconds
+        if item.dish_id in learned:
+            prep = prep_learning.expected_prep(item.prep_seconds, item.extra_prep_seconds, learned[item.dish_id])
+        inputs.append(sequencing.Item(
+            id=item.id, order_id=item.order_id, station=item.station, prep_s=float(prep),
+            ordered_at=ordered_at.timestamp(), course=item.course, rush=rush,
+            started_at=_ts(item.started_at) if item.status == "cooking" else None))
+    now = ctx.clock.now().timestamp()
+    plan = sequencing.plan(now, ctx.settings.station_cooks, inputs,
+                           tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds)
+    tickets, orders = set(), set()
+    for item_id, p in plan.items.items():
+        item = by_id[item_id]
+        old_fire, old_due = _ts(item.fire_at), _ts(item.due_at)
+        if (old_fire is None or abs(old_fire - p.fire_at) >= UNCHANGED_S
+                or old_due is None or abs(old_due - p.ready_at) >= UNCHANGED_S):
+            item.fire_at, item.due_at = _dt(p.fire_at), _dt(p.ready_at)
+            tickets.add(item.ticket_id)
+            orders.add(item.order_id)
+    tickets.discard(None)
+    s.flush()
+    return tickets, orders
+
+
+def promise(ctx: Context, order: Order) -> datetime:
+    """The time promised to the diner: when the order's last item is planned to be ready,
+    plus the configured margin, rounded up to the minute."""
+    due = max((i.due_at for i in order.items if i.due_at is not None), default=order.created_at)
+    at = due + timedelta(minutes=ctx.settings.kitchen.promise_margin_minutes)
+    if at.second or at.microsecond:
+        at = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return at
+
+
+# -- prep-time learning ---------------------------------------------------------
+
+def record_measurement(item: OrderItem) -> None:
+    """At a bump: the seconds since the cook started the item (when it was started by a
+    start action, not at the bump itself), without the modifiers' extra prep."""
+    if item.started_at is not None and item.ready_at is not None and item.ready_at > item.started_at:
+        item.cook_seconds = round((item.ready_at - item.started_at).total_seconds()) - item.extra_prep_seconds
+    else:
+        item.cook_seconds = None
+
+
+def refresh_estimates(ctx: Context, s: Session, dish_ids: set[int]) -> None:
+    """Recompute the learned prep time of these dishes from their last measurements."""
+    k = ctx.settings.kitchen
+    s.flush()
+    for dish_id in dish_ids:
+        recent = list(s.scalars(
+            select(OrderItem.cook_seconds).where(OrderItem.dish_id == dish_id, OrderItem.cook_seconds.is_not(None),
+                                                 OrderItem.status.in_(("ready", "served")))
+            .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(k.learn_window)))
+        est = prep_learning.estimate(recent, k.learn_min_samples)
+        row = s.get(PrepEstimate, dish_id) or PrepEstimate(dish_id=dish_id)
+        row.seconds, row.samples, row.outliers, row.recent = est.seconds, est.samples, est.outliers, recent
+        row.updated_at = ctx.clock.now()
+        s.add(row)
+
+
+def prep_times(ctx: Context) -> dict:
+    """Every dish's prep time on the menu next to the one the kitchen really takes."""
+    lang = ctx.settings.restaurant.kitchen_lang
+    with ctx.db.read() as s:
+        estimates = {e.dish_id: e for e in s.scalars(select(PrepEstimate))}
+        dishes = s.scalars(select(Dish).where(Dish.active.is_(True)).order_by(Dish.station, Dish.sort)).all()
+        out = []
+        for d in dishes:
+            e = estimates.get(d.id)
+            out.append({"dish_id": d.id, "name": localized(d.names, lang, ctx.settings.restaurant.languages),
+                        "station": d.station, "menu_seconds": d.prep_seconds,
+                        "learned_seconds": e.seconds if e else None, "samples": e.samples if e else 0,
+                        "outliers": e.outliers if e else 0, "recent": list(e.recent) if e else []})
+        return {"learning": ctx.settings.kitchen.learn_prep_times,
+                "window": ctx.settings.kitchen.learn_window,
+                "min_samples": ctx.settings.kitchen.learn_min_samples, "dishes": out}

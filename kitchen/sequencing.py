@@ -1,0 +1,425 @@
+"""Fire-time sequencing: when each open item should be started so that the items of an
+order (of one course) come out of the kitchen together, given how many cooks each
+station has and what they are already cooking.
+
+Pure and deterministic: standard library only, no clock (``now`` is a parameter), no
+randomness. The same inputs, in any order, give the same plan.
+
+Oracle Simphony and Toast fire the longest item of an order now and hold each other item
+by the difference in prep time, which assumes idle stations. Here stations have cooks and
+queues: a held item fires when its station will really have a cook free to finish it.
+
+* Sync groups: the items of (order_id, course), course >= 1, should be ready together.
+  Course 0 (drinks, "serve when ready") is not synchronised: each item fires as soon as
+  a cook of its station is free. No item of course k+1 is ready before the latest ready
+  time of the order's previous present course + course_gap_s.
+* Priority: orders are planned one after the other, rush first, then by acceptance time
+  (the earliest ordered_at of the order's open items), then order_id; within an order,
+  course by course. A group only takes the capacity the groups before it left, so a new
+  order never moves an earlier one (a new rush order does, by design).
+* Capacity: per station, a step function of the items in progress from now on. A started
+  item occupies a cook from its start until max(started_at + prep_s, now + OVERRUN_S); a
+  queued item is only placed where fewer items than cooks are in progress.
+* Target T of a group: the smallest T found such that each queued item fits at its
+  station ending within [T - tolerance, T], as late as possible (at T when there is
+  room). The search starts at a lower bound (for each item, the end of the earliest slot
+  its station has; the group's started items) and, when an item does not fit, jumps to
+  the next target at which that item could fit -- never by a fixed step. A station with
+  more items of the group than cooks runs them as a "chain": the shortest end at T
+  (within the tolerance), the others as late as possible before them, which keeps the
+  spread as small as the capacity allows.
+
+Floating point: (T - p) + p may differ from T by an ulp; placements are nudged so that
+they never overlap a full stretch, and the tolerance is checked on the computed times.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from math import inf, nextafter
+
+# An item started longer ago than its prep time is assumed to be ready this long from now.
+OVERRUN_S = 30.0
+# Smallest tolerance used (s): floating point cannot promise exactly equal ready times.
+MIN_TOLERANCE_S = 1e-3
+# After this many failed targets for one group, take a target that is sure to fit.
+_MAX_TRIES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: int
+    order_id: int
+    station: str
+    prep_s: float            # expected prep seconds (modifiers already included)
+    ordered_at: float        # epoch seconds when the order was accepted
+    course: int = 2          # 0 = "serve when ready" (not synchronised), 1 starters, 2 mains, 3 desserts
+    rush: bool = False       # the order was flagged rush: planned before every non-rush order
+    started_at: float | None = None  # a cook started it (it occupies a cook from then on)
+    ready: bool = False      # already cooked (bumped); occupies nobody; it anchors nothing
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    item_id: int
+    fire_at: float           # for a started item: its started_at
+    ready_at: float          # planned ready time
+
+
+@dataclass(frozen=True)
+class Plan:
+    now: float
+    tolerance_s: float       # within each sync group the kitchen can cook together, ready times differ by at most this
+    items: dict[int, Planned]            # every not-ready input item, by id
+    group_ready: dict[tuple[int, int], float]   # (order_id, course) -> the group's latest planned ready_at
+    # (course 0 items are each their own group; their entry is the latest of the order's course-0 items)
+
+
+# -- a station's profile ------------------------------------------------------------------
+# [ts, cs, c, kp, kv]. ts: strictly increasing breakpoints from ts[0] = now to a sentinel
+# ts[-1] = inf; cs[i]: items in progress on [ts[i], ts[i+1]), capped at the cooks c (more
+# started items than cooks count as c: full either way). The segment before the sentinel
+# is 0 and the sentinel's is c, so a search for the next full segment always ends. No
+# breakpoint is redundant (cs[i] != cs[i-1]), so back-to-back work is one segment and a
+# full segment is always followed by one with room: _earliest() hops from full segment to
+# full segment with list.index, at C speed. kp, kv: what _first_fit learnt.
+
+def _profile(now: float, c: int, spans: list) -> list:
+    """The profile of a station with c cooks, busy with the started items' spans."""
+    delta: dict[float, int] = {}
+    for a, b in spans:
+        delta[a] = delta.get(a, 0) + 1
+        delta[b] = delta.get(b, 0) - 1
+    ts, cs, n = [now], [0], 0
+    for t in sorted(delta):
+        n += delta[t]
+        v = n if n < c else c
+        if v != cs[-1]:
+            if ts[-1] == t:         # (only at now)
+                cs[-1] = v
+            else:
+                ts.append(t)
+                cs.append(v)
+    ts.append(inf)
+    cs.append(c)
+    return [ts, cs, c, [], []]
+
+
+def _add(ts: list, cs: list, a: float, b: float, d: int) -> None:
+    """Add d (+1, or -1 to undo) to the count on [a, b), now <= a < b < inf. Only applied
+    where the count is below the cooks, so it never needs the cap."""
+    i = bisect_right(ts, a) - 1
+    if ts[i] != a:
+        i += 1
+        ts.insert(i, a)
+        cs.insert(i, cs[i - 1])
+    j = bisect_left(ts, b, i + 1)
+    if ts[j] != b:
+        ts.insert(j, b)
+        cs.insert(j, cs[j - 1])
+    if j == i + 1:
+        cs[i] += d
+    else:
+        for k in range(i, j):
+            cs[k] += d
+    if cs[j] == cs[j - 1]:          # drop breakpoints that no longer change the count
+        del ts[j], cs[j]
+    if i and cs[i] == cs[i - 1]:
+        del ts[i], cs[i]
+
+
+def _earliest(ts: list, cs: list, c: int, p: float, start: float) -> float:
+    """Earliest s >= start such that the count is < c on all of [s, s + p)."""
+    if p <= 0:                      # occupies nobody
+        return start
+    i = bisect_right(ts, start) - 1
+    if cs[i] == c:                  # full: the next segment has room
+        i += 1
+        start = ts[i]
+    while True:
+        k = cs.index(c, i + 1)      # the next full segment (the sentinel at worst)
+        if ts[k] >= start + p:
+            return start
+        i = k + 1
+        start = ts[i]
+
+
+def _first_fit(st: list, p: float, start: float) -> float:
+    """_earliest() on station st, remembering what it learns in a staircase st[3], st[4]
+    (kp increasing, kv strictly increasing): no start before kv[i] fits an item of prep
+    kp[i] or longer. Only called while no tentative placement is in the profiles: work is
+    then only ever added, a slot too short stays too short, and a later search for this
+    prep or a longer one resumes there instead of rescanning the crowded stretch."""
+    ts, cs, c, kp, kv = st
+    i = bisect_right(kp, p) - 1
+    known = kv[i] if i >= 0 else ts[0]
+    if start > known:               # nothing learnt about [known, start)
+        return _earliest(ts, cs, c, p, start)
+    s = _earliest(ts, cs, c, p, known)
+    if s > known:                   # record (p, s), drop the steps it makes redundant
+        if i < 0 or kp[i] != p:
+            i += 1
+            kp.insert(i, p)
+            kv.insert(i, s)
+        else:
+            kv[i] = s
+        j = bisect_right(kv, s, i + 1)
+        del kp[i + 1:j], kv[i + 1:j]
+    return s
+
+
+def _latest(ts: list, cs: list, c: int, p: float, T: float, rel: float, tol: float) -> float | None:
+    """Latest s with s >= rel, s + p <= T, T - (s + p) <= tol and the count < c on all of
+    [s, s + p); None if there is none. Walks the breakpoints backwards from T."""
+    if p <= 0:
+        return T if T >= rel else None
+    end = T
+    j = bisect_left(ts, end) - 1    # the segment just before `end`
+    while True:
+        s = end - p
+        if s + p > end:             # rounding: never overlap the segment after `end`
+            s = nextafter(s, -inf)
+        if s < rel or T - (s + p) > tol:
+            return None             # (rel >= ts[0], so j >= 0 below)
+        while True:
+            if cs[j] == c:          # full: the item must end before this segment
+                end = ts[j]
+                j -= 1
+                break
+            if ts[j] <= s:
+                return s
+            j -= 1
+
+
+# -- planning -----------------------------------------------------------------------------
+
+def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
+         tolerance_s: float = 30.0, course_gap_s: float = 0.0) -> Plan:
+    """Plan the fire and ready time of every not-ready item (see the module docstring).
+
+    cooks: station -> number of cooks; a station not in it has 1 (less than 1 counts as 1).
+    Raises ValueError on a negative tolerance, a negative or infinite prep time, or
+    duplicate item ids. A tolerance below MIN_TOLERANCE_S is raised to it."""
+    now = float(now)
+    if not tolerance_s >= 0:
+        raise ValueError(f"tolerance_s must be >= 0, not {tolerance_s!r}")
+    tol = max(float(tolerance_s), MIN_TOLERANCE_S)
+    gap = float(course_gap_s)
+    overrun_end = now + OVERRUN_S
+    out: dict[int, Planned] = {}
+    group_ready: dict[tuple[int, int], float] = {}
+    orders: dict[int, list] = {}    # order_id -> [not rush, first ordered_at, {course: group}]
+    started: dict[str, list] = {}   # station -> [(from, to)] of its started items
+    n_open = 0
+
+    # Pass 1: group the open items by order and course. A group is [anchor, queued items],
+    # the anchor being the latest ready time of its started items (planned right here).
+    for it in items:
+        if it.ready:
+            continue
+        n_open += 1
+        p = it.prep_s
+        if not 0 <= p < inf:
+            raise ValueError(f"item {it.id}: prep_s must be >= 0 and finite, not {p!r}")
+        o = orders.get(it.order_id)
+        if o is None:
+            o = orders[it.order_id] = [not it.rush, it.ordered_at, {}]
+        else:
+            if it.rush:
+                o[0] = False
+            if it.ordered_at < o[1]:
+                o[1] = it.ordered_at
+        g = o[2].get(it.course)
+        if g is None:
+            g = o[2][it.course] = [-inf, []]
+        st = it.started_at
+        if st is None:
+            g[1].append(it)
+        else:
+            end = st + p
+            if end < overrun_end:
+                end = overrun_end
+            out[it.id] = Planned(it.id, st, end)
+            started.setdefault(it.station, []).append((st if st > now else now, end))
+            if end > g[0]:
+                g[0] = end
+
+    profiles = {name: _profile(now, max(1, int(cooks.get(name, 1))), spans) for name, spans in started.items()}
+
+    def profile(station: str) -> list:
+        pr = profiles[station] = _profile(now, max(1, int(cooks.get(station, 1))), [])
+        return pr
+
+    # Pass 2: the groups, in priority order.
+    for oid, (_, _, courses) in sorted(orders.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0])):
+        prev = None                 # latest ready time of the previous synchronised course
+        for course in sorted(courses):
+            anchor, queued = courses[course]
+            if course <= 0:         # serve when ready: each item at the first free cook
+                queued.sort(key=lambda it: it.id)
+                for it in queued:
+                    st = profiles.get(it.station) or profile(it.station)
+                    p = it.prep_s
+                    s = _first_fit(st, p, it.ordered_at if it.ordered_at > now else now)
+                    e = s + p
+                    if e > s:
+                        _add(st[0], st[1], s, e, 1)
+                    out[it.id] = Planned(it.id, s, e)
+                    if e > anchor:
+                        anchor = e
+                group_ready[(oid, course)] = anchor
+                continue
+            if queued:
+                lo = now if prev is None else max(now, prev + gap)   # the course rule
+                T = _place_group(profiles, profile, queued, out, now, lo, anchor, tol)
+                if T > anchor:
+                    anchor = T
+            group_ready[(oid, course)] = prev = anchor
+
+    if len(out) != n_open:
+        raise ValueError("duplicate item ids")
+    return Plan(now=now, tolerance_s=tol, items=out, group_ready=group_ready)
+
+
+def _release(now: float, ordered_at: float, lo: float, p: float) -> float:
+    """Earliest fire time of an item of prep p that must not be ready before lo."""
+    r = lo - p
+    if r + p < lo:                  # rounding: ready at lo, not one ulp before
+        r = nextafter(r, inf)
+    if now > r:
+        r = now
+    return ordered_at if ordered_at > r else r
+
+
+def _place_group(profiles, profile, queued, out, now, lo, anchor, tol) -> float:
+    """Place the queued items of one sync group; return its latest planned ready time.
+
+    lo: no item may be ready before it (previous course + gap). anchor: latest ready time
+    of the group's started items (-inf if none); the target is at least that."""
+    if len(queued) == 1 and anchor == -inf:
+        # Nothing to wait for: the item takes the first slot its station has.
+        it = queued[0]
+        st = profiles.get(it.station) or profile(it.station)
+        p = it.prep_s
+        s = _first_fit(st, p, _release(now, it.ordered_at, lo, p))
+        e = s + p
+        if e > s:
+            _add(st[0], st[1], s, e, 1)
+        out[it.id] = Planned(it.id, s, e)
+        return e
+
+    # Lower bound of T: each item ends at or after the end of the earliest slot its
+    # station has for it. Items are grouped by station: [profile, chain?, [(p, rel, it)]].
+    T = anchor
+    stations: dict[str, list] = {}
+    for it in queued:
+        st = profiles.get(it.station) or profile(it.station)
+        p = it.prep_s
+        rel = _release(now, it.ordered_at, lo, p)
+        f = _first_fit(st, p, rel) + p
+        if f > T:
+            T = f
+        entry = stations.get(it.station)
+        if entry is None:
+            stations[it.station] = [st, False, [(p, rel, it)]]
+        else:
+            entry[2].append((p, rel, it))
+    work = []
+    for name in sorted(stations):
+        entry = stations[name]
+        lst = entry[2]
+        if len(lst) > entry[0][2]:  # a chain: shortest first (they end at T), longer before
+            lst.sort(key=lambda x: (x[0], x[2].id))
+            entry[1] = True
+        elif len(lst) > 1:          # all end together: longest (hardest to fit) first
+            lst.sort(key=lambda x: (-x[0], x[2].id))
+        work.append(entry)
+
+    safe = None                     # a target that surely fits (computed on first failure)
+    tries = 0
+    while True:
+        # Try T. Stations interact only through T. A station's only item of the group just
+        # needs a query; items sharing a station are added tentatively, so that they see
+        # each other, and taken back if the group does not fit at this T.
+        lone = []                   # (ts, cs, s, e, item): fits, not added yet
+        shared = []                 # (ts, cs, s, e, item): added tentatively
+        cand = None
+        for w, (st, chain, lst) in enumerate(work):
+            ts, cs, c = st[0], st[1], st[2]
+            if len(lst) == 1:
+                p, rel, it = lst[0]
+                s = _latest(ts, cs, c, p, T, rel, tol)
+                if s is None:
+                    cand = _next_target(st, p, rel, T, tol, True)
+                    break
+                lone.append((ts, cs, s, s + p, it))
+                continue
+            for k, (p, rel, it) in enumerate(lst):
+                window = not chain or k < c      # must end within the tolerance of T
+                s = _latest(ts, cs, c, p, T, rel, tol if window else inf)
+                if s is None:
+                    cand = _next_target(st, p, rel, T, tol, window)
+                    break
+                e = s + p
+                if e > s:
+                    _add(ts, cs, s, e, 1)
+                shared.append((ts, cs, s, e, it))
+            if cand is not None:
+                break
+        if cand is None:            # the group fits at T: commit
+            latest = anchor
+            for ts, cs, s, e, it in lone:
+                if e > s:
+                    _add(ts, cs, s, e, 1)
+                out[it.id] = Planned(it.id, s, e)
+                if e > latest:
+                    latest = e
+            for _, _, s, e, it in shared:
+                out[it.id] = Planned(it.id, s, e)
+                if e > latest:
+                    latest = e
+            return latest
+        for ts, cs, s, e, _ in reversed(shared):
+            if e > s:
+                _add(ts, cs, s, e, -1)
+        if w:                       # next time, try the station that failed first
+            work.insert(0, work.pop(w))
+        if safe is None:
+            # After a station's last reservation (ts[-2]) and its items' releases, they fit
+            # one after the other: a target that cannot fail (+1 s against rounding).
+            safe = T
+            for st, _, lst in work:
+                t, total = st[0][-2], 1.0
+                for p, rel, _ in lst:
+                    total += p
+                    if rel > t:
+                        t = rel
+                if t + total > safe:
+                    safe = t + total
+        if T >= safe:
+            raise RuntimeError("sequencing: a group did not fit after every reservation (bug)")
+        tries += 1
+        T = safe if tries >= _MAX_TRIES or cand >= safe else max(cand, nextafter(T, inf))
+
+
+def _next_target(st, p, rel, T, tol, window) -> float:
+    """After an item failed to fit at target T, the next target worth trying: the end of
+    the earliest slot that could be in the item's window for a later target (nothing in
+    between can work for a window item), or, for a chain item, the shift that makes room
+    before the items already placed after it, if that is smaller. What _first_fit learnt
+    still holds: tentative placements only add work."""
+    ts, cs, c, kp, kv = st
+    i = bisect_right(kp, p) - 1
+    start = max(rel, T - tol - p if window else rel, kv[i] if i >= 0 else rel)
+    cand = _earliest(ts, cs, c, p, start) + p
+    if not window:
+        j = bisect_left(ts, T) - 1
+        free_end = T                # the latest time <= T just before which a cook is free
+        while j >= 0 and cs[j] == c:
+            free_end = ts[j]
+            j -= 1
+        short = rel + p - free_end
+        if short > 0 and T + short < cand:
+            cand = T + short
+    return cand

@@ -1,0 +1,22 @@
+// Kitchen screens count on the server's clock: a tablet's own clock may be minutes off.
+// The offset comes from the page (rendered with the server's now) and is refreshed from
+// every join ack and reload, since a kitchen page stays open all service while clocks drift.
+export function serverClock(initial) {
+  let offset = initial ? Date.parse(initial) - Date.now() : 0;
+  return {
+    now: () => Date.now() + offset,
+    set: (iso) => { if (iso) offset = Date.parse(iso) - Date.now(); },
+  };
+}
+
+// hh:mm in the restaurant's time zone, whatever the tablet's zone.
+export function clockText(iso, tz) {
+  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: tz || undefined })
+    .format(new Date(iso));
+}
+
+// m:ss left, for a countdown.
+export function countdown(ms) {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
