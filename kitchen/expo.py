@@ -61,7 +61,7 @@ def set_rush(ctx: Context, order_id: int, rush: bool) -> dict:
 
 def flag_late_orders(ctx: Context) -> list[int]:
     """Orders past their promised time with dishes still to cook: flag them once, tell
-    the kitchen, the pass and the cashier, and show the diner the apology."""
+    the kitchen, the pass and the cashier (the table's tile), and show the diner the apology."""
     with ctx.db.write() as s:
         now = ctx.clock.now()
         cooking = exists().where(OrderItem.order_id == Order.id, OrderItem.status.in_(("queued", "cooking")))
@@ -73,9 +73,5 @@ def flag_late_orders(ctx: Context) -> list[int]:
             ids = {o.id for o in late}
             ticket_ids = set(s.scalars(select(OrderItem.ticket_id).where(OrderItem.order_id.in_(ids),
                                                                          OrderItem.ticket_id.is_not(None))))
-            tickets.publish(ctx, s, ticket_ids, ids)
-            for order in late:
-                ctx.publish(s, "pos", "late", {"order_id": order.id, "number": order.number,
-                                               "table": order.visit.table.name, "visit_id": order.visit_id,
-                                               "promised_at": order.promised_at.isoformat()})
+            tickets.publish(ctx, s, ticket_ids, ids, tables=True)  # the cashier's tile says LATE
         return [o.id for o in late]

@@ -100,6 +100,8 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
             "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),
             "items": sum(i.quantity for i in items if i.status != "voided"),
             "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
-            "opened_at": visit.opened_at.isoformat()}
+            "opened_at": visit.opened_at.isoformat(),
+            "late": any(o.late_at is not None and any(i.status in ("queued", "cooking", "ready") for i in o.items)
+                        for o in visit.orders)}
 
 

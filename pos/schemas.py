@@ -91,6 +91,7 @@ class TableOut(Out):
     due: int
     total_formatted: str
     opened_at: str
+    late: bool = Field(description="an order is past the time promised to the diner")
 
 
 class TablesOut(RootModel[list[TableOut]]):

@@ -23,7 +23,7 @@ function renderFloor() {
   document.getElementById("floor").replaceChildren(...[...tables.values()].map((t) =>
     h("button", { class: `tile ${t.state}${t.table_id === selected ? " selected" : ""}`, "data-table": t.table_id,
                   "data-state": t.state, onclick: () => select(t.table_id) },
-      h("span", { class: "name" }, t.table),
+      h("span", { class: "name" }, t.table, t.late ? h("span", { class: "late-badge" }, "LATE 遲") : null),
       h("span", { class: "state" }, STATE[t.state] || t.state),
       h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : `${t.seats} seats`))));
 }

@@ -203,7 +203,13 @@ def test_an_order_past_its_promise_is_flagged_once_and_the_diner_is_told(ctx, cl
     with ctx.db.read() as s:
         events = s.scalars(select(OutboxEvent).order_by(OutboxEvent.seq.desc()).limit(6)).all()
     rooms = {(e.room, e.kind) for e in events}
-    assert {(f"visit:{data['visit_id']}", "items"), ("pos", "late"), ("expo", "order"), ("station:wok", "ticket")} <= rooms
+    assert {(f"visit:{data['visit_id']}", "items"), ("pos", "table"), ("expo", "order"), ("station:wok", "ticket")} <= rooms
     late_items = next(e for e in events if e.room == f"visit:{data['visit_id']}")
     assert late_items.data["late"] is True
     assert _ticket(ctx, "wok")["late"] is True
+    tiles = {t["table"]: t["late"] for t in services.floor(ctx)}
+    assert tiles["T1"] is True and tiles["T2"] is False  # the cashier's floor shows it
+    # Once the late order is served, the table is no longer late.
+    kitchen.bump_ticket(ctx, _ticket(ctx, "wok")["id"])
+    expo.serve_order(ctx, data["id"])
+    assert {t["table"]: t["late"] for t in services.floor(ctx)}["T1"] is False
