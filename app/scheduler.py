@@ -28,7 +28,7 @@ def prune_outbox(ctx: Context) -> None:
 # (job id, function, trigger, trigger arguments or a function of the settings giving them)
 JOBS = [
     ("prune-outbox", "app.scheduler:prune_outbox", "interval", {"minutes": 30}),
-    ("late-orders", "kitchen.jobs:flag_late_orders", "interval",
+    ("kitchen-tick", "kitchen.jobs:kitchen_tick", "interval",
      lambda settings: {"seconds": settings.kitchen.late_check_seconds}),
 ]
 
@@ -39,15 +39,26 @@ def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
     global _lock_file
     path = ctx.settings.var_dir / "scheduler.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
-    _lock_file = open(path, "w")
+    lock_file = open(path, "w")
     try:
-        fcntl.flock(_lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
+        lock_file.close()
         log.info("another process runs the scheduler; not starting one here")
         return None
+    _lock_file = lock_file  # held (open) for the life of the process
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job_id, func, trigger, kwargs in JOBS:
         kwargs = kwargs(ctx.settings) if callable(kwargs) else kwargs
         scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
     scheduler.start()
     return scheduler
+
+
+def stop_scheduler(scheduler: BackgroundScheduler) -> None:
+    """Stop the jobs and let another process take the scheduler over."""
+    global _lock_file
+    scheduler.shutdown(wait=True)
+    if _lock_file is not None:
+        _lock_file.close()  # closing the file releases the flock
+        _lock_file = None

@@ -120,7 +120,7 @@ class KitchenSettings(_Frozen):
     finish_tolerance_seconds: float = Field(30, ge=0, le=600)
     course_gap_seconds: float = Field(300, ge=0, le=3600)
     promise_margin_minutes: float = Field(5, ge=0, le=120)
-    late_check_seconds: float = Field(30, ge=5, le=3600)
+    late_check_seconds: float = Field(30, ge=5, le=3600)  # also how often the plan follows the clock
     learn_prep_times: bool = True
     learn_window: int = Field(20, ge=3, le=500)
     learn_min_samples: int = Field(5, ge=1, le=500)

@@ -154,6 +154,16 @@ def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset()
     publish(ctx, s, set(tickets) | moved_tickets, set(orders) | moved_orders, tables=tables)
 
 
+def refresh_plan(ctx: Context) -> int:
+    """Replan on the clock alone (the scheduler, between changes): a dish whose fire time
+    passed without a cook starting it moves the rest of its order's plan. Returns how
+    many tickets moved."""
+    with ctx.db.write() as s:
+        moved_tickets, moved_orders = planner.replan(ctx, s)
+        publish(ctx, s, moved_tickets, moved_orders)
+        return len(moved_tickets)
+
+
 def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
     """A new order reaches the kitchen, in the caller's transaction: one ticket per
     station, the kitchen replanned, the diner's promised time set, the screens told and

@@ -213,3 +213,15 @@ def test_an_order_past_its_promise_is_flagged_once_and_the_diner_is_told(ctx, cl
     kitchen.bump_ticket(ctx, _ticket(ctx, "wok")["id"])
     expo.serve_order(ctx, data["id"])
     assert {t["table"]: t["late"] for t in services.floor(ctx)}["T1"] is False
+
+
+def test_a_dish_nobody_started_in_time_moves_the_rest_of_its_order(ctx, clock):
+    now = clock.now()
+    data, _ = order(ctx, token_of(ctx), KP_ALONE, BBQ_PORK)  # KP fires now, the pork at +120
+    assert kitchen.refresh_plan(ctx) == 0  # nothing moved on the clock yet
+    clock.advance(seconds=90)  # the wok has not started the Kung Pao
+    assert kitchen.refresh_plan(ctx) == 2
+    items = _items(ctx, data["id"])
+    assert items[11]["fire_at"] == now + timedelta(seconds=90)
+    assert items[6]["fire_at"] == now + timedelta(seconds=210)  # still held to finish with it
+    assert items[6]["due_at"] == items[11]["due_at"] == now + timedelta(seconds=570)
