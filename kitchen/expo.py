@@ -30,21 +30,24 @@ def _order(s, order_id: int) -> Order:
 
 
 def serve_order(ctx: Context, order_id: int) -> dict:
-    """The expeditor sends a ready order out: its items are served."""
+    """The expeditor sends out what is ready of an order: every course whose dishes are all
+    ready (the whole order once everything is), and ready drinks."""
     with ctx.db.write() as s:
         order = _order(s, order_id)
-        live = [i for i in order.items if i.status != "voided"]
-        if order.served_at is not None or (live and all(i.status == "served" for i in live)):
+        status = tickets.expo_status(order)
+        if status == "served":
             raise Conflict("This order has already been served.", code="already_served")
-        waiting = [i.id for i in live if i.status not in ("ready", "served")]
-        if waiting:
-            raise Conflict("Some dishes of this order are not ready yet.", code="not_ready",
-                           details={"items": waiting})
-        now = ctx.clock.now()
-        for i in live:
+        if status == "voided":
+            raise Conflict("Every dish of this order was voided.", code="nothing_to_serve")
+        out = tickets.servable(order)
+        if not out:
+            waiting = [i.id for i in order.items if i.status in ("queued", "cooking")]
+            raise Conflict("No course of this order is ready yet.", code="not_ready", details={"items": waiting})
+        for i in out:
             i.status = "served"
-        order.served_at = now
-        tickets.publish(ctx, s, {i.ticket_id for i in live if i.ticket_id}, {order.id}, tables=True)
+        if tickets.expo_status(order) == "served":
+            order.served_at = ctx.clock.now()
+        tickets.publish(ctx, s, {i.ticket_id for i in out if i.ticket_id}, {order.id}, tables=True)
         return tickets.expo_order_dict(ctx, order)
 
 
@@ -60,13 +63,17 @@ def set_rush(ctx: Context, order_id: int, rush: bool) -> dict:
 
 
 def flag_late_orders(ctx: Context) -> list[int]:
-    """Orders past their promised time with dishes still to cook: flag them once, tell
+    """Orders past their promised time with dishes not yet served: flag them once, tell
     the kitchen, the pass and the cashier (the table's tile), and show the diner the apology."""
+    now = ctx.clock.now()
+    waiting = exists().where(OrderItem.order_id == Order.id, OrderItem.status.in_(IN_KITCHEN))
+    overdue = select(Order).where(Order.late_at.is_(None), Order.promised_at.is_not(None),
+                                  Order.promised_at < now, waiting).order_by(Order.id)
+    with ctx.db.read() as s:  # most of the time nothing is late: no write lock for that
+        if s.scalar(overdue.with_only_columns(Order.id).limit(1)) is None:
+            return []
     with ctx.db.write() as s:
-        now = ctx.clock.now()
-        cooking = exists().where(OrderItem.order_id == Order.id, OrderItem.status.in_(("queued", "cooking")))
-        late = s.scalars(select(Order).where(Order.late_at.is_(None), Order.promised_at.is_not(None),
-                                             Order.promised_at < now, cooking).order_by(Order.id)).all()
+        late = s.scalars(overdue).all()
         for order in late:
             order.late_at = now
         if late:

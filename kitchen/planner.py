@@ -15,8 +15,9 @@ from menu.model import Dish, localized
 from pos.model import Order, OrderItem
 
 OPEN = ("queued", "cooking")
-# A plan time that moved by less than this is not rewritten (nor re-sent to screens).
-UNCHANGED_S = 1.0
+# A plan time that moved by less than this is not rewritten nor re-sent to screens (a
+# dish due to fire moves with the clock; screens need not hear of every second of it).
+# It is the plan's own finishing tolerance, so stored times stay within it.
 
 
 def _ts(dt: datetime | None) -> float | None:
@@ -57,12 +58,14 @@ def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
     now = ctx.clock.now().timestamp()
     plan = sequencing.plan(now, ctx.settings.station_cooks, inputs,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds)
+    unchanged = max(1.0, k.finish_tolerance_seconds)
     tickets, orders = set(), set()
     for item_id, p in plan.items.items():
         item = by_id[item_id]
         old_fire, old_due = _ts(item.fire_at), _ts(item.due_at)
-        if (old_fire is None or abs(old_fire - p.fire_at) >= UNCHANGED_S
-                or old_due is None or abs(old_due - p.ready_at) >= UNCHANGED_S):
+        fire_moved = old_fire is None or (abs(old_fire - p.fire_at) >= unchanged
+                                          and not (old_fire <= now and p.fire_at <= now))  # fire now, still
+        if fire_moved or old_due is None or abs(old_due - p.ready_at) >= unchanged:
             item.fire_at, item.due_at = _dt(p.fire_at), _dt(p.ready_at)
             tickets.add(item.ticket_id)
             orders.add(item.order_id)
@@ -84,12 +87,13 @@ def promise(ctx: Context, order: Order) -> datetime:
 # -- prep-time learning ---------------------------------------------------------
 
 def record_measurement(item: OrderItem) -> None:
-    """At a bump: the seconds since the cook started the item (when it was started by a
-    start action, not at the bump itself), without the modifiers' extra prep."""
-    if item.started_at is not None and item.ready_at is not None and item.ready_at > item.started_at:
+    """At a bump: the seconds since a cook started the item, without the modifiers' extra
+    prep; nothing when it was bumped without a start or cooked again after a recall."""
+    if item.timed and item.started_at is not None and item.ready_at is not None and item.ready_at > item.started_at:
         item.cook_seconds = round((item.ready_at - item.started_at).total_seconds()) - item.extra_prep_seconds
     else:
         item.cook_seconds = None
+    item.timed = False
 
 
 def refresh_estimates(ctx: Context, s: Session, dish_ids: set[int]) -> None:

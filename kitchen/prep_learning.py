@@ -44,4 +44,4 @@ def estimate(measured: list[float], min_samples: int = 5) -> Estimate:
 def expected_prep(menu_seconds: int, extra_seconds: int, learned: int | None) -> int:
     """An item's expected prep: the dish's learned time when there is one (else the menu's)
     plus what its modifiers add."""
-    return (learned if learned is not None else menu_seconds - extra_seconds) + extra_seconds
+    return max(0, (learned if learned is not None else menu_seconds - extra_seconds) + extra_seconds)

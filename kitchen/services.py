@@ -95,15 +95,33 @@ def order_query():
     return select(Order).options(selectinload(Order.items), selectinload(Order.visit).selectinload(Visit.table))
 
 
+def servable(o: Order) -> list[OrderItem]:
+    """What the pass can send out now: the ready dishes of every course whose dishes are
+    all ready (drinks, course 0, one by one as they are ready)."""
+    complete = {}
+    for i in o.items:
+        if i.status != "voided" and i.course > 0:
+            complete[i.course] = complete.get(i.course, True) and i.status in ("ready", "served")
+    return [i for i in o.items if i.status == "ready" and (i.course <= 0 or complete[i.course])]
+
+
+def expo_status(o: Order) -> str:
+    live = [i for i in o.items if i.status != "voided"]
+    if not live:
+        return "voided"
+    if all(i.status == "served" for i in live):
+        return "served"
+    if all(i.status in ("ready", "served") for i in live):
+        return "ready"
+    if servable(o):
+        return "part_ready"  # a course (or a drink) can go out; the rest is cooking
+    return "cooking" if any(i.status != "queued" for i in live) else "queued"
+
+
 def expo_order_dict(ctx: Context, o: Order) -> dict:
     """An order as the expo (pass) screen shows it: each item's state at its station."""
-    live = [i for i in o.items if i.status != "voided"]
-    if live and all(i.status == "served" for i in live):
-        status = "served"
-    elif live and all(i.status in ("ready", "served") for i in live):
-        status = "ready"
-    else:
-        status = "cooking" if any(i.status != "queued" for i in live) else "queued"
+    live = [i for i in o.items if i.status in planner.OPEN]
+    status = expo_status(o)
     return {"id": o.id, "number": o.number, "table": o.visit.table.name, "visit_id": o.visit_id,
             "source": o.source, "created_at": o.created_at.isoformat(), "rush": o.rush,
             "promised_at": _iso(o.promised_at), "late": o.late_at is not None,
@@ -126,8 +144,9 @@ def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, ta
             new_order: int | None = None) -> None:
     """Send the current state of these tickets (to their station and the all-kitchen
     room) and orders (to the expo room and the diners' visit room); tables=True also
-    refreshes the cashier's table tiles (item statuses changed). The diners hear of a
-    new order from its own event, so new_order is left out of their room here."""
+    refreshes the cashier's tiles of these orders' tables (their item statuses changed;
+    pass only the orders that did). The diners hear of a new order from its own event,
+    so new_order is left out of their room here."""
     s.flush()
     loaded = s.scalars(_ticket_query().where(Ticket.id.in_(tickets)).order_by(Ticket.id)).all() if tickets else []
     for t in loaded:
@@ -149,9 +168,12 @@ def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, ta
 
 def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset(), orders: set[int] = frozenset(),
                        *, tables: bool = False) -> None:
-    """Replan the kitchen after a change, then publish what the change and the new plan moved."""
+    """Replan the kitchen after a change to these tickets and orders, then publish them
+    and whatever the new plan moved (tables=True: the changed orders' table tiles too)."""
     moved_tickets, moved_orders = planner.replan(ctx, s)
-    publish(ctx, s, set(tickets) | moved_tickets, set(orders) | moved_orders, tables=tables)
+    publish(ctx, s, set(tickets) | moved_tickets, (moved_orders - set(orders)) if tables else moved_orders)
+    if tables and orders:
+        publish(ctx, s, set(), set(orders), tables=True)
 
 
 def refresh_plan(ctx: Context) -> int:
@@ -166,13 +188,13 @@ def refresh_plan(ctx: Context) -> int:
 
 def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
     """A new order reaches the kitchen, in the caller's transaction: one ticket per
-    station, the kitchen replanned, the diner's promised time set, the screens told and
+    station and course, the kitchen replanned, the diner's promised time set, the screens told and
     each ticket's print job queued."""
-    by_station: dict[str, list[OrderItem]] = defaultdict(list)
-    for item in order.items:
-        by_station[item.station].append(item)
+    by_card: dict[tuple[str, int], list[OrderItem]] = defaultdict(list)
+    for item in order.items:  # one card per station and course: a dessert is not bumped with the starter
+        by_card[(item.station, item.course)].append(item)
     tickets = []
-    for station, items in by_station.items():
+    for (station, _course), items in sorted(by_card.items()):
         ticket = Ticket(order=order, station=station, status="open", created_at=order.created_at)
         ticket.items = items
         s.add(ticket)
@@ -191,8 +213,9 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
 
 
 def _fire_key(t: dict) -> tuple:
-    """Cards in the order cooks should work: started ones, then by fire time, then age."""
-    return (t["status"] != "cooking", t["fire_at"] or t["created_at"], t["id"])
+    """Cards in the order cooks should work: those with a dish cooking, then by fire time."""
+    cooking = any(i["status"] == "cooking" for i in t["items"])
+    return (not cooking, t["fire_at"] or t["created_at"], t["id"])
 
 
 def open_tickets(ctx: Context, station: str | None = None) -> dict:
@@ -220,14 +243,13 @@ def _load_ticket(s: Session, ticket_id: int) -> Ticket:
 
 def _start(items: list[OrderItem], now: datetime) -> None:
     for i in items:
-        i.status, i.started_at = "cooking", now
+        i.status, i.started_at, i.timed = "cooking", now, True
 
 
 def _bump(items: list[OrderItem], now: datetime) -> None:
     for i in items:
         i.status, i.ready_at = "ready", now
         planner.record_measurement(i)
-        i.started_at = i.started_at or now
 
 
 def _settle(ticket: Ticket, now: datetime) -> None:
@@ -238,11 +260,12 @@ def _settle(ticket: Ticket, now: datetime) -> None:
     ticket.bumped_at = now if ticket.status == "done" else None
 
 
-def _act(ctx: Context, ticket_id: int, change) -> dict:
-    """Run change(session, ticket, now) -> dish ids measured, then settle, replan, publish."""
+def _act(ctx: Context, ticket_id, change) -> dict:
+    """Run change(session, ticket, now) -> dish ids measured, then settle, replan, publish.
+    ticket_id may be a function of the session finding it inside the same transaction."""
     try:
         with ctx.db.write() as s:
-            ticket = _load_ticket(s, ticket_id)
+            ticket = _load_ticket(s, ticket_id(s) if callable(ticket_id) else ticket_id)
             now = ctx.clock.now()
             measured = change(s, ticket, now)
             _settle(ticket, now)
@@ -277,18 +300,20 @@ def bump_ticket(ctx: Context, ticket_id: int) -> dict:
     return _act(ctx, ticket_id, change)
 
 
-def _item_ticket(ctx: Context, item_id: int) -> int:
-    with ctx.db.read() as s:
+def _item_ticket(item_id: int):
+    """The ticket of a kitchen item, found inside the action's transaction."""
+    def find(s: Session) -> int:
         ticket_id = s.scalar(select(OrderItem.ticket_id).where(OrderItem.id == item_id))
-    if ticket_id is None:
-        raise NotFound(f"There is no kitchen item {item_id}.", code="unknown_item")
-    return ticket_id
+        if ticket_id is None:
+            raise NotFound(f"There is no kitchen item {item_id}.", code="unknown_item")
+        return ticket_id
+    return find
 
 
 def _one_item(ticket: Ticket, item_id: int) -> OrderItem:
-    item = next((i for i in ticket.items if i.id == item_id), None)
-    if item is None:  # moved to another ticket between the two reads
-        raise Conflict("This item changed; reload the screen.", code="concurrent_change")
+    item = next(i for i in ticket.items if i.id == item_id)
+    if item.status == "voided":
+        raise Conflict("This item was voided.", code="voided")
     return item
 
 
@@ -298,7 +323,7 @@ def start_item(ctx: Context, item_id: int) -> dict:
         if item.status != "queued":
             raise Conflict("This item has already been started.", code="already_started")
         _start([item], now)
-    return _act(ctx, _item_ticket(ctx, item_id), change)
+    return _act(ctx, _item_ticket(item_id), change)
 
 
 def bump_item(ctx: Context, item_id: int) -> dict:
@@ -308,7 +333,7 @@ def bump_item(ctx: Context, item_id: int) -> dict:
             raise Conflict("This item has already been bumped.", code="already_bumped")
         _bump([item], now)
         return {item.dish_id}
-    return _act(ctx, _item_ticket(ctx, item_id), change)
+    return _act(ctx, _item_ticket(item_id), change)
 
 
 def _recall_items(items: list[OrderItem]) -> set[int]:
@@ -319,7 +344,9 @@ def _recall_items(items: list[OrderItem]) -> set[int]:
     last = max(i.ready_at for i in ready)
     undone = [i for i in ready if i.ready_at == last]
     for i in undone:
-        i.status, i.ready_at, i.cook_seconds = "cooking", None, None
+        # Cooking again, but since when is unknown: no measurement from this cook.
+        i.status, i.ready_at, i.cook_seconds, i.timed = "cooking", None, None, False
+        i.started_at = i.started_at or last
     return {i.dish_id for i in undone}
 
 
@@ -328,13 +355,14 @@ def recall_ticket(ctx: Context, ticket_id: int) -> dict:
     return _act(ctx, ticket_id, lambda s, ticket, now: _recall_items(ticket.items))
 
 
-def recall_last(ctx: Context, station: str) -> dict:
-    """Undo the station's most recent bump (the bump bar's recall key)."""
-    with ctx.db.read() as s:
-        ticket_id = s.scalar(select(OrderItem.ticket_id)
-                             .where(OrderItem.station == station, OrderItem.status == "ready",
-                                    OrderItem.ticket_id.is_not(None))
-                             .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(1))
-    if ticket_id is None:
-        raise Conflict("There is no bump to recall at this station.", code="nothing_to_recall")
-    return recall_ticket(ctx, ticket_id)
+def recall_last(ctx: Context, station: str | None = None) -> dict:
+    """Undo the most recent bump at the station (or in the whole kitchen): the bump bar's
+    recall key. Found and undone in one transaction, so two presses undo two bumps."""
+    def last_bumped(s: Session) -> int:
+        q = (select(OrderItem.ticket_id).where(OrderItem.status == "ready", OrderItem.ticket_id.is_not(None))
+             .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(1))
+        ticket_id = s.scalar(q.where(OrderItem.station == station) if station else q)
+        if ticket_id is None:
+            raise Conflict("There is no bump to recall here.", code="nothing_to_recall")
+        return ticket_id
+    return _act(ctx, last_bumped, lambda s, ticket, now: _recall_items(ticket.items))

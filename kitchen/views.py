@@ -85,7 +85,7 @@ class ExpoOrderOut(Out):
     promised_at: str | None
     late: bool
     served_at: str | None
-    status: Literal["queued", "cooking", "ready", "served"]
+    status: Literal["queued", "cooking", "part_ready", "ready", "served", "voided"]
     due_at: str | None
     items: list[ExpoItemOut]
 
@@ -97,7 +97,7 @@ class ExpoOut(Out):
 
 
 class RushIn(Schema):
-    rush: bool = True
+    rush: bool
 
 
 class PrepTimeOut(Out):
@@ -193,6 +193,12 @@ def recall_last(station: str):
     return jsonify(services.recall_last(_ctx(), _station_or_404(station)))
 
 
+@api.route(bp, "/api/kitchen/recall", "POST", guard=cook, response=TicketOut,
+           errors=(409,), summary="Undo the kitchen's last bump at any station (the all-stations screen)")
+def recall_last_anywhere():
+    return jsonify(services.recall_last(_ctx()))
+
+
 @api.route(bp, "/api/kitchen/items/<id:item_id>/start", "POST", guard=cook, response=TicketOut,
            errors=(404, 409), summary="Start one item (a held one too: the cook overrides the plan)")
 def start_item(item_id: int):
@@ -212,7 +218,7 @@ def expo_list():
 
 
 @api.route(bp, "/api/expo/orders/<id:order_id>/served", "POST", guard=cook, response=ExpoOrderOut,
-           errors=(404, 409), summary="The expeditor sends a ready order to the table")
+           errors=(404, 409), summary="The expeditor sends out what is ready: each complete course, ready drinks")
 def served(order_id: int):
     return jsonify(expo.serve_order(_ctx(), order_id))
 

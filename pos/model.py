@@ -94,6 +94,9 @@ class OrderItem(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # True while the item cooks since a cook pressed start (not after a recall, not when
+    # bumped without a start): only then is start-to-bump a measurement of the dish.
+    timed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Seconds from a cook's start to the bump, when both happened: what prep-time learning reads.
     cook_seconds: Mapped[int | None] = mapped_column()
 

@@ -16,9 +16,11 @@ function showError(e) {
   setTimeout(() => bar.classList.add("hidden"), 4000);
 }
 
+// The answer is not drawn: orders carry no version, and the live event of the same change
+// (or a newer one) arrives anyway; an older answer drawn after it would undo it.
 async function act(url, body, button) {
   button.disabled = true;
-  try { upsert(await api("POST", url, body)); }
+  try { await api("POST", url, body); }
   catch (e) { showError(e); button.disabled = false; }
 }
 
@@ -38,19 +40,26 @@ function card(o) {
     h("div", { class: "actions" },
       h("button", { class: "rush", onclick: (e) => act(`/api/expo/orders/${o.id}/rush`, { rush: !o.rush }, e.target),
                     disabled: o.status === "ready" }, o.rush ? "Un-rush" : "Rush 急"),
-      h("button", { class: "serve", disabled: o.status !== "ready",
-                    onclick: (e) => act(`/api/expo/orders/${o.id}/served`, undefined, e.target) }, "Served 已上菜")));
+      h("button", { class: "serve", disabled: o.status !== "ready" && o.status !== "part_ready",
+                    onclick: (e) => act(`/api/expo/orders/${o.id}/served`, undefined, e.target) },
+        o.status === "part_ready" ? "Serve ready course 上已好的菜" : "Served 已上菜")));
 }
 
-const rank = (o) => [o.status === "ready" ? 0 : 1, o.rush ? 0 : 1, o.id];
+const rank = (o) => [o.status === "ready" || o.status === "part_ready" ? 0 : 1, o.rush ? 0 : 1, o.id];
 function render() {
-  const open = [...orders.values()].filter((o) => o.status !== "served")
+  const open = [...orders.values()].filter((o) => o.status !== "served" && o.status !== "voided")
     .sort((a, b) => { const x = rank(a), y = rank(b); return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
   root.replaceChildren(...open.map(card));
   document.getElementById("empty").classList.toggle("hidden", open.length > 0);
 }
 
-function upsert(o) { orders.set(o.id, o); render(); }
+let drawing = false;
+function upsert(o) {
+  orders.set(o.id, o);
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => { drawing = false; render(); });
+}
 
 async function reload() {
   const state = await api("GET", "/api/expo/orders");

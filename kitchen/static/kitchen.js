@@ -14,7 +14,8 @@ const clock = serverClock(boot.now);
 let selected = null; // ticket id chosen with the keyboard
 
 const FIRE_GRACE_MS = 30 * 1000;
-const fireKey = (t) => [t.status === "cooking" ? 0 : 1, t.fire_at || t.created_at, t.id];
+// The server's order (kitchen/services.py _fire_key): cards with a dish cooking, then by fire time.
+const fireKey = (t) => [t.items.some((i) => i.status === "cooking") ? 0 : 1, t.fire_at || t.created_at, t.id];
 const byFire = (a, b) => {
   const x = fireKey(a), y = fireKey(b);
   return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
@@ -118,12 +119,20 @@ function tick() {
   }
 }
 
+// A replan can send many tickets at once: draw once per frame, not once per ticket.
+let drawing = false;
+function scheduleRender() {
+  if (drawing) return;
+  drawing = true;
+  requestAnimationFrame(() => { drawing = false; render(); });
+}
+
 function upsert(t) {
   const old = tickets.get(t.id);
   if (old && old.version > t.version) return;
   if (station && t.station !== station) return;
   tickets.set(t.id, t);
-  render();
+  scheduleRender();
 }
 
 async function reload() {
@@ -138,7 +147,7 @@ async function reload() {
 async function recallLast() {
   try {
     upsert(await api("POST", station ? `/api/kitchen/stations/${encodeURIComponent(station)}/recall`
-                                     : `/api/kitchen/tickets/${selected}/recall`));
+                                     : "/api/kitchen/recall"));
   } catch (e) { showError(e); }
 }
 
@@ -155,8 +164,8 @@ document.addEventListener("keydown", (e) => {
   if (/^[1-9]$/.test(e.key)) { const t = open[Number(e.key) - 1]; if (t) select(t.id); }
   else if (e.key === "ArrowRight" || e.key === "ArrowDown") { if (open.length) select(open[Math.min(at + 1, open.length - 1)].id); }
   else if (e.key === "ArrowLeft" || e.key === "ArrowUp") { if (open.length) select(open[Math.max(at - 1, 0)].id); }
-  else if (e.key === "Enter" && selected !== null) act(`/api/kitchen/tickets/${selected}/bump`);
-  else if ((e.key === "s" || e.key === "S") && selected !== null) act(`/api/kitchen/tickets/${selected}/start`);
+  else if (e.key === "Enter") { if (selected !== null) act(`/api/kitchen/tickets/${selected}/bump`); }
+  else if (e.key === "s" || e.key === "S") { if (selected !== null) act(`/api/kitchen/tickets/${selected}/start`); }
   else if (e.key === "r" || e.key === "R") recallLast();
   else if (e.key === "Escape") select(null);
   else return;

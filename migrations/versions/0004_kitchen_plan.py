@@ -34,9 +34,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('course', sa.Integer(), server_default='2', nullable=False))
         batch_op.add_column(sa.Column('fire_at', app.database.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('due_at', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('timed', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('cook_seconds', sa.Integer(), nullable=True))
         batch_op.create_index('ix_order_items_dish_measured', ['dish_id', 'ready_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_order_items_status'), ['status'], unique=False)
+
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tickets_status'), ['status'], unique=False)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rush', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -47,6 +51,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tickets_status'))
+
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('served_at')
         batch_op.drop_column('late_at')
@@ -57,6 +64,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_items_status'))
         batch_op.drop_index('ix_order_items_dish_measured')
         batch_op.drop_column('cook_seconds')
+        batch_op.drop_column('timed')
         batch_op.drop_column('due_at')
         batch_op.drop_column('fire_at')
         batch_op.drop_column('course')

@@ -13,7 +13,7 @@ from kitchen import services as kitchen
 from kitchen.model import PrepEstimate
 from pos import services
 from pos.model import OrderItem
-from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of
+from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
 
 BBQ_PORK = {"dish_id": 6, "quantity": 1, "options": [5]}  # grill, 6 min, regular size
 CUCUMBER = {"dish_id": 1, "quantity": 1}  # cold starter, 3 min
@@ -192,7 +192,8 @@ def test_an_order_past_its_promise_is_flagged_once_and_the_diner_is_told(ctx, cl
     token = token_of(ctx)
     data, _ = order(ctx, token, KP_ALONE)
     done, _ = order(ctx, token_of(ctx, "T2"), BBQ_PORK)
-    kitchen.bump_ticket(ctx, _ticket(ctx, "grill")["id"])  # cooked in time: never late
+    kitchen.bump_ticket(ctx, _ticket(ctx, "grill")["id"])
+    expo.serve_order(ctx, done["id"])  # served in time: never late
     clock.advance(minutes=13)
     assert expo.flag_late_orders(ctx) == []  # exactly at the promise: not late yet
     clock.advance(seconds=1)
@@ -225,3 +226,81 @@ def test_a_dish_nobody_started_in_time_moves_the_rest_of_its_order(ctx, clock):
     assert items[11]["fire_at"] == now + timedelta(seconds=90)
     assert items[6]["fire_at"] == now + timedelta(seconds=210)  # still held to finish with it
     assert items[6]["due_at"] == items[11]["due_at"] == now + timedelta(seconds=570)
+
+
+def test_an_action_republishes_only_what_it_changed_not_every_dish_due_to_fire(ctx, clock):
+    for table in ("T1", "T2", "T3", "T4", "T5", "T6"):
+        order(ctx, token_of(ctx, table), BBQ_PORK)  # one grill cook: a queue of six
+    clock.advance(minutes=40)  # nobody has cooked anything: every dish is overdue
+    kitchen.refresh_plan(ctx)
+    with ctx.db.read() as s:
+        before = s.scalar(select(OutboxEvent.seq).order_by(OutboxEvent.seq.desc()).limit(1))
+    clock.advance(seconds=2)
+    first = _ticket(ctx, "grill")
+    kitchen.start_ticket(ctx, first["id"])
+    with ctx.db.read() as s:
+        events = s.scalars(select(OutboxEvent).where(OutboxEvent.seq > before)).all()
+    # The started ticket (station + kitchen rooms), its order (expo + diner) and its table tile;
+    # the other five move by two seconds only, within the plan's tolerance: not re-sent.
+    assert sorted((e.room, e.kind) for e in events) == sorted([
+        ("station:grill", "ticket"), ("kitchen", "ticket"), ("expo", "order"),
+        (f"visit:{visit_of(ctx, 'T1')}", "items"), ("pos", "table")])
+
+
+def test_a_dessert_is_its_own_card_and_is_not_bumped_with_the_starter(ctx, clock):
+    data, _ = order(ctx, token_of(ctx), CUCUMBER, MANGO_PUDDING)
+    cards = kitchen.open_tickets(ctx, "cold")["tickets"]
+    assert [[i["course"] for i in t["items"]] for t in cards] == [[1], [3]]  # in fire order
+    kitchen.bump_ticket(ctx, cards[0]["id"])
+    [left] = kitchen.open_tickets(ctx, "cold")["tickets"]
+    assert left["items"][0]["status"] == "queued" and left["items"][0]["course"] == 3
+
+
+def test_a_recalled_dish_is_not_measured_again(ctx, clock):
+    order(ctx, token_of(ctx), KP_ALONE)
+    t = _ticket(ctx, "wok")
+    kitchen.bump_ticket(ctx, t["id"])  # bumped without a start: no measurement
+    clock.advance(seconds=1000)
+    kitchen.recall_ticket(ctx, t["id"])
+    clock.advance(seconds=60)
+    kitchen.bump_ticket(ctx, t["id"])  # cooked again since an unknown time: no measurement
+    with ctx.db.read() as s:
+        assert [i.cook_seconds for i in s.scalars(select(OrderItem))] == [None]
+    kitchen.recall_ticket(ctx, t["id"])
+    clock.advance(seconds=30)
+    kitchen.bump_ticket(ctx, t["id"])
+    with ctx.db.read() as s:
+        assert [i.cook_seconds for i in s.scalars(select(OrderItem))] == [None]
+
+
+def test_the_pass_serves_each_course_when_it_is_ready(ctx, clock):
+    data, _ = order(ctx, token_of(ctx), CUCUMBER, KP_ALONE, MILK_TEA)
+    with pytest.raises(Conflict) as exc:
+        expo.serve_order(ctx, data["id"])
+    assert exc.value.code == "not_ready"
+    kitchen.bump_ticket(ctx, _ticket(ctx, "bar")["id"])
+    assert expo.expo_orders(ctx)["orders"][0]["status"] == "part_ready"  # the drink can go out
+    out = expo.serve_order(ctx, data["id"])
+    assert {i["course"]: i["status"] for i in out["items"]} == {1: "queued", 2: "queued", 0: "served"}
+    kitchen.bump_ticket(ctx, _ticket(ctx, "cold")["id"])
+    out = expo.serve_order(ctx, data["id"])
+    assert {i["course"]: i["status"] for i in out["items"]} == {1: "served", 2: "queued", 0: "served"}
+    assert out["status"] == "cooking" and out["served_at"] is None  # under way: the main is still to come
+    kitchen.bump_ticket(ctx, _ticket(ctx, "wok")["id"])
+    out = expo.serve_order(ctx, data["id"])
+    assert out["status"] == "served" and out["served_at"] == clock.now().isoformat()
+
+
+def test_voided_dishes_cannot_be_cooked_and_an_all_void_order_cannot_be_served(ctx, clock):
+    data, _ = order(ctx, token_of(ctx), KP_ALONE)
+    with ctx.db.write() as s:  # what a cashier's void (issue 5) leaves behind
+        for i in s.scalars(select(OrderItem)):
+            i.status = "voided"
+    item_id = data["items"][0]["id"]
+    for action in (kitchen.start_item, kitchen.bump_item):
+        with pytest.raises(Conflict) as exc:
+            action(ctx, item_id)
+        assert exc.value.code == "voided"
+    with pytest.raises(Conflict) as exc:
+        expo.serve_order(ctx, data["id"])
+    assert exc.value.code == "nothing_to_serve"

@@ -24,6 +24,7 @@ def _join(sock, rooms, after=0, token=None):
     ("POST", "/api/kitchen/tickets/1/start", None),
     ("POST", "/api/kitchen/tickets/1/recall", None),
     ("POST", "/api/kitchen/stations/wok/recall", None),
+    ("POST", "/api/kitchen/recall", None),
     ("POST", "/api/kitchen/items/1/start", None),
     ("POST", "/api/kitchen/items/1/bump", None),
     ("GET", "/api/expo/orders", None),
@@ -59,6 +60,8 @@ def test_bad_kitchen_requests_get_clear_errors_and_change_nothing(client, sign_i
         ("POST", "/api/kitchen/stations/nowhere/recall", None, 404, "unknown_station"),
         ("POST", "/api/kitchen/stations/wok/recall", None, 409, "nothing_to_recall"),
         ("POST", "/api/kitchen/tickets/1/recall", None, 409, "nothing_to_recall"),
+        ("POST", "/api/kitchen/recall", None, 409, "nothing_to_recall"),
+        ("POST", "/api/expo/orders/1/rush", {}, 422, "validation_error"),
         ("POST", "/api/expo/orders/999/served", None, 404, "unknown_order"),
         ("POST", "/api/expo/orders/1/served", None, 409, "not_ready"),
         ("POST", "/api/expo/orders/1/rush", {"rush": "yes"}, 422, "validation_error"),
@@ -86,7 +89,7 @@ def test_a_station_screen_hears_start_bump_and_recall_from_another_screen(app, c
     [ticket] = client.get("/api/kitchen/tickets?station=wok").get_json()["tickets"]
     assert client.post(f"/api/kitchen/tickets/{ticket['id']}/start").status_code == 200
     assert client.post(f"/api/kitchen/tickets/{ticket['id']}/bump").status_code == 200
-    assert client.post("/api/kitchen/stations/wok/recall").get_json()["status"] == "cooking"
+    assert client.post("/api/kitchen/recall").get_json()["status"] == "cooking"  # the all-stations recall
     seen = [[(e["data"]["status"], e["data"]["version"]) for e in _updates(sc, "ticket")] for sc in screens]
     assert seen[0] == seen[1]  # both screens of the station saw the same thing
     assert [st for st, _ in seen[0]] == ["open", "cooking", "done", "cooking"]
