@@ -82,7 +82,9 @@ def _print_document(ctx: Context, t: dict, paper_mm: int, reprint: bool = False)
 
 
 def _rooms(ticket: Ticket) -> list[str]:
-    return [f"station:{ticket.station}", "kitchen"]
+    # Only the station's room: the all-stations screen joins every station room, so a
+    # replan that moves many tickets writes each one once.
+    return [f"station:{ticket.station}"]
 
 
 def _ticket_query():

@@ -173,7 +173,7 @@ document.addEventListener("keydown", (e) => {
 });
 
 connectLive({
-  rooms: [station ? `station:${station}` : "kitchen"],
+  rooms: station ? [`station:${station}`] : boot.stations.map((s) => `station:${s}`),
   seq: boot.state.seq,
   keyOf: (e) => (e.kind === "ticket" ? `t${e.data.id}` : `e${e.seq}`),
   onJoin: (ack) => clock.set(ack.now),

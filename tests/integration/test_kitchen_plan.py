@@ -240,10 +240,10 @@ def test_an_action_republishes_only_what_it_changed_not_every_dish_due_to_fire(c
     kitchen.start_ticket(ctx, first["id"])
     with ctx.db.read() as s:
         events = s.scalars(select(OutboxEvent).where(OutboxEvent.seq > before)).all()
-    # The started ticket (station + kitchen rooms), its order (expo + diner) and its table tile;
+    # The started ticket (its station's room), its order (expo + diner) and its table tile;
     # the other five move by two seconds only, within the plan's tolerance: not re-sent.
     assert sorted((e.room, e.kind) for e in events) == sorted([
-        ("station:grill", "ticket"), ("kitchen", "ticket"), ("expo", "order"),
+        ("station:grill", "ticket"), ("expo", "order"),
         (f"visit:{visit_of(ctx, 'T1')}", "items"), ("pos", "table")])
 
 

@@ -24,9 +24,9 @@ def test_an_order_becomes_priced_items_tickets_per_station_print_jobs_and_events
         jobs = s.scalars(select(PrintJob)).all()
         assert [(j.printer, j.kind, j.status) for j in jobs] == [("kitchen", "kitchen_ticket", "pending")] * 2
     counts = row_counts(ctx.db)
-    # order event for the visit, table event for the pos, one ticket event per station x 2 rooms,
+    # order event for the visit, table event for the pos, one ticket event per station,
     # the order on the expo screen
-    assert counts["outbox"] == 1 + 1 + 2 * 2 + 1
+    assert counts["outbox"] == 1 + 1 + 2 + 1
 
 
 def test_same_idempotency_key_makes_one_order_and_a_different_body_is_refused(ctx):
