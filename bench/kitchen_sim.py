@@ -1,6 +1,6 @@
 """Dinner-service simulation: three ways of telling the cooks what to start, on identical orders.
 
-    .venv/bin/python -m bench.kitchen_sim [--seed N] [--nights N] [--hours H] [--load X] [--kitchen-scale K]
+    .venv/bin/python -m bench.kitchen_sim [--seed N] [--hours H] [--load X] [--util-target U] [--sigma S]
 
 fifo    every item is fired when its order arrives; a free cook takes the oldest order's item.
 offset  "fire by prep time" (Simphony, Toast): an item fires at ordered_at + (longest prep in the order
@@ -9,14 +9,22 @@ ours    kitchen.sequencing.plan() is called at every event (order in, item start
         the open items and EXPECTED prep times; a free cook takes the item with the earliest planned
         fire_at once fire_at <= now + 1 s. A wake-up is scheduled at the next planned fire time.
 
-Menu (station, expected prep) comes from app/demo.py, stations and cooks from config.toml. Actual prep
-= expected x lognormal noise (mean 1), drawn once per item, so every method cooks the same work.
+One 3-hour service from 18:00: ~190 orders (non-homogeneous Poisson: a base of 18 orders/hour and two
+peaks, ~19:00 and ~20:15, up to ~80 orders/hour). Menu (station, expected prep) comes from app/demo.py.
+Actual prep = expected x lognormal noise (mean 1, sigma 0.1 by default), drawn once per item, so every
+method cooks the same work.
+
+Staffing (the demo config's kitchen, wok 2 / grill 1 / cold 1 / bar 1, is sized for ~15 orders an
+evening): the simulated kitchen is sized from the DEMAND, before and independently of any method. For
+each station, its offered load in the busiest hour is the expected prep seconds of the station's items
+ORDERED in that 60-minute window (5-minute steps) / 3600 s; the station gets the smallest number of
+cooks keeping that load / cooks <= --util-target (0.85). A queueing kitchen still queues at the peaks.
+
 All food is course 2 and is what "spread" (first to last food item of an order ready) measures, over
 orders with two or more food items; drinks (bar, course 0) are not synchronised: they count in ticket
-time and utilisation only. With the demo's prep times the config kitchen (wok 2, grill 1, cold 1, bar 1
-cook) serves only ~15 orders in a busy 3-hour evening (wok ~65% busy, saturated at the peaks), so by
-default 12 independent evenings are pooled; --kitchen-scale K runs one K-times bigger kitchen instead.
-The last line printed is one JSON object with every figure.
+time and utilisation only. Besides the default sigma, the summary of each method is printed at sigma 0
+and 0.05 too (--context-sigmas), as context: sigma 0 shows what the plans achieve when prep times are
+exact, the difference is the cost of prep-time noise. The last line printed is one JSON object.
 """
 from __future__ import annotations
 
@@ -37,8 +45,9 @@ from app.settings import load_settings
 
 EPOCH = 1_700_000_000.0   # sim time 0 (18:00) as epoch seconds, for the planner
 START_MIN = 18 * 60       # service starts at 18:00
-PEAKS = ((19 * 60, 25.0, 5.25), (20 * 60 + 15, 30.0, 4.5))  # (clock minute, sd minutes, orders/hour)
-BASE_RATE = 1.5           # orders/hour outside the peaks: ~15 orders in 3 h, wok ~65% busy
+PEAKS = ((19 * 60, 25.0, 63.0), (20 * 60 + 15, 30.0, 54.0))  # (clock minute, sd minutes, orders/hour)
+BASE_RATE = 18.0          # orders/hour outside the peaks: ~190 orders in 3 h
+UTIL_TARGET = 0.85        # staffing rule: peak-hour offered load per cook at most this
 PARTY = {1: 0.15, 2: 0.35, 3: 0.17, 4: 0.20, 5: 0.07, 6: 0.06}
 MAINS = {"Wok Dishes": 0.30, "Rice & Noodles": 0.40, "Roast Meats": 0.30}
 VEG = "Garlic Choy Sum"
@@ -74,6 +83,8 @@ class Run:
     makespan: float = 0.0
     plan_calls: int = 0
     seconds: float = 0.0
+    churn_n: int = 0           # ours: queued items whose planned fire time moved > 60 s later between plans
+    churn_max: float = 0.0     # ours: the largest such move (s)
 
 
 def load_menu() -> dict[str, list[tuple[str, str, float]]]:
@@ -90,8 +101,33 @@ def load_menu() -> dict[str, list[tuple[str, str, float]]]:
     return menu
 
 
-def load_cooks(scale: int = 1) -> dict[str, int]:
-    return {s.name: s.cooks * scale for s in load_settings().stations}
+def config_cooks() -> dict[str, int]:
+    """The demo config's kitchen (sized for ~15 orders an evening): context only."""
+    return {s.name: s.cooks for s in load_settings().stations}
+
+
+def offered_peak_hour(orders: list[Order], hours: float) -> dict[str, float]:
+    """Per station, the busiest 60 minutes (5-minute steps) of offered load: expected prep seconds of
+    the station's items ORDERED in the window / 3600 s, i.e. cooks' worth of work arriving."""
+    best: dict[str, float] = {}
+    w = 0.0
+    while True:
+        load = Counter()
+        for o in orders:
+            if w <= o.at < w + 3600:
+                for j in o.jobs:
+                    load[j.station] += j.prep_s / 3600
+        for st, x in load.items():
+            best[st] = max(best.get(st, 0.0), x)
+        if w + 3600 >= hours * 3600:
+            return best
+        w += 300
+
+
+def staff(orders: list[Order], hours: float, util_target: float = UTIL_TARGET) -> dict[str, int]:
+    """The staffing rule (method-independent): each station gets the smallest number of cooks keeping
+    its peak-hour offered load per cook <= util_target (at least 1 cook)."""
+    return {st: max(1, math.ceil(x / util_target - 1e-9)) for st, x in sorted(offered_peak_hour(orders, hours).items())}
 
 
 def rate(t: float, load: float) -> float:
@@ -146,6 +182,17 @@ def _plan_fire(seq, now, cooks, open_orders, run, tolerance_s) -> dict[int, floa
     return {i: pl.fire_at - EPOCH for i, pl in p.items.items()}
 
 
+def _churn(run: Run, old: dict[int, float], new: dict[int, float]) -> None:
+    """Plan churn: how much later a still-queued item's planned fire time moved between two plans."""
+    for i, f in new.items():
+        if i in old and i not in run.started:
+            d = f - old[i]
+            if d > 60:
+                run.churn_n += 1
+            if d > run.churn_max:
+                run.churn_max = d
+
+
 def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0) -> Run:
     """Event loop (heapq): arrivals, item done, wake-ups. After the events of an instant, free cooks
     start items the method releases, one at a time (ours re-plans after every start)."""
@@ -159,6 +206,7 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
     waiting: dict[str, set[int]] = {s: set() for s in cooks}
     busy = Counter()
     fire: dict[int, float] = {}
+    last_plan: dict[int, float] = {}   # ours: the previous plan's fire times (churn)
     open_orders: dict[int, Order] = {}
     wakes: set[float] = set()
     horizon, last = max((o.at for o in orders), default=0) + 24 * 3600, 0.0
@@ -190,7 +238,9 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
                 wakes.discard(now)
         while True:
             if seq is not None:
-                fire = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s)
+                new = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s)
+                _churn(run, last_plan, new)
+                fire, last_plan = new, dict(new)
                 run.plan_calls += 1
             free = [i for s, ids in waiting.items() if busy[s] < cooks[s] for i in ids]
             due = [(fire[i], jobs[i].ordered_at, i) for i in free if fire.get(i, math.inf) <= now + eps]
@@ -242,100 +292,121 @@ def spread_floor(order: Order, cooks: dict[str, int]) -> float:
     return floor
 
 
-def measure(evenings: list[list[Order]], runs: list[Run], cooks: dict[str, int], tolerance_s: float) -> dict:
+def plan_churn(run: Run) -> dict:
+    return {"moves_later_over_60s": run.churn_n, "max_move_later_s": round(run.churn_max, 1)}
+
+
+def measure(orders: list[Order], run: Run, cooks: dict[str, int], tolerance_s: float) -> dict:
     spreads, fit, tickets, late = [], [], [], Counter()
-    for orders, run in zip(evenings, runs):
-        for o in orders:
-            food = sorted((run.ready[j.id], j.station) for j in o.jobs if j.course)
-            if len(food) >= 2:
-                spreads.append(food[-1][0] - food[0][0])
-                if spread_floor(o, cooks) == 0:   # no station has more of its items than cooks
-                    fit.append(spreads[-1])
-                if spreads[-1] > tolerance_s:
-                    late[food[-1][1]] += 1
-            tickets.append(max(run.ready[j.id] for j in o.jobs) - o.at)
-    span = sum(r.makespan for r in runs)
-    station_util = {s: sum(r.busy_s[s] for r in runs) / (c * span) for s, c in cooks.items()}
+    for o in orders:
+        food = sorted((run.ready[j.id], j.station) for j in o.jobs if j.course)
+        if len(food) >= 2:
+            spreads.append(food[-1][0] - food[0][0])
+            if spread_floor(o, cooks) == 0:   # no station has more of its items than cooks
+                fit.append(spreads[-1])
+            if spreads[-1] > tolerance_s:
+                late[food[-1][1]] += 1
+        tickets.append(max(run.ready[j.id] for j in o.jobs) - o.at)
+    span = run.makespan
+    station_util = {s: run.busy_s[s] / (c * span) for s, c in cooks.items()}
     return {
         "spread_median_s": round(pct(spreads, 50), 1), "spread_p90_s": round(pct(spreads, 90), 1),
         "spread_median_fit_s": round(pct(fit, 50), 1), "spread_p90_fit_s": round(pct(fit, 90), 1),
         "ticket_mean_s": round(statistics.fmean(tickets), 1), "ticket_p90_s": round(pct(tickets, 90), 1),
-        "utilisation": round(sum(sum(r.busy_s.values()) for r in runs) / (sum(cooks.values()) * span), 3),
+        "utilisation": round(sum(run.busy_s.values()) / (sum(cooks.values()) * span), 3),
         "station_utilisation": {s: round(u, 3) for s, u in station_util.items()},
-        "peak_hour_utilisation": {   # busiest 60 minutes, mean over evenings
-            s: round(statistics.fmean(peak_hour(r, e, s, c) for e, r in zip(evenings, runs)), 3)
-            for s, c in cooks.items()},
+        "peak_hour_utilisation": {s: round(peak_hour(run, orders, s, c), 3) for s, c in cooks.items()},
         "spread_over_tolerance": sum(late.values()), "last_station_when_over": dict(late.most_common()),
-        "work_s": round(sum(sum(r.busy_s.values()) for r in runs), 1),
-        "held_idle_s": {s: round(sum(r.held_idle_s[s] for r in runs)) for s in cooks},
-        "plan_calls": sum(r.plan_calls for r in runs), "run_s": round(sum(r.seconds for r in runs), 3),
+        "work_s": round(sum(run.busy_s.values()), 1),
+        "held_idle_s": {s: round(run.held_idle_s[s]) for s in cooks},
+        "plan_churn": plan_churn(run),
+        "plan_calls": run.plan_calls, "run_s": round(run.seconds, 3),
     }
 
 
-def run_all(*, seed: int, nights: int, hours: float, load: float, kitchen_scale: int, sigma: float,
-            tolerance_s: float, methods=METHODS) -> tuple[list[list[Order]], dict, dict]:
-    rng, menu, cooks = random.Random(seed), load_menu(), load_cooks(kitchen_scale)
-    evenings, oid, jid = [], 1, 1
-    for _ in range(nights):
-        evenings.append(make_evening(rng, menu, hours=hours, load=load * kitchen_scale, sigma=sigma,
-                                     first_order=oid, first_job=jid))
-        oid += len(evenings[-1])
-        jid += sum(len(o.jobs) for o in evenings[-1])
+def run_all(*, seed: int, hours: float = 3.0, load: float = 1.0, sigma: float = 0.1, tolerance_s: float = 30.0,
+            util_target: float = UTIL_TARGET, cooks: dict[str, int] | None = None,
+            methods=METHODS) -> tuple[list[Order], dict, dict]:
+    """One service: (orders, {method: Run or error text}, cooks). cooks: None = the staffing rule."""
+    rng, menu = random.Random(seed), load_menu()
+    orders = make_evening(rng, menu, hours=hours, load=load, sigma=sigma)
+    if cooks is None:
+        cooks = staff(orders, hours, util_target)
     runs = {}
     for m in methods:
         try:
-            runs[m] = [simulate(m, e, cooks, tolerance_s=tolerance_s) for e in evenings]
+            runs[m] = simulate(m, orders, cooks, tolerance_s=tolerance_s)
         except ImportError as e:   # kitchen.sequencing missing or broken: report, run the others
             runs[m] = f"{type(e).__name__}: {e}"
-    return evenings, runs, cooks
+    return orders, runs, cooks
+
+
+def summary_line(m: str, r: dict) -> str:
+    su, ph = r["station_utilisation"], r["peak_hour_utilisation"]
+    busiest, peak = max(su, key=su.get), max(ph, key=ph.get)
+    return (f"{m:7} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['spread_median_fit_s']:6.0f} "
+            f"{r['spread_p90_fit_s']:6.0f} {r['ticket_mean_s']:7.0f} {r['ticket_p90_s']:7.0f} "
+            f"{r['utilisation']:5.2f} {busiest:>11} {su[busiest]:.2f} {peak:>6} {ph[peak]:.2f} "
+            f"{r['spread_over_tolerance']:5d} {sum(r['held_idle_s'].values()) / r['work_s']:5.0%} {r['run_s']:6.2f}")
+
+
+HEADER = (f"{'method':7} {'spread':>7} {'p90':>7} {'fit':>6} {'p90':>6} {'ticket':>7} {'p90':>7} {'util':>5} "
+          f"{'busiest station':>16} {'peak hour':>11} {'>tol':>5} {'held':>5} {'run s':>6}")
 
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(prog="python -m bench.kitchen_sim", description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--nights", type=int, default=12, help="independent evenings pooled (default 12)")
     ap.add_argument("--hours", type=float, default=3.0, help="hours orders are taken, from 18:00")
     ap.add_argument("--load", type=float, default=1.0, help="scales the arrival rate")
-    ap.add_argument("--kitchen-scale", type=int, default=1, help="multiply every station's cooks and the arrivals")
+    ap.add_argument("--util-target", type=float, default=UTIL_TARGET,
+                    help="staffing rule: peak-hour offered load per cook at most this (default 0.85)")
     ap.add_argument("--sigma", type=float, default=0.1, help="lognormal sigma of actual/expected prep")
+    ap.add_argument("--context-sigmas", default="0,0.05",
+                    help="also summarise the same service at these sigmas (comma list; empty: none)")
     ap.add_argument("--tolerance", type=float, default=30.0, help="tolerance_s passed to plan()")
     a = ap.parse_args(argv)
-    evenings, runs, cooks = run_all(seed=a.seed, nights=a.nights, hours=a.hours, load=a.load,
-                                    kitchen_scale=a.kitchen_scale, sigma=a.sigma, tolerance_s=a.tolerance)
-    res = {m: measure(evenings, r, cooks, a.tolerance) if isinstance(r, list) else {"error": r}
+    orders, runs, cooks = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
+                                  tolerance_s=a.tolerance, util_target=a.util_target)
+    res = {m: measure(orders, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r}
            for m, r in runs.items()}
-    orders = [o for e in evenings for o in e]
     food_orders = sum(1 for o in orders if sum(1 for j in o.jobs if j.course) >= 2)
     floors = [spread_floor(o, cooks) for o in orders if sum(1 for j in o.jobs if j.course) >= 2]
     floor = {"median_s": round(pct(floors, 50), 1), "p90_s": round(pct(floors, 90), 1),
-             "orders_above_30s": sum(f > 30 for f in floors), "orders_that_fit": sum(f == 0 for f in floors)}
-    print(f"seed {a.seed}: {a.nights} evening(s) x {a.hours:g} h from 18:00, load {a.load:g}, cooks {cooks}, "
-          f"prep noise sigma {a.sigma:g}, tolerance {a.tolerance:g} s")
-    print(f"{len(orders)} orders ({len(orders) / a.nights:.1f} per evening), {sum(len(o.jobs) for o in orders)} "
-          f"items; spread = first to last FOOD item ready over the {food_orders} orders with 2+ food items "
-          f"(drinks, course 0, count in ticket and utilisation only)")
-    print(f"spread floor (an order has more items at a station than cooks; no method does better): median "
-          f"{floor['median_s']} s, p90 {floor['p90_s']} s, {floor['orders_above_30s']} orders above 30 s. "
+             "orders_above_30s": sum(f > 30 for f in floors), "orders_with_floor": sum(f > 0 for f in floors),
+             "orders_that_fit": sum(f == 0 for f in floors)}
+    offered = offered_peak_hour(orders, a.hours)
+    print(f"seed {a.seed}: one service of {a.hours:g} h from 18:00, load {a.load:g}, prep noise sigma {a.sigma:g}, "
+          f"tolerance {a.tolerance:g} s")
+    print(f"staffing rule: per station, the fewest cooks with peak-hour offered load / cooks <= {a.util_target:g}: "
+          + ", ".join(f"{s} {cooks[s]} (offered {offered.get(s, 0):.2f} cooks, {offered.get(s, 0) / cooks[s]:.2f}/cook)"
+                      for s in cooks) + f"  [demo config: {config_cooks()}]")
+    print(f"{len(orders)} orders, {sum(len(o.jobs) for o in orders)} items; spread = first to last FOOD item ready "
+          f"over the {food_orders} orders with 2+ food items (drinks, course 0, count in ticket and utilisation only)")
+    print(f"spread floor (an order has more items at a station than cooks; no method does better): "
+          f"{floor['orders_with_floor']} of {food_orders} orders have one, {floor['orders_above_30s']} above 30 s, "
+          f"median {floor['median_s']} s, p90 {floor['p90_s']} s. "
           f"'fit': the {floor['orders_that_fit']} orders with at most one item per cook at every station")
-    print(f"{'method':7} {'spread':>7} {'p90':>7} {'fit':>6} {'p90':>6} {'ticket':>7} {'p90':>7} {'util':>5} "
-          f"{'busiest station':>16} {'peak hour':>11} {'>tol':>5} {'held':>5} {'run s':>6}")
+    print(HEADER)
     for m, r in res.items():
-        if "error" in r:
-            print(f"{m:7} not run: {r['error']}")
-            continue
-        su, ph = r["station_utilisation"], r["peak_hour_utilisation"]
-        busiest, peak = max(su, key=su.get), max(ph, key=ph.get)
-        print(f"{m:7} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['spread_median_fit_s']:6.0f} "
-              f"{r['spread_p90_fit_s']:6.0f} {r['ticket_mean_s']:7.0f} {r['ticket_p90_s']:7.0f} "
-              f"{r['utilisation']:5.2f} {busiest:>11} {su[busiest]:.2f} {peak:>6} {ph[peak]:.2f} "
-              f"{r['spread_over_tolerance']:5d} {sum(r['held_idle_s'].values()) / r['work_s']:5.0%} {r['run_s']:6.2f}")
+        print(f"{m:7} not run: {r['error']}" if "error" in r else summary_line(m, r))
     print("(seconds; spread/fit/ticket: median or mean, then p90; util: all cooks' busy time / (cooks x time to "
-          "the last item ready); peak hour: busiest 60 min, mean over evenings; >tol: orders with spread > "
+          "the last item ready); peak hour: busiest 60 min; >tol: orders with spread > "
           "tolerance; held: cook time idle while an item of that station waited, as a share of the work)")
     for m, r in res.items():
         if "error" not in r:
             print(f"  {m}: utilisation {r['station_utilisation']}, peak hour {r['peak_hour_utilisation']}, "
-                  f"held idle s {r['held_idle_s']}, last station when spread > tolerance {r['last_station_when_over']}")
+                  f"held idle s {r['held_idle_s']}, last station when spread > tolerance {r['last_station_when_over']}"
+                  + (f", plan churn {r['plan_churn']}" if m == "ours" else ""))
+    context = {}
+    for sg in [float(x) for x in a.context_sigmas.split(",") if x.strip()]:
+        if sg == a.sigma:
+            continue
+        o2, r2, _ = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=sg, tolerance_s=a.tolerance, cooks=cooks)
+        context[sg] = {m: measure(o2, r, cooks, a.tolerance) for m, r in r2.items() if isinstance(r, Run)}
+        print(f"context, same service and kitchen at sigma {sg:g}:")
+        for m, r in context[sg].items():
+            print("  " + summary_line(m, r))
     ours, off = res["ours"], res["offset"]
     goals = {} if "error" in ours else {
         "ours_spread_median_le_30s": ours["spread_median_s"] <= 30.0,
@@ -343,10 +414,15 @@ def main(argv: list[str] | None = None) -> dict:
         "ours_ticket_mean_within_5pct_of_offset": ours["ticket_mean_s"] <= 1.05 * off["ticket_mean_s"]}
     for g, ok in goals.items():
         print(f"goal {g}: {'MET' if ok else 'NOT MET'}")
+    if "error" not in ours:
+        print(f"ours vs offset: ticket mean {ours['ticket_mean_s'] / off['ticket_mean_s'] - 1:+.1%}, "
+              f"spread median {ours['spread_median_s']:.0f} s vs {off['spread_median_s']:.0f} s")
     out = {"methods": res, "orders": len(orders), "items": sum(len(o.jobs) for o in orders),
            "orders_with_2plus_food": food_orders, "spread_floor": floor, "seed": a.seed, "goals": goals,
-           "parameters": {"nights": a.nights, "hours": a.hours, "load": a.load, "kitchen_scale": a.kitchen_scale,
-                          "cooks": cooks, "sigma": a.sigma, "tolerance_s": a.tolerance}}
+           "context": {str(k): v for k, v in context.items()},
+           "parameters": {"hours": a.hours, "load": a.load, "util_target": a.util_target, "cooks": cooks,
+                          "offered_peak_hour": {k: round(v, 3) for k, v in offered.items()},
+                          "sigma": a.sigma, "tolerance_s": a.tolerance}}
     print(json.dumps(out, ensure_ascii=False))
     return out
 

@@ -15,8 +15,20 @@ queues: a held item fires when its station will really have a cook free to finis
   time of the order's previous present course + course_gap_s.
 * Priority: orders are planned one after the other, rush first, then by acceptance time
   (the earliest ordered_at of the order's open items), then order_id; within an order,
-  course by course. A group only takes the capacity the groups before it left, so a new
-  order never moves an earlier one (a new rush order does, by design).
+  course by course. A group only takes the capacity the orders placed before it left.
+* Overtaking (bounded): a held item reserves its cook late (to finish with its group),
+  which can keep a later order from a cook that is idle until then. So, when the head
+  order A (the first not yet placed) was accepted less than OVERTAKE_AGE_S before now and
+  is planned to be ready within OVERTAKE_HORIZON_S from now, each of the next
+  OVERTAKE_LOOKAHEAD orders B (same rush class, sharing a station with A) is tried ahead
+  of it: B goes first if that makes B ready more than OVERTAKE_SLACK_S earlier than
+  behind A and every group of A is still ready at most OVERTAKE_SLACK_S after the time it
+  had when A first came to the head. A stays the head (and can be overtaken again, within
+  the same bound). Hence: the first order in priority is ready at most OVERTAKE_SLACK_S
+  later than if it were alone (with the started items); orders older than
+  OVERTAKE_AGE_S are planned in strict priority (no starvation across replans: an order
+  stops being overtaken once it is that old), and a new order never moves them as long
+  as no younger order comes before them (a new rush order does, by design).
 * Capacity: per station, a step function of the items in progress from now on. A started
   item occupies a cook from its start until max(started_at + prep_s, now + OVERRUN_S); a
   queued item is only placed where fewer items than cooks are in progress.
@@ -45,6 +57,14 @@ OVERRUN_S = 30.0
 MIN_TOLERANCE_S = 1e-3
 # After this many failed targets for one group, take a target that is sure to fit.
 _MAX_TRIES = 64
+# Overtaking (see the module docstring): a later order may be planned ahead of the head
+# order if it gains more than OVERTAKE_SLACK_S and the head loses at most that in all;
+# only orders younger than OVERTAKE_AGE_S can be overtaken; the next OVERTAKE_LOOKAHEAD
+# orders are candidates (0: strict priority order).
+OVERTAKE_SLACK_S = 60.0
+OVERTAKE_AGE_S = 900.0
+OVERTAKE_LOOKAHEAD = 4
+OVERTAKE_HORIZON_S = 3600.0   # beyond it the kitchen has a backlog: no idle cook to win
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +271,11 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
         pr = profiles[station] = _profile(now, max(1, int(cooks.get(station, 1))), [])
         return pr
 
-    # Pass 2: the groups, in priority order.
-    for oid, (_, _, courses) in sorted(orders.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0])):
+    log: list = []                  # (ts, cs, s, e, item id) of every queued placement
+
+    def place_order(oid: int, courses: dict) -> dict:
+        """Place the order's queued items, course by course; return {course: group ready}."""
+        ready = {}
         prev = None                 # latest ready time of the previous synchronised course
         for course in sorted(courses):
             anchor, queued = courses[course]
@@ -265,17 +288,98 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
                     e = s + p
                     if e > s:
                         _add(st[0], st[1], s, e, 1)
+                    log.append((st[0], st[1], s, e, it.id))
                     out[it.id] = Planned(it.id, s, e)
                     if e > anchor:
                         anchor = e
-                group_ready[(oid, course)] = anchor
+                ready[course] = anchor
                 continue
             if queued:
                 lo = now if prev is None else max(now, prev + gap)   # the course rule
-                T = _place_group(profiles, profile, queued, out, now, lo, anchor, tol)
+                T = _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log)
                 if T > anchor:
                     anchor = T
-            group_ready[(oid, course)] = prev = anchor
+            ready[course] = prev = anchor
+        return ready
+
+    def tentative(oid: int, courses: dict):
+        """Place an order so that it can be taken back: (ready, undo record)."""
+        caches = [(st, st[3][:], st[4][:]) for st in profiles.values()]
+        mark = len(log)
+        return place_order(oid, courses), (caches, mark)
+
+    def undo(record) -> None:
+        caches, mark = record
+        for ts, cs, s, e, iid in reversed(log[mark:]):
+            if e > s:
+                _add(ts, cs, s, e, -1)
+            del out[iid]
+        del log[mark:]
+        for st, kp, kv in caches:   # what _first_fit learnt with the order placed no longer holds
+            st[3][:] = kp
+            st[4][:] = kv
+
+    # Pass 2: the orders, in priority order (see "Overtaking" in the module docstring).
+    pending = sorted(orders.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
+    placed = [False] * len(pending)
+    base: dict[int, dict] = {}      # an order's ready times when it first came to the head
+    young = now - OVERTAKE_AGE_S
+    h = 0
+    while h < len(pending):
+        if placed[h]:
+            h += 1
+            continue
+        oid, (nrush, first, courses) = pending[h]
+        if first <= young or OVERTAKE_LOOKAHEAD <= 0 or not any(g[1] for g in courses.values()):
+            ready = place_order(oid, courses)       # too old to be overtaken: strict priority
+        else:
+            ready, rec_a = tentative(oid, courses)
+            bound = base.setdefault(oid, ready)
+            took = None
+            seen = 0
+            # Only in the near future (beyond it, the kitchen has a backlog: no idle cook to
+            # win) and only for orders sharing a station with A's queued items.
+            a_st = {it.station for g in courses.values() for it in g[1]}
+            far = max(bound.values()) > now + OVERTAKE_HORIZON_S
+            for b in range(h + 1, len(pending)):
+                if far:
+                    break
+                if seen >= OVERTAKE_LOOKAHEAD:
+                    break
+                if placed[b]:
+                    continue
+                boid, (bnrush, _, bcourses) = pending[b]
+                if bnrush != nrush:
+                    break           # a non-rush order never overtakes a rush one
+                seen += 1
+                if not any(it.station in a_st for g in bcourses.values() for it in g[1]):
+                    continue
+                after, rec = tentative(boid, bcourses)      # B behind A
+                undo(rec)
+                ideal = max((max(it.ordered_at, now) + it.prep_s for g in bcourses.values() for it in g[1]))
+                if max(after.values()) - ideal <= OVERTAKE_SLACK_S:
+                    continue        # B cannot gain enough by going first
+                undo(rec_a)
+                before, rec_b = tentative(boid, bcourses)   # B ahead of A
+                if max(after.values()) - max(before.values()) > OVERTAKE_SLACK_S:
+                    a2, rec_a2 = tentative(oid, courses)
+                    if all(a2[c] <= bound[c] + OVERTAKE_SLACK_S for c in a2):
+                        undo(rec_a2)
+                        took = b
+                        break
+                    undo(rec_a2)
+                undo(rec_b)
+                ready, rec_a = tentative(oid, courses)
+            if took is not None:    # B keeps its place; A stays at the head
+                placed[took] = True
+                boid = pending[took][0]
+                for course, r in before.items():
+                    group_ready[(boid, course)] = r
+                continue
+        placed[h] = True
+        for course, r in ready.items():
+            group_ready[(oid, course)] = r
+        h += 1
 
     if len(out) != n_open:
         raise ValueError("duplicate item ids")
@@ -292,7 +396,7 @@ def _release(now: float, ordered_at: float, lo: float, p: float) -> float:
     return ordered_at if ordered_at > r else r
 
 
-def _place_group(profiles, profile, queued, out, now, lo, anchor, tol) -> float:
+def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> float:
     """Place the queued items of one sync group; return its latest planned ready time.
 
     lo: no item may be ready before it (previous course + gap). anchor: latest ready time
@@ -306,6 +410,7 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol) -> float:
         e = s + p
         if e > s:
             _add(st[0], st[1], s, e, 1)
+        log.append((st[0], st[1], s, e, it.id))
         out[it.id] = Planned(it.id, s, e)
         return e
 
@@ -372,10 +477,12 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol) -> float:
             for ts, cs, s, e, it in lone:
                 if e > s:
                     _add(ts, cs, s, e, 1)
+                log.append((ts, cs, s, e, it.id))
                 out[it.id] = Planned(it.id, s, e)
                 if e > latest:
                     latest = e
-            for _, _, s, e, it in shared:
+            for ts, cs, s, e, it in shared:
+                log.append((ts, cs, s, e, it.id))
                 out[it.id] = Planned(it.id, s, e)
                 if e > latest:
                     latest = e
@@ -419,7 +526,13 @@ def _next_target(st, p, rel, T, tol, window) -> float:
         while j >= 0 and cs[j] == c:
             free_end = ts[j]
             j -= 1
-        short = rel + p - free_end
+        # The chain needs to shift by what the item lacks before free_end, counted from
+        # its earliest possible start (a started item may keep the cook after rel).
+        s0 = rel
+        k = bisect_right(ts, rel) - 1
+        if cs[k] == c:              # full at rel: the cook is free at the next breakpoint
+            s0 = ts[k + 1]
+        short = (s0 if s0 < free_end else rel) + p - free_end
         if short > 0 and T + short < cand:
             cand = T + short
     return cand

@@ -1,5 +1,7 @@
 """Invariants of the kitchen firing simulation (bench/kitchen_sim.py) on a short, busy service.
 Not its goals: those are benchmark figures, printed by `python -m bench.kitchen_sim`."""
+import math
+
 import pytest
 
 from bench import kitchen_sim as ks
@@ -7,7 +9,9 @@ from bench import kitchen_sim as ks
 
 @pytest.fixture(scope="module")
 def service():
-    return ks.run_all(seed=7, nights=2, hours=1.5, load=1.5, kitchen_scale=1, sigma=0.1, tolerance_s=30.0)
+    # A third of the default arrivals for 1.5 h, in a kitchen staffed for a peak-hour load per cook
+    # of 1.3 (understaffed by the rule's standard, so that it queues).
+    return ks.run_all(seed=7, hours=1.5, load=1 / 3, sigma=0.1, tolerance_s=30.0, util_target=1.3)
 
 
 def runs_of(service, method):
@@ -19,8 +23,8 @@ def runs_of(service, method):
 
 @pytest.mark.parametrize("method", ks.METHODS)
 def test_every_order_completes_within_capacity_and_prep(service, method):
-    evenings, _, cooks = service
-    for orders, run in zip(evenings, runs_of(service, method)):
+    orders, _, cooks = service
+    for run in (runs_of(service, method),):
         jobs = [j for o in orders for j in o.jobs]
         assert {j.id for j in jobs} == set(run.ready) == set(run.started)
         for j in jobs:
@@ -37,20 +41,31 @@ def test_every_order_completes_within_capacity_and_prep(service, method):
 
 
 def test_methods_do_the_same_work_and_the_kitchen_queues(service):
-    evenings, runs, _ = service
-    actual = sum(j.actual_s for orders in evenings for o in orders for j in o.jobs)
+    orders, runs, _ = service
+    actual = sum(j.actual_s for o in orders for j in o.jobs)
     for method in ks.METHODS:
         if not isinstance(runs[method], str):
-            assert sum(sum(r.busy_s.values()) for r in runs[method]) == pytest.approx(actual)
+            assert sum(runs[method].busy_s.values()) == pytest.approx(actual)
     fifo = runs["fifo"]
-    waits = [r.started[j.id] - j.ordered_at for orders, r in zip(evenings, fifo) for o in orders for j in o.jobs]
+    waits = [fifo.started[j.id] - j.ordered_at for o in orders for j in o.jobs]
     assert max(waits) > 600   # load is high enough that items queue
-    assert sum(len(orders) for orders in evenings) >= 10
+    assert len(orders) >= 20
+
+
+def test_the_default_service_and_the_staffing_rule():
+    orders, _, cooks = ks.run_all(seed=1, methods=())
+    assert 150 <= len(orders) <= 220          # one 3-hour service of 150+ orders
+    hourly = [sum(w * 3600 <= o.at < (w + 1) * 3600 for o in orders) for w in range(3)]
+    assert max(hourly) > 1.3 * min(hourly)    # with peaks
+    offered = ks.offered_peak_hour(orders, 3.0)
+    assert set(cooks) == set(offered) == {"wok", "grill", "cold", "bar"}
+    for s, c in cooks.items():               # the fewest cooks keeping the peak hour at <= 0.85 each
+        assert offered[s] / c <= ks.UTIL_TARGET
+        assert c == 1 or offered[s] / (c - 1) > ks.UTIL_TARGET
+    assert cooks == ks.staff(orders, 3.0) and math.ceil(offered["wok"] / 0.85) == cooks["wok"]
 
 
 def test_same_seed_same_service():
-    a = ks.run_all(seed=3, nights=1, hours=1.0, load=1.0, kitchen_scale=1, sigma=0.1, tolerance_s=30.0,
-                   methods=("fifo",))
-    b = ks.run_all(seed=3, nights=1, hours=1.0, load=1.0, kitchen_scale=1, sigma=0.1, tolerance_s=30.0,
-                   methods=("fifo",))
-    assert a[0] == b[0] and a[1]["fifo"][0].ready == b[1]["fifo"][0].ready
+    a = ks.run_all(seed=3, hours=1.0, load=0.3, sigma=0.1, tolerance_s=30.0, methods=("fifo",))
+    b = ks.run_all(seed=3, hours=1.0, load=0.3, sigma=0.1, tolerance_s=30.0, methods=("fifo",))
+    assert a[0] == b[0] and a[2] == b[2] and a[1]["fifo"].ready == b[1]["fifo"].ready

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kitchen.sequencing import MIN_TOLERANCE_S, OVERRUN_S, Item, Planned, plan
+from kitchen.sequencing import MIN_TOLERANCE_S, OVERRUN_S, OVERTAKE_AGE_S, OVERTAKE_SLACK_S, Item, Planned, plan
 
 NOW = 1_000_000.0
+OLD = NOW - OVERTAKE_AGE_S - 60   # an order this old is never overtaken: strict priority
 
 
 def item(id, order, station, prep, *, at=NOW, **kw):
@@ -42,7 +43,7 @@ def test_a_busy_station_delays_the_hold():
 def test_an_item_may_end_within_the_tolerance_before_the_target():
     # Order 1's salad occupies the cold cook on [585, 700): order 2's salad ends at 585,
     # 15 s before its wok dish, which is within the 30 s tolerance.
-    items = [item(1, 1, "wok", 700, at=NOW - 60), item(2, 1, "cold", 115, at=NOW - 60),
+    items = [item(1, 1, "wok", 700, at=OLD), item(2, 1, "cold", 115, at=OLD),
              item(3, 2, "wok", 600), item(4, 2, "cold", 180)]
     p = plan(NOW, {"wok": 2, "cold": 1}, items)
     assert times(p, 1, 2) == [(0, 700), (585, 700)]
@@ -121,11 +122,38 @@ def test_on_a_busy_station_the_chain_still_ends_at_the_target():
     # Order 1 keeps the only wok cook busy on [250, 400). Order 2's two wok dishes are a
     # chain: at target 300 the 60 s one would have to end at 250, 50 s early; so the
     # target is 460, the first moment the 60 s dish can end with its group.
-    items = [item(1, 1, "wok", 150, at=NOW - 60), item(2, 1, "cold", 400, at=NOW - 60),
+    items = [item(1, 1, "wok", 150, at=OLD), item(2, 1, "cold", 400, at=OLD),
              item(3, 2, "wok", 60), item(4, 2, "wok", 120), item(5, 2, "cold", 300)]
     p = plan(NOW, {"wok": 1, "cold": 2}, items)
     assert times(p, 1) == [(250, 400)]
     assert times(p, 3, 4, 5) == [(400, 460), (130, 250), (160, 460)]
+
+
+def test_a_later_order_overtakes_a_held_item_when_that_costs_the_earlier_order_little():
+    # One wok cook; the grill cook is busy until 590. Order 2: wok 480 + grill 360, ready
+    # together at 950 at the earliest, its wok dish held to [470, 950). Order 3, a minute
+    # later: one wok dish of 420 s. Behind order 2 it would be ready at 1370; ahead of it,
+    # at 480, while order 2 is ready at 960, 10 s later (<= OVERTAKE_SLACK_S).
+    items = [item(1, 1, "grill", 600, at=NOW - 300, started_at=NOW - 10),
+             item(2, 2, "wok", 480), item(3, 2, "grill", 360), item(4, 3, "wok", 420, at=NOW + 60)]
+    p = plan(NOW, {"wok": 1, "grill": 1}, items)
+    assert times(p, 4) == [(60, 480)]
+    assert times(p, 2, 3) == [(480, 960), (600, 960)]
+    # An order older than OVERTAKE_AGE_S is not overtaken: strict priority.
+    old = [it if it.order_id != 2 else Item(**{**{f: getattr(it, f) for f in it.__slots__}, "ordered_at": OLD})
+           for it in items]
+    p = plan(NOW, {"wok": 1, "grill": 1}, old)
+    assert times(p, 2, 3, 4) == [(470, 950), (590, 950), (950, 1370)]
+
+
+def test_a_started_item_on_a_chain_station_gives_the_least_target():
+    # The grill's cook is busy 30 s more; two more grill dishes (a chain) and three wok
+    # dishes on two cooks: 540 s from 30, then 360 s: the target is 930 s from now.
+    items = [item(1, 1, "grill", 540, started_at=NOW - 510), item(2, 1, "grill", 540), item(3, 1, "grill", 360),
+             item(4, 1, "wok", 360), item(5, 1, "wok", 420), item(6, 1, "wok", 300)]
+    p = plan(NOW, {"wok": 2, "grill": 1}, items)
+    assert p.group_ready == {(1, 2): NOW + 930}
+    assert times(p, 2, 3) == [(30, 570), (570, 930)]
 
 
 def test_rounding_never_breaks_the_course_rule_nor_the_capacity():
@@ -312,9 +340,42 @@ def test_the_plan_does_not_depend_on_the_input_order(k, rnd):
     assert run((cooks, shuffled, tol, gap)) == run(k)
 
 
+def make_old(items, keep):
+    """Every order but `keep` ordered OVERTAKE_AGE_S + 1 h earlier (priorities unchanged)."""
+    shift = OVERTAKE_AGE_S + 3600
+    return [it if it.order_id == keep else Item(**{**{f: getattr(it, f) for f in it.__slots__},
+                                                  "ordered_at": it.ordered_at - shift}) for it in items]
+
+
 @settings(max_examples=80, deadline=None)
 @given(kitchens())
-def test_the_last_order_in_priority_does_not_move_the_others(k):
+def test_the_first_order_in_priority_is_delayed_by_at_most_the_overtake_slack(k):
+    # Bounded delay: later orders may be planned ahead of an order younger than
+    # OVERTAKE_AGE_S, but together they delay each of its groups by at most
+    # OVERTAKE_SLACK_S from what it gets when it is planned first (here: alone, with the
+    # other orders' started items, which are facts).
+    cooks, items, tol, gap = k
+    open_items = [it for it in items if not it.ready]
+    if not open_items:
+        return
+    first = {}
+    for it in open_items:
+        rush, at = first.get(it.order_id, (False, it.ordered_at))
+        first[it.order_id] = (rush or it.rush, min(at, it.ordered_at))
+    head = min(first, key=lambda o: (not first[o][0], first[o][1], o))
+    alone = plan(NOW, cooks, [it for it in items if it.order_id == head or it.started_at is not None],
+                 tolerance_s=tol, course_gap_s=gap)
+    full = run(k)
+    for key, t in alone.group_ready.items():
+        if key[0] == head:
+            assert full.group_ready[key] <= t + OVERTAKE_SLACK_S, key
+
+
+@settings(max_examples=80, deadline=None)
+@given(kitchens())
+def test_the_last_order_in_priority_does_not_move_older_orders(k):
+    # Orders older than OVERTAKE_AGE_S are planned in strict priority: the last order
+    # (whatever its age) moves none of them.
     cooks, items, tol, gap = k
     open_items = [it for it in items if not it.ready]
     if not open_items:
@@ -324,6 +385,8 @@ def test_the_last_order_in_priority_does_not_move_the_others(k):
         rush, at = first.get(it.order_id, (False, it.ordered_at))
         first[it.order_id] = (rush or it.rush, min(at, it.ordered_at))
     last = max(first, key=lambda o: (not first[o][0], first[o][1], o))
+    items = make_old(items, last)
+    k = (cooks, items, tol, gap)
     # Its started items stay: they are facts, cooking whatever the priorities.
     earlier = [it for it in items if it.order_id != last or it.started_at is not None]
     without = plan(NOW, cooks, earlier, tolerance_s=tol, course_gap_s=gap)
