@@ -51,6 +51,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import inf, nextafter
 
+from kitchen.station_load import add, earliest, first_fit, latest, new_profile
+
 # An item started longer ago than its prep time is assumed to be ready this long from now.
 OVERRUN_S = 30.0
 # Smallest tolerance used (s): floating point cannot promise exactly equal ready times.
@@ -94,122 +96,6 @@ class Plan:
     items: dict[int, Planned]            # every not-ready input item, by id
     group_ready: dict[tuple[int, int], float]   # (order_id, course) -> the group's latest planned ready_at
     # (course 0 items are each their own group; their entry is the latest of the order's course-0 items)
-
-
-# -- a station's profile ------------------------------------------------------------------
-# [ts, cs, c, kp, kv]. ts: strictly increasing breakpoints from ts[0] = now to a sentinel
-# ts[-1] = inf; cs[i]: items in progress on [ts[i], ts[i+1]), capped at the cooks c (more
-# started items than cooks count as c: full either way). The segment before the sentinel
-# is 0 and the sentinel's is c, so a search for the next full segment always ends. No
-# breakpoint is redundant (cs[i] != cs[i-1]), so back-to-back work is one segment and a
-# full segment is always followed by one with room: _earliest() hops from full segment to
-# full segment with list.index, at C speed. kp, kv: what _first_fit learnt.
-
-def _profile(now: float, c: int, spans: list) -> list:
-    """The profile of a station with c cooks, busy with the started items' spans."""
-    delta: dict[float, int] = {}
-    for a, b in spans:
-        delta[a] = delta.get(a, 0) + 1
-        delta[b] = delta.get(b, 0) - 1
-    ts, cs, n = [now], [0], 0
-    for t in sorted(delta):
-        n += delta[t]
-        v = n if n < c else c
-        if v != cs[-1]:
-            if ts[-1] == t:         # (only at now)
-                cs[-1] = v
-            else:
-                ts.append(t)
-                cs.append(v)
-    ts.append(inf)
-    cs.append(c)
-    return [ts, cs, c, [], []]
-
-
-def _add(ts: list, cs: list, a: float, b: float, d: int) -> None:
-    """Add d (+1, or -1 to undo) to the count on [a, b), now <= a < b < inf. Only applied
-    where the count is below the cooks, so it never needs the cap."""
-    i = bisect_right(ts, a) - 1
-    if ts[i] != a:
-        i += 1
-        ts.insert(i, a)
-        cs.insert(i, cs[i - 1])
-    j = bisect_left(ts, b, i + 1)
-    if ts[j] != b:
-        ts.insert(j, b)
-        cs.insert(j, cs[j - 1])
-    if j == i + 1:
-        cs[i] += d
-    else:
-        for k in range(i, j):
-            cs[k] += d
-    if cs[j] == cs[j - 1]:          # drop breakpoints that no longer change the count
-        del ts[j], cs[j]
-    if i and cs[i] == cs[i - 1]:
-        del ts[i], cs[i]
-
-
-def _earliest(ts: list, cs: list, c: int, p: float, start: float) -> float:
-    """Earliest s >= start such that the count is < c on all of [s, s + p)."""
-    if p <= 0:                      # occupies nobody
-        return start
-    i = bisect_right(ts, start) - 1
-    if cs[i] == c:                  # full: the next segment has room
-        i += 1
-        start = ts[i]
-    while True:
-        k = cs.index(c, i + 1)      # the next full segment (the sentinel at worst)
-        if ts[k] >= start + p:
-            return start
-        i = k + 1
-        start = ts[i]
-
-
-def _first_fit(st: list, p: float, start: float) -> float:
-    """_earliest() on station st, remembering what it learns in a staircase st[3], st[4]
-    (kp increasing, kv strictly increasing): no start before kv[i] fits an item of prep
-    kp[i] or longer. Only called while no tentative placement is in the profiles: work is
-    then only ever added, a slot too short stays too short, and a later search for this
-    prep or a longer one resumes there instead of rescanning the crowded stretch."""
-    ts, cs, c, kp, kv = st
-    i = bisect_right(kp, p) - 1
-    known = kv[i] if i >= 0 else ts[0]
-    if start > known:               # nothing learnt about [known, start)
-        return _earliest(ts, cs, c, p, start)
-    s = _earliest(ts, cs, c, p, known)
-    if s > known:                   # record (p, s), drop the steps it makes redundant
-        if i < 0 or kp[i] != p:
-            i += 1
-            kp.insert(i, p)
-            kv.insert(i, s)
-        else:
-            kv[i] = s
-        j = bisect_right(kv, s, i + 1)
-        del kp[i + 1:j], kv[i + 1:j]
-    return s
-
-
-def _latest(ts: list, cs: list, c: int, p: float, T: float, rel: float, tol: float) -> float | None:
-    """Latest s with s >= rel, s + p <= T, T - (s + p) <= tol and the count < c on all of
-    [s, s + p); None if there is none. Walks the breakpoints backwards from T."""
-    if p <= 0:
-        return T if T >= rel else None
-    end = T
-    j = bisect_left(ts, end) - 1    # the segment just before `end`
-    while True:
-        s = end - p
-        if s + p > end:             # rounding: never overlap the segment after `end`
-            s = nextafter(s, -inf)
-        if s < rel or T - (s + p) > tol:
-            return None             # (rel >= ts[0], so j >= 0 below)
-        while True:
-            if cs[j] == c:          # full: the item must end before this segment
-                end = ts[j]
-                j -= 1
-                break
-            if ts[j] <= s:
-                return s
-            j -= 1
 
 
 # -- planning -----------------------------------------------------------------------------
@@ -265,10 +151,10 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
             if end > g[0]:
                 g[0] = end
 
-    profiles = {name: _profile(now, max(1, int(cooks.get(name, 1))), spans) for name, spans in started.items()}
+    profiles = {name: new_profile(now, max(1, int(cooks.get(name, 1))), spans) for name, spans in started.items()}
 
     def profile(station: str) -> list:
-        pr = profiles[station] = _profile(now, max(1, int(cooks.get(station, 1))), [])
+        pr = profiles[station] = new_profile(now, max(1, int(cooks.get(station, 1))), [])
         return pr
 
     log: list = []                  # (ts, cs, s, e, item id) of every queued placement
@@ -284,10 +170,10 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
                 for it in queued:
                     st = profiles.get(it.station) or profile(it.station)
                     p = it.prep_s
-                    s = _first_fit(st, p, it.ordered_at if it.ordered_at > now else now)
+                    s = first_fit(st, p, it.ordered_at if it.ordered_at > now else now)
                     e = s + p
                     if e > s:
-                        _add(st[0], st[1], s, e, 1)
+                        add(st[0], st[1], s, e, 1)
                     log.append((st[0], st[1], s, e, it.id))
                     out[it.id] = Planned(it.id, s, e)
                     if e > anchor:
@@ -312,7 +198,7 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
         caches, mark = record
         for ts, cs, s, e, iid in reversed(log[mark:]):
             if e > s:
-                _add(ts, cs, s, e, -1)
+                add(ts, cs, s, e, -1)
             del out[iid]
         del log[mark:]
         for st, kp, kv in caches:   # what _first_fit learnt with the order placed no longer holds
@@ -406,10 +292,10 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> f
         it = queued[0]
         st = profiles.get(it.station) or profile(it.station)
         p = it.prep_s
-        s = _first_fit(st, p, _release(now, it.ordered_at, lo, p))
+        s = first_fit(st, p, _release(now, it.ordered_at, lo, p))
         e = s + p
         if e > s:
-            _add(st[0], st[1], s, e, 1)
+            add(st[0], st[1], s, e, 1)
         log.append((st[0], st[1], s, e, it.id))
         out[it.id] = Planned(it.id, s, e)
         return e
@@ -422,7 +308,7 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> f
         st = profiles.get(it.station) or profile(it.station)
         p = it.prep_s
         rel = _release(now, it.ordered_at, lo, p)
-        f = _first_fit(st, p, rel) + p
+        f = first_fit(st, p, rel) + p
         if f > T:
             T = f
         entry = stations.get(it.station)
@@ -454,7 +340,7 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> f
             ts, cs, c = st[0], st[1], st[2]
             if len(lst) == 1:
                 p, rel, it = lst[0]
-                s = _latest(ts, cs, c, p, T, rel, tol)
+                s = latest(ts, cs, c, p, T, rel, tol)
                 if s is None:
                     cand = _next_target(st, p, rel, T, tol, True)
                     break
@@ -462,34 +348,34 @@ def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> f
                 continue
             for k, (p, rel, it) in enumerate(lst):
                 window = not chain or k < c      # must end within the tolerance of T
-                s = _latest(ts, cs, c, p, T, rel, tol if window else inf)
+                s = latest(ts, cs, c, p, T, rel, tol if window else inf)
                 if s is None:
                     cand = _next_target(st, p, rel, T, tol, window)
                     break
                 e = s + p
                 if e > s:
-                    _add(ts, cs, s, e, 1)
+                    add(ts, cs, s, e, 1)
                 shared.append((ts, cs, s, e, it))
             if cand is not None:
                 break
         if cand is None:            # the group fits at T: commit
-            latest = anchor
+            last_ready = anchor
             for ts, cs, s, e, it in lone:
                 if e > s:
-                    _add(ts, cs, s, e, 1)
+                    add(ts, cs, s, e, 1)
                 log.append((ts, cs, s, e, it.id))
                 out[it.id] = Planned(it.id, s, e)
-                if e > latest:
-                    latest = e
+                if e > last_ready:
+                    last_ready = e
             for ts, cs, s, e, it in shared:
                 log.append((ts, cs, s, e, it.id))
                 out[it.id] = Planned(it.id, s, e)
-                if e > latest:
-                    latest = e
-            return latest
+                if e > last_ready:
+                    last_ready = e
+            return last_ready
         for ts, cs, s, e, _ in reversed(shared):
             if e > s:
-                _add(ts, cs, s, e, -1)
+                add(ts, cs, s, e, -1)
         if w:                       # next time, try the station that failed first
             work.insert(0, work.pop(w))
         if safe is None:
@@ -519,7 +405,7 @@ def _next_target(st, p, rel, T, tol, window) -> float:
     ts, cs, c, kp, kv = st
     i = bisect_right(kp, p) - 1
     start = max(rel, T - tol - p if window else rel, kv[i] if i >= 0 else rel)
-    cand = _earliest(ts, cs, c, p, start) + p
+    cand = earliest(ts, cs, c, p, start) + p
     if not window:
         j = bisect_left(ts, T) - 1
         free_end = T                # the latest time <= T just before which a cook is free
