@@ -24,7 +24,16 @@ All food is course 2 and is what "spread" (first to last food item of an order r
 orders with two or more food items; drinks (bar, course 0) are not synchronised: they count in ticket
 time and utilisation only. Besides the default sigma, the summary of each method is printed at sigma 0
 and 0.05 too (--context-sigmas), as context: sigma 0 shows what the plans achieve when prep times are
-exact, the difference is the cost of prep-time noise. The last line printed is one JSON object.
+exact, the difference is the cost of prep-time noise.
+
+Context "menu prep times off per dish" (--menu-bias, default 0.25; 0: skip): the same orders, noise and
+kitchen, but each dish has a bias factor for the evening (lognormal, mean 1, sigma --menu-bias, drawn from
+its own generator seeded by --seed), so that its items really take menu prep x bias x noise. Compared:
+offset (menu times, as Toast/Simphony), ours-menu (ours planning with menu times) and ours-learn (ours
+planning as the server does with learning on: at each bump the dish's learned prep is recomputed by
+kitchen.prep_learning.estimate over its last [kitchen] learn_window measured start-to-bump seconds, newest
+first, and used via prep_learning.expected_prep once there are learn_min_samples of them; before that, the
+menu time). Under the JSON key "context_menu_bias". The last line printed is one JSON object.
 """
 from __future__ import annotations
 
@@ -85,6 +94,7 @@ class Run:
     seconds: float = 0.0
     churn_n: int = 0           # ours: queued items whose planned fire time moved > 60 s later between plans
     churn_max: float = 0.0     # ours: the largest such move (s)
+    learned: dict[str, int] = field(default_factory=dict)  # ours with learning: dish -> learned prep s (final)
 
 
 def load_menu() -> dict[str, list[tuple[str, str, float]]]:
@@ -172,8 +182,27 @@ def _planner():
     return sequencing
 
 
-def _plan_fire(seq, now, cooks, open_orders, run, tolerance_s) -> dict[int, float]:
-    items = [seq.Item(id=j.id, order_id=j.order_id, station=j.station, prep_s=j.prep_s,
+def _expected_prep(j: Job, learned: dict[str, int] | None) -> float:
+    """The prep time the planner is given: as kitchen.planner.replan, the dish's learned time (through
+    prep_learning.expected_prep, no modifiers here) when it has one, else the menu's."""
+    if learned and j.name in learned:
+        return float(_learning().expected_prep(j.prep_s, 0, learned[j.name]))
+    return j.prep_s
+
+
+def _learning():
+    from kitchen import prep_learning
+    return prep_learning
+
+
+def learn_settings() -> tuple[int, int]:
+    """(window, min_samples) of prep-time learning, from the server's config ([kitchen])."""
+    k = load_settings().kitchen
+    return k.learn_window, k.learn_min_samples
+
+
+def _plan_fire(seq, now, cooks, open_orders, run, tolerance_s, learned=None) -> dict[int, float]:
+    items = [seq.Item(id=j.id, order_id=j.order_id, station=j.station, prep_s=_expected_prep(j, learned),
                       ordered_at=EPOCH + j.ordered_at, course=j.course,
                       started_at=EPOCH + run.started[j.id] if j.id in run.started else None,
                       ready=j.id in run.ready)
@@ -193,10 +222,18 @@ def _churn(run: Run, old: dict[int, float], new: dict[int, float]) -> None:
                 run.churn_max = d
 
 
-def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0) -> Run:
+def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0,
+             learn: tuple[int, int] | None = None) -> Run:
     """Event loop (heapq): arrivals, item done, wake-ups. After the events of an instant, free cooks
-    start items the method releases, one at a time (ours re-plans after every start)."""
+    start items the method releases, one at a time (ours re-plans after every start).
+    learn: (window, min_samples) = ours plans with prep times learned from this service's bumps, as the
+    server does (kitchen.planner.record_measurement / refresh_estimates); None: menu prep times."""
+    if learn is not None and method != "ours":
+        raise ValueError("learn applies to ours only")
     seq = _planner() if method == "ours" else None
+    pl = _learning() if learn is not None else None
+    measured: dict[str, list[tuple[float, int, int]]] = {}   # dish -> [(ready, item id, measured s)]
+    learned: dict[str, int] | None = {} if learn is not None else None
     eps = 1.0 if method == "ours" else 1e-9
     clock = time.perf_counter()
     run, heap, tie = Run(), [], itertools.count()
@@ -232,13 +269,21 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
                 run.ready[x.id] = now
                 run.busy_s[x.station] += now - run.started[x.id]
                 busy[x.station] -= 1
+                if pl is not None:   # the bump: a measurement, and the dish's estimate recomputed
+                    measured.setdefault(x.name, []).append((now, x.id, round(now - run.started[x.id])))
+                    recent = [v for *_, v in sorted(measured[x.name], reverse=True)[:learn[0]]]
+                    est = pl.estimate(recent, learn[1])
+                    if est.seconds is None:
+                        learned.pop(x.name, None)
+                    else:
+                        learned[x.name] = est.seconds
                 if all(j.id in run.ready for j in open_orders[x.order_id].jobs):
                     del open_orders[x.order_id]
             else:
                 wakes.discard(now)
         while True:
             if seq is not None:
-                new = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s)
+                new = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s, learned)
                 _churn(run, last_plan, new)
                 fire, last_plan = new, dict(new)
                 run.plan_calls += 1
@@ -257,6 +302,7 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
                 wakes.add(min(later))
                 heapq.heappush(heap, (min(later), next(tie), "wake", None))
     run.makespan = max(run.ready.values(), default=0.0)
+    run.learned = dict(learned or {})
     run.seconds = time.perf_counter() - clock
     return run
 
@@ -341,6 +387,49 @@ def run_all(*, seed: int, hours: float = 3.0, load: float = 1.0, sigma: float = 
     return orders, runs, cooks
 
 
+MENU_BIAS_SIGMA = 0.25   # context: lognormal sigma of a dish's real/menu prep time for the evening
+BIAS_METHODS = ("offset", "ours-menu", "ours-learn")
+
+
+def dish_bias(seed: int, menu, sigma: float = MENU_BIAS_SIGMA) -> dict[str, float]:
+    """Dish -> real/menu prep factor for the evening: lognormal with mean 1 (the menu is right on
+    average, not dish by dish), from a generator of its own so the orders stay those of the seed."""
+    rng = random.Random(f"menu-bias-{seed}")
+    return {name: math.exp(rng.gauss(0.0, sigma) - sigma * sigma / 2)
+            for dishes in menu.values() for name, _, _ in dishes}
+
+
+def with_bias(orders: list[Order], bias: dict[str, float]) -> list[Order]:
+    """The same orders whose items really take bias[dish] times longer (menu prep_s unchanged)."""
+    return [Order(o.id, o.at, o.party, tuple(
+        Job(j.id, j.order_id, j.station, j.name, j.prep_s, j.actual_s * bias[j.name], j.ordered_at, j.course)
+        for j in o.jobs)) for o in orders]
+
+
+def run_menu_bias(*, seed: int, hours: float = 3.0, load: float = 1.0, sigma: float = 0.1,
+                  tolerance_s: float = 30.0, util_target: float = UTIL_TARGET, cooks: dict[str, int] | None = None,
+                  bias_sigma: float = MENU_BIAS_SIGMA, learn: tuple[int, int] | None = None,
+                  methods=BIAS_METHODS) -> tuple[list[Order], dict, dict, dict[str, float]]:
+    """The context "menu prep times off per dish": the seed's service (same orders and noise) with a
+    per-dish bias. (orders, {method: Run or error text}, cooks, bias). cooks: None = the staffing rule
+    (on menu times, what the restaurant knows); learn: None = the server's config."""
+    rng, menu = random.Random(seed), load_menu()
+    plain = make_evening(rng, menu, hours=hours, load=load, sigma=sigma)
+    if cooks is None:
+        cooks = staff(plain, hours, util_target)
+    bias = dish_bias(seed, menu, bias_sigma)
+    orders = with_bias(plain, bias)
+    learn = learn or learn_settings()
+    runs = {}
+    for m in methods:
+        try:
+            runs[m] = simulate(m.split("-")[0], orders, cooks, tolerance_s=tolerance_s,
+                               learn=learn if m == "ours-learn" else None)
+        except ImportError as e:
+            runs[m] = f"{type(e).__name__}: {e}"
+    return orders, runs, cooks, bias
+
+
 def summary_line(m: str, r: dict) -> str:
     su, ph = r["station_utilisation"], r["peak_hour_utilisation"]
     busiest, peak = max(su, key=su.get), max(ph, key=ph.get)
@@ -365,6 +454,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--context-sigmas", default="0,0.05",
                     help="also summarise the same service at these sigmas (comma list; empty: none)")
     ap.add_argument("--tolerance", type=float, default=30.0, help="tolerance_s passed to plan()")
+    ap.add_argument("--menu-bias", type=float, default=MENU_BIAS_SIGMA,
+                    help="context: lognormal sigma of each dish's real/menu prep factor (0: skip the context)")
     a = ap.parse_args(argv)
     orders, runs, cooks = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
                                   tolerance_s=a.tolerance, util_target=a.util_target)
@@ -407,6 +498,33 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"context, same service and kitchen at sigma {sg:g}:")
         for m, r in context[sg].items():
             print("  " + summary_line(m, r))
+    menu_bias = {}
+    if a.menu_bias > 0:
+        window, min_samples = learn_settings()
+        bo, br, _, bias = run_menu_bias(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
+                                        tolerance_s=a.tolerance, cooks=cooks, bias_sigma=a.menu_bias,
+                                        learn=(window, min_samples))
+        bm = {m: measure(bo, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r} for m, r in br.items()}
+        learned = br["ours-learn"].learned if isinstance(br["ours-learn"], Run) else {}
+        menu_s = {j.name: j.prep_s for o in bo for j in o.jobs}
+        print(f"context, menu prep times off per dish (real mean = menu x a factor per dish, lognormal sigma "
+              f"{a.menu_bias:g}, {min(bias.values()):.2f} to {max(bias.values()):.2f}; noise sigma {a.sigma:g}; "
+              f"learning window {window}, min samples {min_samples}):")
+        print(f"  {'method':10} {'spread':>7} {'p90':>7} {'ticket':>7} {'p90':>7} {'>tol':>5}")
+        for m, r in bm.items():
+            print(f"  {m:10} not run: {r['error']}" if "error" in r else
+                  f"  {m:10} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['ticket_mean_s']:7.0f} "
+                  f"{r['ticket_p90_s']:7.0f} {r['spread_over_tolerance']:5d}")
+        errs = [(abs(menu_s[d] - menu_s[d] * bias[d]), abs(learned[d] - menu_s[d] * bias[d])) for d in learned]
+        if errs:
+            print(f"  at closing, {len(learned)} of {len(menu_s)} dishes ordered have a learned prep; their mean "
+                  f"|error| vs the real mean: menu {statistics.fmean(e for e, _ in errs):.0f} s, learned "
+                  f"{statistics.fmean(e for _, e in errs):.0f} s")
+        menu_bias = {"bias_sigma": a.menu_bias, "learn_window": window, "learn_min_samples": min_samples,
+                     "methods": bm,
+                     "dishes": {d: {"menu_s": menu_s[d], "bias": round(bias[d], 3),
+                                    "real_mean_s": round(menu_s[d] * bias[d], 1), "learned_s": learned.get(d)}
+                                for d in sorted(menu_s)}}
     ours, off = res["ours"], res["offset"]
     goals = {} if "error" in ours else {
         "ours_spread_median_le_30s": ours["spread_median_s"] <= 30.0,
@@ -420,6 +538,7 @@ def main(argv: list[str] | None = None) -> dict:
     out = {"methods": res, "orders": len(orders), "items": sum(len(o.jobs) for o in orders),
            "orders_with_2plus_food": food_orders, "spread_floor": floor, "seed": a.seed, "goals": goals,
            "context": {str(k): v for k, v in context.items()},
+           "context_menu_bias": menu_bias,
            "parameters": {"hours": a.hours, "load": a.load, "util_target": a.util_target, "cooks": cooks,
                           "offered_peak_hour": {k: round(v, 3) for k, v in offered.items()},
                           "sigma": a.sigma, "tolerance_s": a.tolerance}}

@@ -69,3 +69,47 @@ def test_same_seed_same_service():
     a = ks.run_all(seed=3, hours=1.0, load=0.3, sigma=0.1, tolerance_s=30.0, methods=("fifo",))
     b = ks.run_all(seed=3, hours=1.0, load=0.3, sigma=0.1, tolerance_s=30.0, methods=("fifo",))
     assert a[0] == b[0] and a[2] == b[2] and a[1]["fifo"].ready == b[1]["fifo"].ready
+
+
+def test_ours_learning_plans_with_the_servers_estimate_of_the_measured_times(monkeypatch):
+    """Context "menu prep times off per dish": at every plan, ours-learn gives each item the prep time
+    the server would (kitchen.planner.replan): prep_learning.estimate over the dish's last `window`
+    start-to-bump seconds so far, newest first, else the menu's; and it does learn the biased dishes."""
+    from kitchen import prep_learning, sequencing
+    calls, plan = [], sequencing.plan
+
+    def recording_plan(now, cooks, items, **kw):
+        calls.append((now - ks.EPOCH, {i.id: i.prep_s for i in items}))
+        return plan(now, cooks, items, **kw)
+
+    monkeypatch.setattr(sequencing, "plan", recording_plan)
+    window, min_samples = 8, 4   # smaller than the server's 20 and 5: this short service fills the window
+    orders, runs, _, bias = ks.run_menu_bias(seed=7, hours=1.5, load=1 / 3, util_target=1.3, bias_sigma=0.4,
+                                             learn=(window, min_samples), methods=("ours-learn",))
+    run = runs["ours-learn"]
+    if isinstance(run, str):
+        pytest.skip(run)
+    plain = ks.make_evening(ks.random.Random(7), ks.load_menu(), hours=1.5, load=1 / 3, sigma=0.1)
+    assert [j.actual_s * bias[j.name] for o in plain for j in o.jobs] == [j.actual_s for o in orders for j in o.jobs]
+    jobs = {j.id: j for o in orders for j in o.jobs}
+    by_dish = {}
+    for j in jobs.values():   # each dish's measurements, newest first (as ORDER BY ready_at, id DESC)
+        by_dish.setdefault(j.name, []).append((run.ready[j.id], j.id, round(run.ready[j.id] - run.started[j.id])))
+    for hist in by_dish.values():
+        hist.sort(reverse=True)
+
+    def server_prep(j, now):
+        recent = [v for ready, _, v in by_dish[j.name] if ready <= now + 1e-3][:window]
+        est = prep_learning.estimate(recent, min_samples).seconds
+        return j.prep_s if est is None else prep_learning.expected_prep(j.prep_s, 0, est)
+
+    learned_off_menu = set()
+    for now, preps in calls:
+        for i, prep in preps.items():
+            assert prep == server_prep(jobs[i], now), (now, jobs[i].name)
+            if abs(prep / jobs[i].prep_s - 1) > 0.15:
+                learned_off_menu.add(jobs[i].name)
+    assert len(calls) == run.plan_calls
+    assert max(len(h) for h in by_dish.values()) > 2 * window   # the window slides
+    assert {d for d in bias if abs(bias[d] - 1) > 0.3 and len(by_dish.get(d, ())) >= 3 * min_samples} <= learned_off_menu
+    assert len(learned_off_menu) >= 3
