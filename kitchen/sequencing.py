@@ -190,7 +190,7 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
 
     def tentative(oid: int, courses: dict):
         """Place an order so that it can be taken back: (ready, undo record)."""
-        caches = [(st, st[3][:], st[4][:]) for st in profiles.values()]
+        caches = {name: (st[3][:], st[4][:]) for name, st in profiles.items()}
         mark = len(log)
         return place_order(oid, courses), (caches, mark)
 
@@ -201,7 +201,10 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
                 add(ts, cs, s, e, -1)
             del out[iid]
         del log[mark:]
-        for st, kp, kv in caches:   # what _first_fit learnt with the order placed no longer holds
+        # What first_fit learnt with the order placed no longer holds. A station whose
+        # profile was first made by this placement started with nothing learnt.
+        for name, st in profiles.items():
+            kp, kv = caches.get(name, ([], []))
             st[3][:] = kp
             st[4][:] = kv
 

@@ -392,3 +392,11 @@ def test_the_last_order_in_priority_does_not_move_older_orders(k):
     without = plan(NOW, cooks, earlier, tolerance_s=tol, course_gap_s=gap)
     full = run(k)
     assert {i: full.items[i] for i in without.items} == without.items
+
+
+def test_taking_back_an_order_forgets_what_its_station_learnt():
+    # Regression (found by the bounded-delay property): the first placement at a station
+    # made its profile; taking it back kept "nothing fits before 61 s" learnt with it there.
+    items = [Item(5, 100, "a", 61.0, NOW, 0), Item(6, 100, "a", 1.0, NOW, 0), Item(9, 101, "a", 1.0, NOW, 0)]
+    p = plan(NOW, {}, items)
+    assert p.items[5].fire_at - NOW <= 1.0 and p.group_ready[(100, 0)] - NOW <= 63.0
