@@ -28,6 +28,7 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
 fi
 
 export ESCPOS_CAPABILITIES_PICKLE_DIR="$PWD/var/escpos-cache"
+export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"  # the same property-test examples every run
 .venv/bin/lint-imports
 .venv/bin/python -m pytest -q "$@"
 POS_TEST_DATABASE=postgresql .venv/bin/python -m pytest -q -m db "$@"

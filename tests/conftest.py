@@ -16,6 +16,8 @@ from werkzeug.serving import make_server
 
 os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "escpos-cache"))
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
 from app.clock import FixedClock  # noqa: E402
 from app.database import Database  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
@@ -23,6 +25,12 @@ from app.factory import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
 from app.settings import load_settings  # noqa: E402
 from staff import services as staff_services  # noqa: E402
+
+# Property tests explore new random examples on every run of pytest; the suite's command
+# (scripts/test.sh, which CI runs) sets HYPOTHESIS_PROFILE=ci: the same examples every run,
+# so a red CI run is about the change, never about the dice.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PG_ADMIN_URL = os.environ.get("POS_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DEMO_PINS = {"cook": (1, "1111"), "cashier": (2, "2222"), "manager": (3, "3333"), "admin": (4, "4444")}
