@@ -15,8 +15,8 @@ class Context:
     clock: object  # has now() -> aware UTC datetime
     secret: str
     realtime: object  # app.realtime.Realtime
-    # Called after a commit that queued print jobs; the print workers wake up.
-    wake_printers: Callable[[], None] = field(default=lambda: None)
+    # Called with a printer's name after a commit that queued a job for it; its worker wakes up.
+    wake_printers: Callable[[str], None] = field(default=lambda printer: None)
 
     def publish(self, session, rooms, kind: str, data: dict) -> None:
         self.realtime.publish(session, rooms, kind, data)

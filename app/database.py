@@ -7,7 +7,9 @@ used through psycopg 3, and its write transactions take one transaction-scoped
 advisory lock first, so they are serialised the same way: one restaurant writes a
 few rows a second, and in exchange every read-modify-write (order numbers, PIN
 failures, payments, outbox seqs committed in seq order) behaves identically on
-both databases. Reads never wait.
+both databases. Reads never wait. On SQLite the threads of one process first queue on a
+Python lock (SQLite's own busy wait is sleep-and-retry, which lets some writers wait
+seconds under load).
 
 A use case runs in ``db.write()`` (one transaction, committed once at the end) or
 ``db.read()``. Work that must follow the commit (socket events, waking print
@@ -16,6 +18,7 @@ transaction committed.
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -87,6 +91,7 @@ def make_engine(url: str) -> Engine:
 
 _AFTER_COMMIT = "after_commit_callbacks"
 WRITE_LOCK_KEY = 7_441_001  # the PostgreSQL advisory lock every write transaction holds
+WRITE_WAIT_S = 30.0  # as SQLite's busy timeout
 
 
 def after_commit(session: Session, fn: Callable[[], None]) -> None:
@@ -102,22 +107,34 @@ class Database:
         writer = self.engine.execution_options(immediate=True) if self.is_sqlite else self.engine
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # SQLite's own wait for its write lock is sleep-and-retry: under load some writers
+        # wait seconds while others get straight in (measured: p99 5.2 s for a lock held
+        # 55 ms). The threads of one process queue here first; SQLite's busy timeout is
+        # left to arbitrate between processes.
+        self._local_writer = threading.Lock() if self.is_sqlite else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed at the end, rolled back on any exception."""
-        session = self._write()
+        lock = self._local_writer
+        if lock is not None and not lock.acquire(timeout=WRITE_WAIT_S):
+            raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("waited too long for the write lock"))
         try:
-            with session.begin():
-                if not self.is_sqlite:
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
-                yield session
-            callbacks = session.info.pop(_AFTER_COMMIT, [])
-        except BaseException:
-            session.info.pop(_AFTER_COMMIT, None)
-            raise
+            session = self._write()
+            try:
+                with session.begin():
+                    if not self.is_sqlite:
+                        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+                    yield session
+                callbacks = session.info.pop(_AFTER_COMMIT, [])
+            except BaseException:
+                session.info.pop(_AFTER_COMMIT, None)
+                raise
+            finally:
+                session.close()
         finally:
-            session.close()
+            if lock is not None:
+                lock.release()
         for fn in callbacks:
             fn()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.context import Context
 from kitchen import prep_learning, sequencing
@@ -38,39 +40,53 @@ def learned_seconds(ctx: Context, s: Session, dish_ids: set[int]) -> dict[int, i
     return dict(rows.all())
 
 
+# What the plan reads of each open item: plain rows, not ORM objects (a busy kitchen has
+# hundreds of open items and this runs in every order's transaction).
+_PLAN_COLUMNS = (OrderItem.id, OrderItem.order_id, OrderItem.ticket_id, OrderItem.dish_id, OrderItem.station,
+                 OrderItem.prep_seconds, OrderItem.extra_prep_seconds, OrderItem.course, OrderItem.status,
+                 OrderItem.started_at, OrderItem.fire_at, OrderItem.due_at, Order.created_at, Order.rush)
+
+
 def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
     """Recompute the plan of every open item and store the times that moved.
     Returns (ticket ids, order ids) whose plan changed, for the caller to publish."""
     k = ctx.settings.kitchen
-    rows = s.execute(select(OrderItem, Order.created_at, Order.rush).join(Order)
-                     .where(OrderItem.status.in_(OPEN))).all()
-    learned = learned_seconds(ctx, s, {i.dish_id for i, _, _ in rows})
+    s.flush()  # the change being planned for is in the rows below
+    rows = s.connection().execute(select(*_PLAN_COLUMNS).join(Order, Order.id == OrderItem.order_id)
+                                  .where(OrderItem.status.in_(OPEN))).all()
+    learned = learned_seconds(ctx, s, {r.dish_id for r in rows})
     inputs, by_id = [], {}
-    for item, ordered_at, rush in rows:
-        by_id[item.id] = item
-        prep = item.prep_seconds
-        if item.dish_id in learned:
-            prep = prep_learning.expected_prep(item.prep_seconds, item.extra_prep_seconds, learned[item.dish_id])
+    for r in rows:
+        by_id[r.id] = r
+        prep = r.prep_seconds
+        if r.dish_id in learned:
+            prep = prep_learning.expected_prep(r.prep_seconds, r.extra_prep_seconds, learned[r.dish_id])
         inputs.append(sequencing.Item(
-            id=item.id, order_id=item.order_id, station=item.station, prep_s=float(prep),
-            ordered_at=ordered_at.timestamp(), course=item.course, rush=rush,
-            started_at=_ts(item.started_at) if item.status == "cooking" else None))
+            id=r.id, order_id=r.order_id, station=r.station, prep_s=float(prep),
+            ordered_at=r.created_at.timestamp(), course=r.course, rush=r.rush,
+            started_at=_ts(r.started_at) if r.status == "cooking" else None))
     now = ctx.clock.now().timestamp()
     plan = sequencing.plan(now, ctx.settings.station_cooks, inputs,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds)
     unchanged = max(1.0, k.finish_tolerance_seconds)
-    tickets, orders = set(), set()
+    tickets, orders, changes = set(), set(), []
     for item_id, p in plan.items.items():
-        item = by_id[item_id]
-        old_fire, old_due = _ts(item.fire_at), _ts(item.due_at)
+        r = by_id[item_id]
+        old_fire, old_due = _ts(r.fire_at), _ts(r.due_at)
         fire_moved = old_fire is None or (abs(old_fire - p.fire_at) >= unchanged
                                           and not (old_fire <= now and p.fire_at <= now))  # fire now, still
         if fire_moved or old_due is None or abs(old_due - p.ready_at) >= unchanged:
-            item.fire_at, item.due_at = _dt(p.fire_at), _dt(p.ready_at)
-            tickets.add(item.ticket_id)
-            orders.add(item.order_id)
-    tickets.discard(None)
-    s.flush()
+            changes.append({"id": item_id, "fire_at": _dt(p.fire_at), "due_at": _dt(p.ready_at)})
+            if r.ticket_id is not None:
+                tickets.add(r.ticket_id)
+            orders.add(r.order_id)
+    if changes:
+        s.execute(update(OrderItem), changes)  # one UPDATE per row, by primary key, as one batch
+        for c in changes:  # items this session already holds see their new times too
+            item = s.identity_map.get(identity_key(OrderItem, c["id"]))
+            if item is not None:
+                set_committed_value(item, "fire_at", c["fire_at"])
+                set_committed_value(item, "due_at", c["due_at"])
     return tickets, orders
 
 

@@ -28,7 +28,9 @@ queues: a held item fires when its station will really have a cook free to finis
   later than if it were alone (with the started items); orders older than
   OVERTAKE_AGE_S are planned in strict priority (no starvation across replans: an order
   stops being overtaken once it is that old), and a new order never moves them as long
-  as no younger order comes before them (a new rush order does, by design).
+  as no younger order comes before them (a new rush order does, by design). Only the
+  first OVERTAKE_HEADS young heads are tried, which bounds the cost of a plan in a long
+  backlog (the orders behind them are far enough ahead to be replanned before they fire).
 * Capacity: per station, a step function of the items in progress from now on. A started
   item occupies a cook from its start until max(started_at + prep_s, now + OVERRUN_S); a
   queued item is only placed where fewer items than cooks are in progress.
@@ -67,6 +69,7 @@ OVERTAKE_SLACK_S = 60.0
 OVERTAKE_AGE_S = 900.0
 OVERTAKE_LOOKAHEAD = 4
 OVERTAKE_HORIZON_S = 3600.0   # beyond it the kitchen has a backlog: no idle cook to win
+OVERTAKE_HEADS = 16           # heads tried per plan (each costs a few tentative placements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,8 +222,9 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
             h += 1
             continue
         oid, (nrush, first, courses) = pending[h]
-        if first <= young or OVERTAKE_LOOKAHEAD <= 0 or not any(g[1] for g in courses.values()):
-            ready = place_order(oid, courses)       # too old to be overtaken: strict priority
+        if (first <= young or OVERTAKE_LOOKAHEAD <= 0 or len(base) >= OVERTAKE_HEADS and oid not in base
+                or not any(g[1] for g in courses.values())):
+            ready = place_order(oid, courses)       # strict priority (old, or past the heads tried)
         else:
             ready, rec_a = tentative(oid, courses)
             bound = base.setdefault(oid, ready)

@@ -24,7 +24,7 @@ def enqueue(ctx: Context, s: Session, printer: str, kind: str, document: list, t
     now = ctx.clock.now()
     s.add(PrintJob(printer=printer, kind=kind, document=document, ticket_id=ticket_id, status="pending",
                    attempts=0, next_attempt_at=now, created_at=now))
-    after_commit(s, ctx.wake_printers)
+    after_commit(s, lambda: ctx.wake_printers(printer))
 
 
 def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:

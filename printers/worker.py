@@ -112,9 +112,11 @@ class PrintWorker:
 def start_workers(ctx: Context) -> list[PrintWorker]:
     workers = [PrintWorker(ctx, p).start() for p in ctx.settings.printers if p.enabled]
 
-    def wake_all() -> None:
-        for w in workers:
-            w.wake()
+    by_name = {w.printer.name: w for w in workers}
 
-    ctx.wake_printers = wake_all
+    def wake(printer: str) -> None:  # only the worker with a new job: the others have nothing to do
+        if printer in by_name:
+            by_name[printer].wake()
+
+    ctx.wake_printers = wake
     return workers
