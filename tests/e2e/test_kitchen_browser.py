@@ -89,7 +89,7 @@ def test_late_order_apology_then_served_from_the_expo(serve, contexts):
     expect(order.locator(".apology")).to_have_count(0)
 
     clock.advance(minutes=13, seconds=1)
-    assert expo.flag_late_orders(live.ctx) != []  # what the scheduler's late-orders job runs
+    assert expo.flag_late_orders(live.ctx) != []  # what the scheduler's kitchen-tick job runs
     expect(order.locator(".apology")).to_have_text("抱歉，您的菜比預計慢了，廚房正在加緊準備。")
 
     # The pass: the order shows LATE; the wok bumps it, the expeditor serves it.
