@@ -56,7 +56,7 @@ def _prepare(settings):
 
 def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
     from app.factory import create_app, socketio_of
-    from app.scheduler import start_scheduler
+    from app.scheduler import start_scheduler, stop_scheduler
     from printers.worker import start_workers
 
     db = _prepare(settings)
@@ -80,7 +80,7 @@ def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
         socketio_of(app).run(app, host=s.host, port=s.port, allow_unsafe_werkzeug=True, use_reloader=False)
     finally:
         if scheduler:
-            scheduler.shutdown(wait=False)
+            stop_scheduler(scheduler)
         for vp in printers:
             vp.stop()
 

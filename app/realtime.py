@@ -27,7 +27,7 @@ from app.database import Base, UTCDateTime, after_commit
 class JoinRequest(BaseModel):
     """The payload of the Socket.IO ``join`` event."""
     model_config = ConfigDict(strict=True, extra="ignore")
-    rooms: list[str] = Field(min_length=1, max_length=20)
+    rooms: list[str] = Field(min_length=1, max_length=64)  # the all-stations screen joins every station
     after: int = Field(0, ge=0, le=2**63 - 1, description="the last seq this client has seen")
     token: str | None = Field(None, max_length=512, description="a diner's visit token, for visit:<id> rooms")
 

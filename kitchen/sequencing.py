@@ -104,10 +104,14 @@ class Plan:
 # -- planning -----------------------------------------------------------------------------
 
 def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
-         tolerance_s: float = 30.0, course_gap_s: float = 0.0) -> Plan:
+         tolerance_s: float = 30.0, course_gap_s: float = 0.0,
+         busy: Mapping[str, Iterable[tuple[float, float]]] | None = None) -> Plan:
     """Plan the fire and ready time of every not-ready item (see the module docstring).
 
     cooks: station -> number of cooks; a station not in it has 1 (less than 1 counts as 1).
+    busy: station -> (from, to) spans in which a cook is taken by work that is not in
+    items (another plan's items, kept as they are); like started items, they occupy a
+    cook and are not planned.
     Raises ValueError on a negative tolerance, a negative or infinite prep time, or
     duplicate item ids. A tolerance below MIN_TOLERANCE_S is raised to it."""
     now = float(now)
@@ -154,6 +158,8 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
             if end > g[0]:
                 g[0] = end
 
+    for name, spans in (busy or {}).items():
+        started.setdefault(name, []).extend((a if a > now else now, b) for a, b in spans if b > now and b > a)
     profiles = {name: new_profile(now, max(1, int(cooks.get(name, 1))), spans) for name, spans in started.items()}
 
     def profile(station: str) -> list:

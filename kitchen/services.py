@@ -173,7 +173,7 @@ def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset()
     """Replan the kitchen after a change to these tickets and orders, then publish them
     and whatever the new plan moved (tables=True: the changed orders' table tiles too)."""
     moved_tickets, moved_orders = planner.replan(ctx, s)
-    publish(ctx, s, set(tickets) | moved_tickets, (moved_orders - set(orders)) if tables else moved_orders)
+    publish(ctx, s, set(tickets) | moved_tickets, (moved_orders - set(orders)) if tables else moved_orders | set(orders))
     if tables and orders:
         publish(ctx, s, set(), set(orders), tables=True)
 
@@ -202,7 +202,7 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
         s.add(ticket)
         tickets.append(ticket)
     s.flush()
-    moved_tickets, moved_orders = planner.replan(ctx, s)
+    moved_tickets, moved_orders = planner.plan_new_order(ctx, s, order)
     order.promised_at = planner.promise(ctx, order)
     publish(ctx, s, moved_tickets | {t.id for t in tickets}, moved_orders | {order.id}, new_order=order.id)
     for ticket in tickets:

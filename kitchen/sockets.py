@@ -6,5 +6,4 @@ from staff.auth import has_role
 
 def register(realtime, ctx) -> None:
     realtime.authorise("station", lambda name, _p: has_role("cook") and ctx.settings.station(name) is not None)
-    realtime.authorise("kitchen", lambda rest, _p: rest == "" and has_role("cook"))
     realtime.authorise("expo", lambda rest, _p: rest == "" and has_role("cook"))

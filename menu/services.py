@@ -59,7 +59,7 @@ def set_sold_out(ctx: Context, dish_id: int, sold_out: bool) -> dict:
             raise NotFound(f"There is no dish {dish_id}.", code="unknown_dish")
         dish.sold_out = sold_out
         data = {"dish_id": dish.id, "sold_out": sold_out}
-        ctx.publish(s, ["menu", "pos", "kitchen"], "dish", data)
+        ctx.publish(s, ["menu", "pos"], "dish", data)
     return data
 
 

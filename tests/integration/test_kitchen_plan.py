@@ -304,3 +304,34 @@ def test_voided_dishes_cannot_be_cooked_and_an_all_void_order_cannot_be_served(c
     with pytest.raises(Conflict) as exc:
         expo.serve_order(ctx, data["id"])
     assert exc.value.code == "nothing_to_serve"
+
+
+def test_rushing_an_order_reaches_the_pass_even_when_its_plan_does_not_move(ctx, clock):
+    data, _ = order(ctx, token_of(ctx), KP_ALONE)  # alone in the kitchen: rush moves nothing
+    with ctx.db.read() as s:
+        before = s.scalar(select(OutboxEvent.seq).order_by(OutboxEvent.seq.desc()).limit(1))
+    expo.set_rush(ctx, data["id"], True)
+    with ctx.db.read() as s:
+        events = s.scalars(select(OutboxEvent).where(OutboxEvent.seq > before)).all()
+    [on_pass] = [e for e in events if e.room == "expo"]
+    assert on_pass.data["rush"] is True
+    assert [e.data["rush"] for e in events if e.room == "station:wok"] == [True]
+
+
+def test_behind_a_long_backlog_a_new_order_is_placed_on_the_stored_plan(ctx, clock, monkeypatch):
+    tokens = [token_of(ctx, f"T{n}") for n in range(1, 13)]
+    for n in range(planner.BACKLOG_ORDERS):
+        order(ctx, tokens[n % 12], BBQ_PORK if n % 2 else KP_ALONE)
+    full = []
+    monkeypatch.setattr(planner, "replan", lambda *a, **k: full.append(1) or REPLAN(*a, **k))
+    data, _ = order(ctx, tokens[0], KP_ALONE, BBQ_PORK)
+    assert full == []  # placed on the stored plan, not replanned in full
+    items = _items(ctx, data["id"])
+    assert items[11]["due_at"] == items[6]["due_at"] > clock.now()
+    monkeypatch.undo()
+    # What a full replan at the same moment gives: the same plan, nothing moves.
+    assert kitchen.refresh_plan(ctx) == 0
+    assert _items(ctx, data["id"]) == items
+
+
+REPLAN = planner.replan
