@@ -316,7 +316,13 @@ class Client:
         self.sio = socketio.Client(reconnection=False)
         self.tickets: dict[int, float] = {}  # order id -> arrival (screens: tickets of self.station)
         self.orders: dict[int, float] = {}  # order id -> arrival (diners: "order" events)
+        self.dropped_at: float | None = None  # when the connection was lost (never reconnected)
         self.sio.on("update", self._on_update)
+        self.sio.on("disconnect", self._on_disconnect)
+
+    def _on_disconnect(self, *_reason) -> None:
+        if self.dropped_at is None:
+            self.dropped_at = time.perf_counter()
 
     def _on_update(self, env: dict) -> None:
         now = time.perf_counter()
@@ -466,6 +472,10 @@ def report_phase(phase: Phase, screens: list[Client], diners: list[Client], cpu:
                   f"for an answer, so orders went out late (the latency below is still per order, from its 201)")
     print(f"[{phase.name}]   201 -> ticket on screen:      {dist(lat)}  "
           f"({len(lat)} (order, screen) pairs, {missing} missing, {sum(x < 0 for x in lat)} before the 201)")
+    lost = [c for c in screens + diners if c.dropped_at is not None and c.dropped_at <= phase.ended + 5]
+    if lost:  # a real screen reconnects and resyncs from its seq; these clients do not
+        print(f"[{phase.name}]   connections lost so far: {sum(c in screens for c in lost)} screens, "
+              f"{sum(c in diners for c in lost)} diner phones (missing pairs are theirs)")
     print(f"[{phase.name}]   POST sent -> ticket on screen: {dist(latencies(phase, screens, 0, since_post=True)[0])}")
     d = diner_latencies(phase, diners)
     print(f"[{phase.name}]   201 -> order on diner phone: {dist(d)}  ({len(d)} (order, phone) pairs)")

@@ -3,6 +3,7 @@ kitchen.sequencing in the transaction of each change (an order, a start, a bump,
 recall, a void, a rush), and prep times learned from the kitchen's starts and bumps."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select, update
@@ -49,9 +50,24 @@ _PLAN_COLUMNS = (OrderItem.id, OrderItem.order_id, OrderItem.ticket_id, OrderIte
                  OrderItem.started_at, OrderItem.fire_at, OrderItem.due_at, Order.created_at, Order.rush)
 
 
-def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
-    """Recompute the plan of every open item and store the times that moved.
-    Returns (ticket ids, order ids) whose plan changed, for the caller to publish."""
+@dataclass
+class Moved:
+    """What a replan moved, for the caller to publish. Station screens show when to fire:
+    fires holds, per station, the items whose fire time moved (as plain times, sent as one
+    small "plan" event per station rather than every ticket again). The pass and the
+    diners show when dishes will be ready: orders whose ready or fire times moved. (A dish
+    nobody started keeps "fire now" while its ready time slips with the clock: its order
+    is re-sent, its card is not.)"""
+    fires: dict[str, list[dict]] = field(default_factory=dict)  # station -> [{id, ticket_id, fire_at, due_at}]
+    orders: set[int] = field(default_factory=set)
+
+    @property
+    def tickets(self) -> set[int]:
+        return {c["ticket_id"] for changes in self.fires.values() for c in changes}
+
+
+def replan(ctx: Context, s: Session) -> Moved:
+    """Recompute the plan of every open item and store the times that moved."""
     k = ctx.settings.kitchen
     s.flush()  # the change being planned for is in the rows below
     rows = s.connection().execute(select(*_PLAN_COLUMNS).join(Order, Order.id == OrderItem.order_id)
@@ -71,17 +87,20 @@ def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
     plan = sequencing.plan(now, ctx.settings.station_cooks, inputs,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds)
     unchanged = min(max(1.0, k.finish_tolerance_seconds), MAX_UNCHANGED_S)
-    tickets, orders, changes = set(), set(), []
+    moved, changes = Moved(), []
     for item_id, p in plan.items.items():
         r = by_id[item_id]
         old_fire, old_due = _ts(r.fire_at), _ts(r.due_at)
         fire_moved = old_fire is None or (abs(old_fire - p.fire_at) >= unchanged
                                           and not (old_fire <= now and p.fire_at <= now))  # fire now, still
         if fire_moved or old_due is None or abs(old_due - p.ready_at) >= unchanged:
-            changes.append({"id": item_id, "fire_at": _dt(p.fire_at), "due_at": _dt(p.ready_at)})
-            if r.ticket_id is not None:
-                tickets.add(r.ticket_id)
-            orders.add(r.order_id)
+            change = {"id": item_id, "fire_at": _dt(p.fire_at), "due_at": _dt(p.ready_at)}
+            changes.append(change)
+            if fire_moved and r.ticket_id is not None:
+                moved.fires.setdefault(r.station, []).append({
+                    "id": item_id, "ticket_id": r.ticket_id,
+                    "fire_at": change["fire_at"].isoformat(), "due_at": change["due_at"].isoformat()})
+            moved.orders.add(r.order_id)
     if changes:
         s.execute(update(OrderItem), changes)  # one UPDATE per row, by primary key, as one batch
         for c in changes:  # items this session already holds see their new times too
@@ -89,10 +108,10 @@ def replan(ctx: Context, s: Session) -> tuple[set[int], set[int]]:
             if item is not None:
                 set_committed_value(item, "fire_at", c["fire_at"])
                 set_committed_value(item, "due_at", c["due_at"])
-    return tickets, orders
+    return moved
 
 
-def plan_new_order(ctx: Context, s: Session, order: Order) -> tuple[set[int], set[int]]:
+def plan_new_order(ctx: Context, s: Session, order: Order) -> Moved:
     """Plan a newly accepted order: a full replan, except behind a long backlog of young
     orders. There the new order, last in priority and unable to overtake anyone (only
     the first OVERTAKE_HEADS young orders can be passed, by the OVERTAKE_LOOKAHEAD orders
@@ -118,7 +137,7 @@ def plan_new_order(ctx: Context, s: Session, order: Order) -> tuple[set[int], se
 BACKLOG_ORDERS = sequencing.OVERTAKE_HEADS + sequencing.OVERTAKE_LOOKAHEAD + 1
 
 
-def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> tuple[set[int], set[int]]:
+def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
     """The stored plan's items occupy their cooks from their fire (or start) to their due
     time, as they are; the new order's items are planned around them."""
     k = ctx.settings.kitchen
@@ -142,7 +161,7 @@ def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> tuple[set[i
         if i.id in plan.items:
             i.fire_at, i.due_at = _dt(plan.items[i.id].fire_at), _dt(plan.items[i.id].ready_at)
     s.flush()
-    return {i.ticket_id for i in order.items if i.ticket_id is not None}, {order.id}
+    return Moved(orders={order.id})  # nothing else moved; the new tickets are sent whole
 
 
 def promise(ctx: Context, order: Order) -> datetime:

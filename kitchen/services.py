@@ -143,13 +143,18 @@ def diner_items(o: Order) -> dict:
 
 
 def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, tables: bool = False,
-            new_order: int | None = None) -> None:
-    """Send the current state of these tickets (to their station and the all-kitchen
-    room) and orders (to the expo room and the diners' visit room); tables=True also
-    refreshes the cashier's tiles of these orders' tables (their item statuses changed;
-    pass only the orders that did). The diners hear of a new order from its own event,
-    so new_order is left out of their room here."""
+            new_order: int | None = None, fires: dict[str, list[dict]] | None = None) -> None:
+    """Send the current state of these tickets (to their station's room) and orders (to
+    the expo room and the diners' visit room); fires (planner.Moved.fires): one "plan"
+    event per station with the new fire times of the other tickets' items; tables=True
+    also refreshes the cashier's tiles of these orders' tables (their item statuses
+    changed; pass only the orders that did). The diners hear of a new order from its own
+    event, so new_order is left out of their room here."""
     s.flush()
+    for station, changes in sorted((fires or {}).items()):
+        rest = [c for c in changes if c["ticket_id"] not in tickets]  # the others go whole
+        if rest:
+            ctx.publish(s, f"station:{station}", "plan", {"station": station, "items": rest})
     loaded = s.scalars(_ticket_query().where(Ticket.id.in_(tickets)).order_by(Ticket.id)).all() if tickets else []
     for t in loaded:
         flag_modified(t, "status")  # a new version, so screens order what they hear
@@ -172,8 +177,9 @@ def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset()
                        *, tables: bool = False) -> None:
     """Replan the kitchen after a change to these tickets and orders, then publish them
     and whatever the new plan moved (tables=True: the changed orders' table tiles too)."""
-    moved_tickets, moved_orders = planner.replan(ctx, s)
-    publish(ctx, s, set(tickets) | moved_tickets, (moved_orders - set(orders)) if tables else moved_orders | set(orders))
+    moved = planner.replan(ctx, s)
+    publish(ctx, s, set(tickets), (moved.orders - set(orders)) if tables else moved.orders | set(orders),
+            fires=moved.fires)
     if tables and orders:
         publish(ctx, s, set(), set(orders), tables=True)
 
@@ -181,11 +187,11 @@ def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset()
 def refresh_plan(ctx: Context) -> int:
     """Replan on the clock alone (the scheduler, between changes): a dish whose fire time
     passed without a cook starting it moves the rest of its order's plan. Returns how
-    many tickets moved."""
+    many tickets' fire times moved."""
     with ctx.db.write() as s:
-        moved_tickets, moved_orders = planner.replan(ctx, s)
-        publish(ctx, s, moved_tickets, moved_orders)
-        return len(moved_tickets)
+        moved = planner.replan(ctx, s)
+        publish(ctx, s, set(), moved.orders, fires=moved.fires)
+        return len(moved.tickets)
 
 
 def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
@@ -202,9 +208,9 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
         s.add(ticket)
         tickets.append(ticket)
     s.flush()
-    moved_tickets, moved_orders = planner.plan_new_order(ctx, s, order)
+    moved = planner.plan_new_order(ctx, s, order)
     order.promised_at = planner.promise(ctx, order)
-    publish(ctx, s, moved_tickets | {t.id for t in tickets}, moved_orders | {order.id}, new_order=order.id)
+    publish(ctx, s, {t.id for t in tickets}, moved.orders | {order.id}, new_order=order.id, fires=moved.fires)
     for ticket in tickets:
         st = ctx.settings.station(ticket.station)
         printer = ctx.settings.printer(st.printer if st else None)

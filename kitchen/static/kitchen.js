@@ -127,12 +127,37 @@ function scheduleRender() {
   requestAnimationFrame(() => { drawing = false; render(); });
 }
 
-function upsert(t) {
+// The seq of the newest event that set each item's fire time, so that a "plan" event
+// older than a ticket event (events can arrive out of order) does not undo it.
+const planSeq = new Map();
+
+function upsert(t, seq = 0) {
   const old = tickets.get(t.id);
   if (old && old.version > t.version) return;
   if (station && t.station !== station) return;
   tickets.set(t.id, t);
+  if (seq) for (const i of t.items) planSeq.set(i.id, Math.max(planSeq.get(i.id) || 0, seq));
   scheduleRender();
+}
+
+// A replan moved these items' fire times: the server sends the times, not the tickets.
+function applyPlan(items, seq) {
+  const touched = new Set();
+  for (const c of items) {
+    if ((planSeq.get(c.id) || 0) >= seq) continue;
+    const t = tickets.get(c.ticket_id);
+    const i = t && t.items.find((x) => x.id === c.id);
+    if (!i) continue;
+    planSeq.set(c.id, seq);
+    i.fire_at = c.fire_at; i.due_at = c.due_at;
+    touched.add(t);
+  }
+  for (const t of touched) {  // the card's times, as the server computes them (open dishes only)
+    const open = t.items.filter((i) => (i.status === "queued" || i.status === "cooking") && i.fire_at);
+    t.fire_at = open.length ? open.map((i) => i.fire_at).sort()[0] : null;
+    t.due_at = open.length ? open.map((i) => i.due_at).sort().slice(-1)[0] : null;
+  }
+  if (touched.size) scheduleRender();
 }
 
 async function reload() {
@@ -177,7 +202,10 @@ connectLive({
   seq: boot.state.seq,
   keyOf: (e) => (e.kind === "ticket" ? `t${e.data.id}` : `e${e.seq}`),
   onJoin: (ack) => clock.set(ack.now),
-  onEvent: (e) => { if (e.kind === "ticket") upsert(e.data); },
+  onEvent: (e) => {
+    if (e.kind === "ticket") upsert(e.data, e.seq);
+    else if (e.kind === "plan") applyPlan(e.data.items, e.seq);
+  },
   onReset: reload,
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
 });
