@@ -347,6 +347,16 @@ def make_old(items, keep):
                                                   "ordered_at": it.ordered_at - shift}) for it in items]
 
 
+def priorities(items) -> dict[int, tuple]:
+    """order id -> its planning priority (not rush, first ordered_at, id) over its open items."""
+    first = {}
+    for it in items:
+        if not it.ready:
+            rush, at = first.get(it.order_id, (False, it.ordered_at))
+            first[it.order_id] = (rush or it.rush, min(at, it.ordered_at))
+    return {o: (not rush, at, o) for o, (rush, at) in first.items()}
+
+
 @settings(max_examples=80, deadline=None)
 @given(kitchens())
 def test_the_first_order_in_priority_is_delayed_by_at_most_the_overtake_slack(k):
@@ -355,14 +365,10 @@ def test_the_first_order_in_priority_is_delayed_by_at_most_the_overtake_slack(k)
     # OVERTAKE_SLACK_S from what it gets when it is planned first (here: alone, with the
     # other orders' started items, which are facts).
     cooks, items, tol, gap = k
-    open_items = [it for it in items if not it.ready]
-    if not open_items:
+    first = priorities(items)
+    if not first:
         return
-    first = {}
-    for it in open_items:
-        rush, at = first.get(it.order_id, (False, it.ordered_at))
-        first[it.order_id] = (rush or it.rush, min(at, it.ordered_at))
-    head = min(first, key=lambda o: (not first[o][0], first[o][1], o))
+    head = min(first, key=first.get)
     alone = plan(NOW, cooks, [it for it in items if it.order_id == head or it.started_at is not None],
                  tolerance_s=tol, course_gap_s=gap)
     full = run(k)
@@ -377,14 +383,10 @@ def test_the_last_order_in_priority_does_not_move_older_orders(k):
     # Orders older than OVERTAKE_AGE_S are planned in strict priority: the last order
     # (whatever its age) moves none of them.
     cooks, items, tol, gap = k
-    open_items = [it for it in items if not it.ready]
-    if not open_items:
+    first = priorities(items)
+    if not first:
         return
-    first = {}
-    for it in open_items:
-        rush, at = first.get(it.order_id, (False, it.ordered_at))
-        first[it.order_id] = (rush or it.rush, min(at, it.ordered_at))
-    last = max(first, key=lambda o: (not first[o][0], first[o][1], o))
+    last = max(first, key=first.get)
     items = make_old(items, last)
     k = (cooks, items, tol, gap)
     # Its started items stay: they are facts, cooking whatever the priorities.
