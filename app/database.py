@@ -18,6 +18,7 @@ transaction committed.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -89,6 +90,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
+log = logging.getLogger(__name__)
 _AFTER_COMMIT = "after_commit_callbacks"
 WRITE_LOCK_KEY = 7_441_001  # the PostgreSQL advisory lock every write transaction holds
 WRITE_WAIT_S = 30.0  # as SQLite's busy timeout
@@ -112,13 +114,17 @@ class Database:
         # 55 ms). The threads of one process queue here first; SQLite's busy timeout is
         # left to arbitrate between processes.
         self._local_writer = threading.Lock() if self.is_sqlite else None
+        self._writing = threading.local()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: committed at the end, rolled back on any exception."""
+        if getattr(self._writing, "open", False):  # it would wait for itself (SQLite 30 s, PostgreSQL for ever)
+            raise RuntimeError("a write transaction is already open in this thread: pass its session down")
         lock = self._local_writer
         if lock is not None and not lock.acquire(timeout=WRITE_WAIT_S):
             raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("waited too long for the write lock"))
+        self._writing.open = True
         try:
             session = self._write()
             try:
@@ -133,10 +139,14 @@ class Database:
             finally:
                 session.close()
         finally:
+            self._writing.open = False
             if lock is not None:
                 lock.release()
-        for fn in callbacks:
-            fn()
+        for fn in callbacks:  # the transaction is committed: one failing effect must not stop the others
+            try:
+                fn()
+            except Exception:
+                log.exception("an after-commit effect failed")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -6,7 +6,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.database import make_engine
+from app.database import after_commit, make_engine
 from app.migrate import upgrade
 from app.models import metadata
 
@@ -117,3 +117,16 @@ def test_the_migrated_sqlite_outbox_never_reuses_seqs(fresh_url, backend):
         sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'outbox'")).scalar_one()
     engine.dispose()
     assert "AUTOINCREMENT" in sql
+
+
+def test_a_nested_write_fails_at_once_and_after_commit_effects_all_run(db):
+    ran = []
+    with db.write() as s:
+        with pytest.raises(RuntimeError, match="already open"):
+            with db.write():
+                pass
+        after_commit(s, lambda: 1 / 0)  # a broken effect ...
+        after_commit(s, lambda: ran.append("emitted"))  # ... does not stop the next one
+    assert ran == ["emitted"]
+    with db.write():  # the thread can write again
+        pass
