@@ -7,7 +7,9 @@ offset  "fire by prep time" (Simphony, Toast): an item fires at ordered_at + (lo
         - its own prep); a free cook takes the fired item with the earliest fire time.
 ours    kitchen.sequencing.plan() is called at every event (order in, item started, item ready) with
         the open items and EXPECTED prep times; a free cook takes the item with the earliest planned
-        fire_at once fire_at <= now + 1 s. A wake-up is scheduled at the next planned fire time.
+        fire_at once the station screen says FIRE NOW, i.e. fire_at <= now + kitchen.sequencing.FIRE_GRACE_S
+        (30 s, what the product's screen and Start button do); --fire-grace sets it (0: to the second).
+        A wake-up is scheduled when the next planned item comes within the grace.
 
 One 3-hour service from 18:00: ~190 orders (non-homogeneous Poisson: a base of 18 orders/hour and two
 peaks, ~19:00 and ~20:15, up to ~80 orders/hour). Menu (station, expected prep) comes from app/demo.py.
@@ -223,7 +225,7 @@ def _churn(run: Run, old: dict[int, float], new: dict[int, float]) -> None:
 
 
 def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0,
-             learn: tuple[int, int] | None = None) -> Run:
+             learn: tuple[int, int] | None = None, fire_grace_s: float | None = None) -> Run:
     """Event loop (heapq): arrivals, item done, wake-ups. After the events of an instant, free cooks
     start items the method releases, one at a time (ours re-plans after every start).
     learn: (window, min_samples) = ours plans with prep times learned from this service's bumps, as the
@@ -234,7 +236,10 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
     pl = _learning() if learn is not None else None
     measured: dict[str, list[tuple[float, int, int]]] = {}   # dish -> [(ready, item id, measured s)]
     learned: dict[str, int] | None = {} if learn is not None else None
-    eps = 1.0 if method == "ours" else 1e-9
+    if method != "ours":
+        eps = 1e-9
+    else:  # the screen says FIRE NOW this close to the planned time (at least 1 s: float rounding)
+        eps = max(1.0, seq.FIRE_GRACE_S if fire_grace_s is None else fire_grace_s)
     clock = time.perf_counter()
     run, heap, tie = Run(), [], itertools.count()
     jobs = {j.id: j for o in orders for j in o.jobs}
@@ -298,9 +303,9 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
             heapq.heappush(heap, (now + j.actual_s, next(tie), "done", j))
         if seq is not None:
             later = [fire[i] for ids in waiting.values() for i in ids if fire.get(i, -math.inf) > now + eps]
-            if later and min(later) not in wakes:
-                wakes.add(min(later))
-                heapq.heappush(heap, (min(later), next(tie), "wake", None))
+            if later and min(later) - eps not in wakes:   # when the screen will say FIRE NOW
+                wakes.add(min(later) - eps)
+                heapq.heappush(heap, (min(later) - eps, next(tie), "wake", None))
     run.makespan = max(run.ready.values(), default=0.0)
     run.learned = dict(learned or {})
     run.seconds = time.perf_counter() - clock
@@ -372,7 +377,7 @@ def measure(orders: list[Order], run: Run, cooks: dict[str, int], tolerance_s: f
 
 def run_all(*, seed: int, hours: float = 3.0, load: float = 1.0, sigma: float = 0.1, tolerance_s: float = 30.0,
             util_target: float = UTIL_TARGET, cooks: dict[str, int] | None = None,
-            methods=METHODS) -> tuple[list[Order], dict, dict]:
+            methods=METHODS, fire_grace_s: float | None = None) -> tuple[list[Order], dict, dict]:
     """One service: (orders, {method: Run or error text}, cooks). cooks: None = the staffing rule."""
     rng, menu = random.Random(seed), load_menu()
     orders = make_evening(rng, menu, hours=hours, load=load, sigma=sigma)
@@ -381,7 +386,7 @@ def run_all(*, seed: int, hours: float = 3.0, load: float = 1.0, sigma: float = 
     runs = {}
     for m in methods:
         try:
-            runs[m] = simulate(m, orders, cooks, tolerance_s=tolerance_s)
+            runs[m] = simulate(m, orders, cooks, tolerance_s=tolerance_s, fire_grace_s=fire_grace_s)
         except ImportError as e:   # kitchen.sequencing missing or broken: report, run the others
             runs[m] = f"{type(e).__name__}: {e}"
     return orders, runs, cooks
@@ -454,11 +459,14 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--context-sigmas", default="0,0.05",
                     help="also summarise the same service at these sigmas (comma list; empty: none)")
     ap.add_argument("--tolerance", type=float, default=30.0, help="tolerance_s passed to plan()")
+    ap.add_argument("--fire-grace", type=float, default=None,
+                    help="ours: a cook starts a dish this long before its fire time, as the screen says FIRE NOW "
+                         "(default: the product's kitchen.sequencing.FIRE_GRACE_S)")
     ap.add_argument("--menu-bias", type=float, default=MENU_BIAS_SIGMA,
                     help="context: lognormal sigma of each dish's real/menu prep factor (0: skip the context)")
     a = ap.parse_args(argv)
     orders, runs, cooks = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
-                                  tolerance_s=a.tolerance, util_target=a.util_target)
+                                  tolerance_s=a.tolerance, util_target=a.util_target, fire_grace_s=a.fire_grace)
     res = {m: measure(orders, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r}
            for m, r in runs.items()}
     food_orders = sum(1 for o in orders if sum(1 for j in o.jobs if j.course) >= 2)
@@ -493,11 +501,18 @@ def main(argv: list[str] | None = None) -> dict:
     for sg in [float(x) for x in a.context_sigmas.split(",") if x.strip()]:
         if sg == a.sigma:
             continue
-        o2, r2, _ = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=sg, tolerance_s=a.tolerance, cooks=cooks)
+        o2, r2, _ = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=sg, tolerance_s=a.tolerance, cooks=cooks,
+                            fire_grace_s=a.fire_grace)
         context[sg] = {m: measure(o2, r, cooks, a.tolerance) for m, r in r2.items() if isinstance(r, Run)}
         print(f"context, same service and kitchen at sigma {sg:g}:")
         for m, r in context[sg].items():
             print("  " + summary_line(m, r))
+    if a.fire_grace != 0:  # context: cooks who start each dish to the second of its fire time
+        _, r0, _ = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma, tolerance_s=a.tolerance,
+                           cooks=cooks, methods=("ours",), fire_grace_s=0.0)
+        context["ours_no_fire_grace"] = measure(orders, r0["ours"], cooks, a.tolerance)
+        print("context, ours with every dish started to the second of its planned fire time (no FIRE NOW grace):")
+        print("  " + summary_line("ours", context["ours_no_fire_grace"]))
     menu_bias = {}
     if a.menu_bias > 0:
         window, min_samples = learn_settings()

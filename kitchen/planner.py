@@ -21,8 +21,8 @@ OPEN = ("queued", "cooking")
 # A plan time that moved by less than the plan's finishing tolerance (at most this) is not
 # rewritten nor re-sent to screens: a dish due to fire moves with the clock, and screens
 # need not hear of every second of it. Capped so a card's "fire now" is never late by more
-# than the start button's grace (kitchen.services.FIRE_GRACE_S).
-MAX_UNCHANGED_S = 30.0
+# than the screens' fire-now grace (kitchen.sequencing.FIRE_GRACE_S).
+MAX_UNCHANGED_S = sequencing.FIRE_GRACE_S
 
 
 def _ts(dt: datetime | None) -> float | None:

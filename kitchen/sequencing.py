@@ -57,6 +57,9 @@ from kitchen.station_load import add, earliest, first_fit, latest, new_profile
 
 # An item started longer ago than its prep time is assumed to be ready this long from now.
 OVERRUN_S = 30.0
+# Station screens say FIRE NOW, and a card's Start starts a dish, this long before its planned
+# fire time: a cook who is free starts it rather than stand idle for the last seconds.
+FIRE_GRACE_S = 30.0
 # Smallest tolerance used (s): floating point cannot promise exactly equal ready times.
 MIN_TOLERANCE_S = 1e-3
 # After this many failed targets for one group, take a target that is sure to fit.

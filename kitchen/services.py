@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.context import Context
 from app.errors import Conflict, NotFound
-from kitchen import planner
+from kitchen import planner, sequencing
 from kitchen.model import Ticket
 from menu.model import localized
 from pos.checks import table_summary
@@ -25,8 +25,7 @@ from pos.model import Order, OrderItem, Visit
 from printers import layout
 from printers import services as printing
 
-# Start on a card starts the items whose fire time is this close (the cook's reaction).
-FIRE_GRACE_S = 30
+FIRE_GRACE_S = sequencing.FIRE_GRACE_S  # Start on a card starts the dishes whose fire time is this close
 DONE = ("ready", "served", "voided")
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from app.api import Out, Schema, api
 from app.errors import NotFound
-from kitchen import expo, planner, services
+from kitchen import expo, planner, sequencing, services
 from staff.auth import current_staff, require_page_role, role_guard
 
 bp = Blueprint("kitchen", __name__, template_folder="templates", static_folder="static",
@@ -130,7 +130,8 @@ def _station_or_404(station: str | None) -> str | None:
 
 def _screen_settings(ctx) -> dict:
     k = ctx.settings.kitchen
-    return {"warn_s": round(k.warn_minutes * 60), "late_s": round(k.late_minutes * 60)}
+    return {"warn_s": round(k.warn_minutes * 60), "late_s": round(k.late_minutes * 60),
+            "fire_grace_s": sequencing.FIRE_GRACE_S}
 
 
 @bp.get("/kitchen", defaults={"station": None})

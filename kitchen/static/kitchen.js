@@ -7,13 +7,13 @@ import { serverClock, clockText, countdown } from "/static/kitchen/clock.js";
 // starts it, R recalls the last bump, arrows move the selection).
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const station = boot.station;
-const { warn_s: WARN_S, late_s: LATE_S } = boot.screen;
+const { warn_s: WARN_S, late_s: LATE_S, fire_grace_s: FIRE_GRACE_S } = boot.screen;
 const tickets = new Map(boot.state.tickets.map((t) => [t.id, t]));
 const root = document.getElementById("tickets");
 const clock = serverClock(boot.now);
 let selected = null; // ticket id chosen with the keyboard
 
-const FIRE_GRACE_MS = 30 * 1000;
+const FIRE_GRACE_MS = FIRE_GRACE_S * 1000; // FIRE NOW this close to the planned fire time (kitchen.sequencing)
 // The server's order (kitchen/services.py _fire_key): cards with a dish cooking, then by fire time.
 const fireKey = (t) => [t.items.some((i) => i.status === "cooking") ? 0 : 1, t.fire_at || t.created_at, t.id];
 const byFire = (a, b) => {
