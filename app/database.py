@@ -57,9 +57,11 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
     def process_result_value(self, value: datetime | None, dialect):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+        # SQLite gives naive values; PostgreSQL gives them in the session's time zone
+        # (the server's, e.g. +08:00). Always UTC, so times compare and format alike.
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 
 def make_engine(url: str) -> Engine:

@@ -94,7 +94,9 @@ def replan(ctx: Context, s: Session) -> Moved:
         fire_moved = old_fire is None or (abs(old_fire - p.fire_at) >= unchanged
                                           and not (old_fire <= now and p.fire_at <= now))  # fire now, still
         if fire_moved or old_due is None or abs(old_due - p.ready_at) >= unchanged:
-            change = {"id": item_id, "fire_at": _dt(p.fire_at), "due_at": _dt(p.ready_at)}
+            # A fire time that did not move is kept as stored: it is what the screens show.
+            change = {"id": item_id, "fire_at": _dt(p.fire_at) if fire_moved else r.fire_at,
+                      "due_at": _dt(p.ready_at)}
             changes.append(change)
             if fire_moved and r.ticket_id is not None:
                 moved.fires.setdefault(r.station, []).append({
@@ -113,18 +115,19 @@ def replan(ctx: Context, s: Session) -> Moved:
 
 def plan_new_order(ctx: Context, s: Session, order: Order) -> Moved:
     """Plan a newly accepted order: a full replan, except behind a long backlog of young
-    orders. There the new order, last in priority and unable to overtake anyone (only
-    the first OVERTAKE_HEADS young orders can be passed, by the OVERTAKE_LOOKAHEAD orders
-    after each), is placed on top of the stored plan, which is exactly what a full replan
-    would give it, save for the clock's drift since the last full replan (at most
-    kitchen.late_check_seconds: the scheduler replans on the clock). Its cost then no
-    longer grows with the backlog. Returns what replan() returns."""
+    orders still to be started. There the new order, last in priority, is placed on top
+    of the stored plan: only the first OVERTAKE_HEADS young orders with dishes to start
+    can be passed, each by the OVERTAKE_LOOKAHEAD orders after it, so a full replan would
+    almost always give it the same place. It differs by the clock's drift since the last
+    full replan and, rarely, by an overtaking the new order would have won; the scheduler
+    replans in full every kitchen.late_check_seconds. Its cost no longer grows with the
+    backlog."""
     if order.rush:
         return replan(ctx, s)
     s.flush()
     young_since = ctx.clock.now() - timedelta(seconds=sequencing.OVERTAKE_AGE_S)
     open_orders = (select(OrderItem.order_id).join(Order, Order.id == OrderItem.order_id)
-                   .where(OrderItem.status.in_(OPEN), OrderItem.order_id != order.id,
+                   .where(OrderItem.status == "queued", OrderItem.order_id != order.id,
                           Order.created_at > young_since).distinct())
     ahead = s.connection().execute(
         select(func.count()).select_from(open_orders.limit(BACKLOG_ORDERS).subquery())).scalar_one()
@@ -133,21 +136,29 @@ def plan_new_order(ctx: Context, s: Session, order: Order) -> Moved:
     return _place_on_stored_plan(ctx, s, order)
 
 
-# Young orders ahead of a new one beyond which it cannot overtake: it is placed on the stored plan.
+# Young orders with dishes to start, ahead of a new one, beyond which it is placed on the stored plan.
 BACKLOG_ORDERS = sequencing.OVERTAKE_HEADS + sequencing.OVERTAKE_LOOKAHEAD + 1
 
 
 def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
-    """The stored plan's items occupy their cooks from their fire (or start) to their due
-    time, as they are; the new order's items are planned around them."""
+    """The stored plan's items occupy their cooks as a full replan would count them: a
+    cooking dish until its due time (an overdue one until OVERRUN_S from now), a queued
+    one for its planned span, moved to start now when its fire time has passed; the new
+    order's items are planned around them."""
     k = ctx.settings.kitchen
+    now = ctx.clock.now().timestamp()
     rows = s.connection().execute(
         select(OrderItem.station, OrderItem.status, OrderItem.started_at, OrderItem.fire_at, OrderItem.due_at)
         .where(OrderItem.status.in_(OPEN), OrderItem.order_id != order.id, OrderItem.due_at.is_not(None))).all()
     busy: dict[str, list] = {}
     for r in rows:
-        start = r.started_at if r.status == "cooking" and r.started_at is not None else r.fire_at
-        busy.setdefault(r.station, []).append((start.timestamp(), r.due_at.timestamp()))
+        due = r.due_at.timestamp()
+        if r.status == "cooking" and r.started_at is not None:
+            span = (r.started_at.timestamp(), max(due, now + sequencing.OVERRUN_S))
+        else:
+            fire = r.fire_at.timestamp()
+            span = (fire, due) if fire >= now else (now, now + (due - fire))
+        busy.setdefault(r.station, []).append(span)
     learned = learned_seconds(ctx, s, {i.dish_id for i in order.items})
     new = [sequencing.Item(id=i.id, order_id=order.id, station=i.station,
                            prep_s=float(prep_learning.expected_prep(i.prep_seconds, i.extra_prep_seconds,
@@ -155,7 +166,7 @@ def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
                                         if i.dish_id in learned else i.prep_seconds),
                            ordered_at=order.created_at.timestamp(), course=i.course)
            for i in order.items if i.status in OPEN]
-    plan = sequencing.plan(ctx.clock.now().timestamp(), ctx.settings.station_cooks, new,
+    plan = sequencing.plan(now, ctx.settings.station_cooks, new,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds, busy=busy)
     for i in order.items:
         if i.id in plan.items:

@@ -15,10 +15,10 @@ let selected = null; // ticket id chosen with the keyboard
 
 const FIRE_GRACE_MS = FIRE_GRACE_S * 1000; // FIRE NOW this close to the planned fire time (kitchen.sequencing)
 // The server's order (kitchen/services.py _fire_key): cards with a dish cooking, then by fire time.
-const fireKey = (t) => [t.items.some((i) => i.status === "cooking") ? 0 : 1, t.fire_at || t.created_at, t.id];
+const fireKey = (t) => [t.items.some((i) => i.status === "cooking") ? 0 : 1, Date.parse(t.fire_at || t.created_at), t.id];
 const byFire = (a, b) => {
   const x = fireKey(a), y = fireKey(b);
-  return x[0] - y[0] || (x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0) || x[2] - y[2];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 };
 const openTickets = () => [...tickets.values()].filter((t) => t.status !== "done").sort(byFire);
 
@@ -31,7 +31,7 @@ function showError(e) {
 
 async function act(url, button) {
   if (button) button.disabled = true;
-  try { upsert(await api("POST", url)); }
+  try { answer(await api("POST", url)); }
   catch (e) { if (e.status === 409) { await reload(); } else showError(e); }
   finally { if (button) button.disabled = false; }
 }
@@ -127,36 +127,58 @@ function scheduleRender() {
   requestAnimationFrame(() => { drawing = false; render(); });
 }
 
-// The seq of the newest event that set each item's fire time, so that a "plan" event
-// older than a ticket event (events can arrive out of order) does not undo it.
-const planSeq = new Map();
+// Two kinds of event describe a ticket: "ticket" (the whole ticket as of its seq) and
+// "plan" (new fire times of some items as of its seq). They can arrive in any order, so
+// each item keeps the newest plan heard, and a ticket shown as of seq s takes any plan
+// newer than s, whenever either arrives.
+const planned = new Map();  // item id -> { seq, fire_at, due_at }: the newest plan heard
+const shownAt = new Map();  // ticket id -> the seq its shown state is as of
+let online = false;
+for (const t of tickets.values()) shownAt.set(t.id, boot.state.seq);
 
-function upsert(t, seq = 0) {
+function cardTimes(t) {  // the card's times as the server computes them (open dishes only)
+  const open = t.items.filter((i) => (i.status === "queued" || i.status === "cooking") && i.fire_at);
+  const by = (k, better) => open.reduce((a, i) => (a === null || better(Date.parse(i[k]), Date.parse(a)) ? i[k] : a), null);
+  t.fire_at = by("fire_at", (x, y) => x < y);
+  t.due_at = by("due_at", (x, y) => x > y);
+}
+
+function upsert(t, seq) {
   const old = tickets.get(t.id);
   if (old && old.version > t.version) return;
   if (station && t.station !== station) return;
+  let newer = false;
+  for (const i of t.items) {
+    const p = planned.get(i.id);
+    if (p && p.seq > seq) { i.fire_at = p.fire_at; i.due_at = p.due_at; newer = true; }
+  }
+  if (newer) cardTimes(t);
   tickets.set(t.id, t);
-  if (seq) for (const i of t.items) planSeq.set(i.id, Math.max(planSeq.get(i.id) || 0, seq));
+  shownAt.set(t.id, seq);
   scheduleRender();
+}
+
+// The answer to the cook's own action: the live event of the same change follows at once,
+// with its seq, and is what the screen draws; the answer is drawn only when offline.
+function answer(t) {
+  const old = tickets.get(t.id);
+  if (!online && (!old || t.version > old.version)) upsert(t, shownAt.get(t.id) || 0);
 }
 
 // A replan moved these items' fire times: the server sends the times, not the tickets.
 function applyPlan(items, seq) {
   const touched = new Set();
   for (const c of items) {
-    if ((planSeq.get(c.id) || 0) >= seq) continue;
+    const p = planned.get(c.id);
+    if (p && p.seq >= seq) continue;
+    planned.set(c.id, { seq, fire_at: c.fire_at, due_at: c.due_at });
     const t = tickets.get(c.ticket_id);
-    const i = t && t.items.find((x) => x.id === c.id);
-    if (!i) continue;
-    planSeq.set(c.id, seq);
+    const i = t && (shownAt.get(t.id) || 0) < seq && t.items.find((x) => x.id === c.id);
+    if (!i) continue;  // kept in planned: applied when the ticket arrives
     i.fire_at = c.fire_at; i.due_at = c.due_at;
     touched.add(t);
   }
-  for (const t of touched) {  // the card's times, as the server computes them (open dishes only)
-    const open = t.items.filter((i) => (i.status === "queued" || i.status === "cooking") && i.fire_at);
-    t.fire_at = open.length ? open.map((i) => i.fire_at).sort()[0] : null;
-    t.due_at = open.length ? open.map((i) => i.due_at).sort().slice(-1)[0] : null;
-  }
+  for (const t of touched) { cardTimes(t); shownAt.set(t.id, seq); }
   if (touched.size) scheduleRender();
 }
 
@@ -164,14 +186,14 @@ async function reload() {
   const q = station ? `?station=${encodeURIComponent(station)}` : "";
   const state = await api("GET", `/api/kitchen/tickets${q}`);
   clock.set(state.now);
-  tickets.clear();
-  state.tickets.forEach((t) => tickets.set(t.id, t));
+  tickets.clear(); planned.clear(); shownAt.clear();
+  state.tickets.forEach((t) => { tickets.set(t.id, t); shownAt.set(t.id, state.seq); });
   render();
 }
 
 async function recallLast() {
   try {
-    upsert(await api("POST", station ? `/api/kitchen/stations/${encodeURIComponent(station)}/recall`
+    answer(await api("POST", station ? `/api/kitchen/stations/${encodeURIComponent(station)}/recall`
                                      : "/api/kitchen/recall"));
   } catch (e) { showError(e); }
 }
@@ -207,7 +229,7 @@ connectLive({
     else if (e.kind === "plan") applyPlan(e.data.items, e.seq);
   },
   onReset: reload,
-  onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
+  onStatus: (st) => { online = st === "online"; document.getElementById("conn").className = `status-dot ${st}`; },
 });
 render();
 setInterval(tick, 1000);

@@ -130,3 +130,21 @@ def test_a_nested_write_fails_at_once_and_after_commit_effects_all_run(db):
     assert ran == ["emitted"]
     with db.write():  # the thread can write again
         pass
+
+
+def test_times_read_back_are_utc_whatever_the_session_time_zone(db):
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select, text
+
+    from app.realtime import OutboxEvent
+    at = datetime(2026, 11, 27, 4, 5, tzinfo=timezone.utc)
+    with db.write() as s:
+        s.add(OutboxEvent(room="r", kind="k", data={}, created_at=at))
+    with db.read() as s:
+        if not db.is_sqlite:  # PostgreSQL answers in the session's zone (the server's, by default)
+            s.execute(text("SET LOCAL TIME ZONE 'Asia/Hong_Kong'"))
+        got = s.scalar(select(OutboxEvent.created_at))
+        row = s.connection().execute(select(OutboxEvent.created_at)).scalar_one()
+    assert got == at and got.utcoffset().total_seconds() == 0 and got.isoformat() == "2026-11-27T04:05:00+00:00"
+    assert row.isoformat() == "2026-11-27T04:05:00+00:00"
