@@ -27,6 +27,9 @@ OFFLINE = 0x08
 PAPER_NEAR_END, PAPER_END = 0x0C, 0x60
 
 
+NOT_SENT = frozenset({"refused", "connect_timeout", "unreachable"})  # reasons after which nothing was sent
+
+
 class PrinterUnavailable(Exception):
     """The job was not (confirmed) printed. `reason` is a short machine-readable code.
 
@@ -39,6 +42,11 @@ class PrinterUnavailable(Exception):
     def __init__(self, reason: str, detail: str = ""):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason, self.detail = reason, detail
+
+    @property
+    def maybe_delivered(self) -> bool:
+        """The bytes may have reached the printer: a retry may print the job twice."""
+        return self.reason not in NOT_SENT
 
 
 def _connect_reason(exc: DeviceNotFoundError) -> str:

@@ -114,12 +114,23 @@ def two_columns(left: str, right: str, columns: int, prefix: str = "") -> str:
     return _wrapped(left, columns, prefix) + "\n" + " " * max(0, columns - display_width(right)) + right
 
 
+def reprint_banner() -> dict:
+    return text("REPRINT", "xlarge", True, "center")
+
+
+def marked_reprint(document: list[dict]) -> list[dict]:
+    """The document with the REPRINT banner on top (once), for a job that may already have
+    printed: staff must never take a duplicate for a new order."""
+    banner = reprint_banner()
+    return document if document[:1] == [banner] else [banner, *document]
+
+
 def kitchen_ticket(t: dict, paper_mm: int = 80) -> list[dict]:
     """Kitchen ticket: big table name and order number, one large line per item."""
     normal, large, xlarge = (columns_for(paper_mm, s) for s in ("normal", "large", "xlarge"))
     doc: list[dict] = []
     if t.get("reprint"):
-        doc.append(text("REPRINT", "xlarge", True, "center"))
+        doc.append(reprint_banner())
     doc += [
         text(_wrapped(str(t["table"]), xlarge), "xlarge", True),
         text(f"#{t['order_number']}", "large"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import Base, UTCDateTime
@@ -22,6 +22,9 @@ class PrintJob(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # An earlier attempt may have printed it (sent, then no confirmation): any further
+    # attempt prints it marked REPRINT, so a duplicate is never mistaken for a new order.
+    maybe_delivered: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

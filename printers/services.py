@@ -36,7 +36,7 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
         # Claims left behind by a worker that died mid-job go back to the queue.
         s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "printing",
                                          PrintJob.claimed_at < now - STALE_CLAIM)
-                  .values(status="pending", claimed_by=None))
+                  .values(status="pending", claimed_by=None, maybe_delivered=True))  # it may have been sent
         if s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == "printing").limit(1)):
             return None
         head = s.execute(select(PrintJob.id, PrintJob.next_attempt_at)
@@ -58,11 +58,14 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str) -> None:
                   .values(status="printed", printed_at=ctx.clock.now(), last_error=None))
 
 
-def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retry_at: datetime) -> None:
-    """The printer did not take the job: it stays first in line, due again at retry_at."""
+def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retry_at: datetime,
+                     maybe_delivered: bool = False) -> None:
+    """The printer did not (confirm it) take the job: it stays first in line, due again at
+    retry_at; maybe_delivered (the bytes may have arrived) makes every later attempt a REPRINT."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
-                  .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at))
+                  .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at,
+                          maybe_delivered=PrintJob.maybe_delivered | maybe_delivered))
 
 
 def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str) -> None:

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from app.context import Context
 from app.settings import PrinterSettings
-from printers import device, render
+from printers import device, layout, render
 from printers import services as queue
 
 log = logging.getLogger(__name__)
@@ -48,8 +48,9 @@ class PrintWorker:
     def print_job(self, job) -> str:
         """Returns "printed", "failed" (the job cannot be rendered) or "printer_down"."""
         p, cfg = self.printer, self.ctx.settings.printing
+        document = layout.marked_reprint(job.document) if job.maybe_delivered else job.document
         try:
-            data = render.render(job.document, profile=p.profile, paper_mm=p.paper_mm,
+            data = render.render(document, profile=p.profile, paper_mm=p.paper_mm,
                                  font_path=cfg.font_path, font_index=cfg.font_index)
         except Exception as e:  # a bad document must not kill the worker or hold up other jobs
             log.exception("printer %s: job %s cannot be rendered; marked failed", p.name, job.id)
@@ -60,7 +61,7 @@ class PrintWorker:
         except device.PrinterUnavailable as e:
             delay = self._backoff(job.attempts)
             queue.mark_unreachable(self.ctx, job.id, self.worker_id, f"unreachable: {e}",
-                                   self.ctx.clock.now() + delay)
+                                   self.ctx.clock.now() + delay, maybe_delivered=e.maybe_delivered)
             log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
                         delay.total_seconds())
             return "printer_down"

@@ -1,4 +1,5 @@
 """The durable print queue: atomic claims, retry with backoff, jobs that outlive a worker."""
+import socket
 import threading
 from datetime import timedelta
 
@@ -98,3 +99,61 @@ def test_queue_status_reports_depth_per_printer(ctx):
     order(ctx, token_of(ctx), KUNG_PAO, MILK_TEA)
     status = {p["name"]: p for p in queue.queue_status(ctx)}
     assert status["kitchen"]["queue_depth"] == 2 and status["receipt"]["queue_depth"] == 0
+
+
+class SilentPrinter:
+    """Takes a job's bytes and closes without answering the status query: delivery is
+    unknown (the job may well have printed)."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.received = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        conn, _ = self.listener.accept()
+        with conn:
+            while b"\x10\x04" not in conn.recv(65536):  # up to the first status query
+                pass
+        self.received.set()
+        self.listener.close()
+
+
+def test_a_job_whose_delivery_was_not_confirmed_is_printed_again_marked_reprint(ctx, clock, settings):
+    order(ctx, token_of(ctx, "T1"), KUNG_PAO)
+    order(ctx, token_of(ctx, "T2"), KUNG_PAO)
+    silent = SilentPrinter()
+    worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": silent.port}))
+    assert worker.drain() == 0 and silent.received.wait(5)
+    with ctx.db.read() as s:
+        first = s.scalar(select(PrintJob).order_by(PrintJob.id))
+        assert first.status == "pending" and first.maybe_delivered and "no_status" in first.last_error
+    clock.advance(minutes=1)
+    with VirtualPrinter() as vp:
+        worker.printer = worker.printer.model_copy(update={"port": vp.port})
+        assert worker.drain() == 2
+        again, second = (text_of(j) for j in vp.wait_for_jobs(2, timeout=5))
+    assert again.startswith("REPRINT") and "T1" in again  # may be a duplicate: says so
+    assert "REPRINT" not in second and "T2" in second
+
+
+def test_a_refused_connection_sent_nothing_so_the_retry_is_not_a_reprint(ctx, clock, settings):
+    order(ctx, token_of(ctx, "T1"), KUNG_PAO)
+    worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": 1}))
+    assert worker.drain() == 0
+    clock.advance(minutes=1)
+    with VirtualPrinter() as vp:
+        worker.printer = worker.printer.model_copy(update={"port": vp.port})
+        assert worker.drain() == 1
+        assert "REPRINT" not in text_of(vp.wait_for_jobs(1, timeout=5)[0])
+
+
+def test_a_claim_taken_over_from_a_dead_worker_prints_marked_reprint(ctx, clock, settings):
+    order(ctx, token_of(ctx), KUNG_PAO)
+    assert queue.claim_next(ctx, "kitchen", "died-after-sending") is not None
+    clock.advance(seconds=queue.STALE_CLAIM.total_seconds() + 1)
+    with VirtualPrinter() as vp:
+        worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port}))
+        assert worker.drain() == 1
+        assert text_of(vp.wait_for_jobs(1, timeout=5)[0]).startswith("REPRINT")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from printers import layout
-from printers.layout import columns_for, display_width, kitchen_ticket, receipt, wrap
+from printers.layout import columns_for, display_width, kitchen_ticket, marked_reprint, receipt, wrap
 
 TICKET = {
     "order_number": 42, "table": "T12", "station": "wok", "ordered_at": "12:34",
@@ -126,3 +126,10 @@ def test_receipt_structure():
     assert "Thank you!" in texts(doc) and any(t.startswith("Change") for t in texts(doc))
     bare = receipt({**RECEIPT, "visit_url": None, "change": None, "footer": None})
     assert not any(b["type"] == "qr" for b in bare) and not any("Change" in t for t in texts(bare))
+
+
+def test_marked_reprint_adds_the_banner_once():
+    doc = kitchen_ticket(TICKET)
+    marked = marked_reprint(doc)
+    assert marked[0] == kitchen_ticket({**TICKET, "reprint": True})[0] and marked[1:] == doc
+    assert marked_reprint(marked) == marked
