@@ -171,6 +171,7 @@ def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -
                           change=cash.change, created_at=ctx.clock.now(), staff_id=staff_id)
         s.add(payment)
         s.flush()
+        _queue_drawer(ctx, s)  # first in the printer's line: the drawer opens, then the receipt prints
         visit = load_visit(s, visit_id)
         if totals(ctx, visit).due == 0:
             _queue_receipt(ctx, s, visit, payment)
@@ -179,6 +180,13 @@ def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -
                   "check": check_dict(ctx, visit)}
         ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
         return result
+
+
+def _queue_drawer(ctx: Context, s: Session) -> None:
+    """A cash payment opens the drawer, through the receipt printer it is wired to."""
+    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
+    if printer is not None and printer.enabled:
+        printing.enqueue(ctx, s, printer.name, "drawer", layout.open_drawer())
 
 
 def _queue_receipt(ctx: Context, s: Session, visit: Visit, last: Payment) -> None:

@@ -9,7 +9,7 @@ Block types:
   {"type": "text", "text": str, "size": "normal"|"large"|"xlarge", "bold": bool,
    "align": "left"|"center"|"right"}
   {"type": "rule"}  {"type": "feed", "lines": int}  {"type": "qr", "data": str, "size": int}
-  {"type": "cut"}
+  {"type": "cut"}  {"type": "drawer"} (a pulse that opens the cash drawer wired to the printer)
 """
 from __future__ import annotations
 
@@ -112,6 +112,11 @@ def two_columns(left: str, right: str, columns: int, prefix: str = "") -> str:
     if gap >= 1 and "\n" not in left:
         return prefix + left + " " * gap + right
     return _wrapped(left, columns, prefix) + "\n" + " " * max(0, columns - display_width(right)) + right
+
+
+def open_drawer() -> list[dict]:
+    """A document that only opens the cash drawer (pin 2 of the printer's drawer port)."""
+    return [{"type": "drawer"}]
 
 
 def reprint_banner() -> dict:

@@ -197,6 +197,8 @@ def render(doc: list[dict], *, profile: str = "TM-T20II", paper_mm: int = 80,
         elif kind == "qr":
             p.set(align="left")
             p.image(_qr_image(block["data"], block["size"], dots), impl="bitImageRaster")
+        elif kind == "drawer":
+            p.cashdraw(2)  # ESC p 0: the pulse on pin 2 that opens the drawer
         elif kind == "cut":
             # GS V B 0: the printer feeds to its cutter by itself; the default
             # cut() adds ESC d 6 on top, wasting ~3 cm per ticket.

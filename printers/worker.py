@@ -27,6 +27,9 @@ from printers import services as queue
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 60.0
+# A drawer kick is for the cashier standing there: one that could not be sent in this
+# time is dropped (marked failed), never opened minutes later behind someone's back.
+DRAWER_TTL = timedelta(seconds=30)
 
 
 class PrintWorker:
@@ -48,7 +51,12 @@ class PrintWorker:
     def print_job(self, job) -> str:
         """Returns "printed", "failed" (the job cannot be rendered) or "printer_down"."""
         p, cfg = self.printer, self.ctx.settings.printing
-        document = layout.marked_reprint(job.document) if job.maybe_delivered else job.document
+        if job.kind == "drawer" and self.ctx.clock.now() - job.created_at > DRAWER_TTL:
+            queue.mark_failed(self.ctx, job.id, self.worker_id, "expired: the drawer was not opened in time")
+            return "failed"
+        # A job that may already have printed says REPRINT (a drawer kick twice is harmless: no banner).
+        document = (layout.marked_reprint(job.document) if job.maybe_delivered and job.kind != "drawer"
+                    else job.document)
         try:
             data = render.render(document, profile=p.profile, paper_mm=p.paper_mm,
                                  font_path=cfg.font_path, font_index=cfg.font_index)

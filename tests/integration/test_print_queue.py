@@ -9,8 +9,8 @@ from printers import services as queue
 from printers.model import PrintJob
 from printers.virtual import VirtualPrinter
 from printers.worker import PrintWorker
-from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of
-from tests.support.escpos_decode import text_of
+from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
+from tests.support.escpos_decode import decode, text_of
 
 
 def test_concurrent_workers_claim_one_job_at_a_time_in_order(ctx):
@@ -157,3 +157,39 @@ def test_a_claim_taken_over_from_a_dead_worker_prints_marked_reprint(ctx, clock,
         worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port}))
         assert worker.drain() == 1
         assert text_of(vp.wait_for_jobs(1, timeout=5)[0]).startswith("REPRINT")
+
+
+def test_every_cash_payment_opens_the_drawer_before_the_receipt_prints(ctx, clock, settings):
+    from escpos.constants import CD_KICK_2
+
+    from pos import services
+    order(ctx, token_of(ctx), KUNG_PAO)
+    visit_id = visit_of(ctx)
+    services.pay_cash(ctx, visit_id, 10000, None)  # part of the bill: the drawer opens, no receipt yet
+    services.pay_cash(ctx, visit_id, 10000, None)  # the rest: the drawer opens, then the receipt
+    with ctx.db.read() as s:
+        assert [(j.printer, j.kind) for j in s.scalars(select(PrintJob).where(PrintJob.printer == "receipt")
+                                                       .order_by(PrintJob.id))] == [
+            ("receipt", "drawer"), ("receipt", "drawer"), ("receipt", "receipt")]
+    with VirtualPrinter() as vp:
+        worker = PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port}))
+        assert worker.drain() == 3
+        kick, kick_again, receipt = vp.wait_for_jobs(3, timeout=5)
+    assert CD_KICK_2 in kick and CD_KICK_2 in kick_again and CD_KICK_2 not in receipt
+    assert ("drawer", 2) in decode(kick) and ("drawer", 2) not in decode(receipt)
+    assert text_of(kick) == "" and "HK$" in text_of(receipt)  # a kick prints nothing
+
+
+def test_a_drawer_kick_that_could_not_be_sent_in_time_is_dropped_not_sent_later(ctx, clock, settings):
+    from pos import services
+    order(ctx, token_of(ctx), KUNG_PAO)
+    services.pay_cash(ctx, visit_of(ctx), 50000, None)
+    clock.advance(seconds=31)  # the receipt printer was away: the cashier used the key meanwhile
+    with VirtualPrinter() as vp:
+        worker = PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port}))
+        assert worker.drain() == 1
+        [receipt] = vp.wait_for_jobs(1, timeout=5)
+    assert "HK$" in text_of(receipt)
+    with ctx.db.read() as s:
+        kick = s.scalar(select(PrintJob).where(PrintJob.kind == "drawer"))
+        assert kick.status == "failed" and kick.last_error.startswith("expired")

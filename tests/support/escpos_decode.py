@@ -1,7 +1,8 @@
 """Minimal ESC/POS decoder for tests (no package parses ESC/POS).
 
 decode() splits a byte stream into printable text, GS v 0 raster images (as PIL
-images, printed dots black), cuts and FS & ... FS . GB18030 spans. Other commands
+images, printed dots black), cuts, cash-drawer pulses (ESC p m t1 t2) and FS & ... FS .
+GB18030 spans. Other commands
 that python-escpos emits are consumed with their exact argument lengths; an
 unknown command raises, so a test notices output it doesn't understand.
 """
@@ -34,7 +35,7 @@ def _raster(data: bytes, i: int) -> tuple[Image.Image, int]:
 
 
 def decode(data: bytes, commands: bool = False) -> list[tuple]:
-    """[("text", str) | ("image", Image) | ("cut",) | ("gb18030", str) | ("cmd", bytes)].
+    """[("text", str) | ("image", Image) | ("cut",) | ("drawer", pin) | ("gb18030", str) | ("cmd", bytes)].
 
     With commands=True the other (skipped) commands are listed as ("cmd", bytes).
     """
@@ -54,7 +55,12 @@ def decode(data: bytes, commands: bool = False) -> list[tuple]:
             if i + 1 >= len(data):
                 raise ValueError(f"truncated command at offset {i}")
             op = (b, data[i + 1])
-            if op == (GS, ord("v")):  # GS v 0
+            if op == (ESC, ord("p")):  # ESC p m t1 t2: drawer pulse on pin 2 (m=0) or 5 (m=1)
+                if i + 4 >= len(data):
+                    raise ValueError(f"truncated drawer pulse at offset {i}")
+                emit(("drawer", 2 if data[i + 2] in (0, 48) else 5))
+                i += 5
+            elif op == (GS, ord("v")):  # GS v 0
                 img, i = _raster(data, i)
                 emit(("image", img))
             elif op == (GS, ord("V")):  # GS V m [n]: functions A/B (65, 66) take n
