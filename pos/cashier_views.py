@@ -6,7 +6,7 @@ from pydantic import Field
 
 from app.api import Schema, api
 from pos import qr, services
-from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, TablesOut
+from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, SelfTestOut, TablesOut
 from printers import services as printing
 from staff.auth import current_staff, require_page_role, role_guard
 
@@ -87,6 +87,13 @@ def close(visit_id: int):
     return jsonify(services.close_visit(_ctx(), visit_id, _staff_id()))
 
 
-@api.route(bp, "/api/printers", "GET", guard=cashier, response=PrintersOut, summary="Print queue depth and last error per printer")
+@api.route(bp, "/api/printers", "GET", guard=cashier, response=PrintersOut,
+           summary="Each printer's health at its last attempt, queue depth and last error")
 def printers():
     return jsonify(printing.queue_status(_ctx()))
+
+
+@api.route(bp, "/api/printers/<name>/test", "POST", guard=cashier, response=SelfTestOut, ok=(202,),
+           errors=(404, 409), summary="Queue a test page for a printer")
+def printer_self_test(name: str):
+    return jsonify(printing.print_self_test(_ctx(), name)), 202

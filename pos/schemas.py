@@ -118,9 +118,18 @@ class PrinterOut(Out):
     name: str
     enabled: bool
     queue_depth: int
+    state: Literal["unknown", "online", "paper_low", "paper_out", "offline", "unreachable"] = Field(
+        description="what the printer said at its last attempt")
+    state_detail: str | None
+    checked_at: str | None
     last_error: str | None
     last_printed_at: str | None
 
 
 class PrintersOut(RootModel[list[PrinterOut]]):
     pass
+
+
+class SelfTestOut(Out):
+    queued: bool
+    printer: str

@@ -114,6 +114,19 @@ def two_columns(left: str, right: str, columns: int, prefix: str = "") -> str:
     return _wrapped(left, columns, prefix) + "\n" + " " * max(0, columns - display_width(right)) + right
 
 
+def self_test_page(t: dict, paper_mm: int = 80) -> list[dict]:
+    """A test page: which printer this is, its paper, and Chinese and English text side by side."""
+    normal = columns_for(paper_mm, "normal")
+    return [text(_wrapped(t["restaurant"], columns_for(paper_mm, "large")), "large", True, "center"),
+            text("TEST PAGE 測試頁", "large", True, "center"), {"type": "rule"},
+            text(two_columns("Printer", str(t["printer"]), normal)),
+            text(two_columns("Paper", f"{t['paper_mm']} mm, {normal} columns", normal)),
+            text(two_columns("Profile", str(t["profile"]), normal)),
+            text(two_columns("Printed", t["printed_at"], normal)), {"type": "rule"},
+            text("宮保雞丁 Kung Pao Chicken", "large"), text("0123456789 ABCDEF abcdef"),
+            {"type": "feed", "lines": 2}, {"type": "cut"}]
+
+
 def open_drawer() -> list[dict]:
     """A document that only opens the cash drawer (pin 2 of the printer's drawer port)."""
     return [{"type": "drawer"}]

@@ -29,3 +29,12 @@ class PrintJob(Base):
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_print_jobs_queue", "printer", "status", "next_attempt_at"),)
+
+
+class PrinterState(Base):
+    """What a printer said at its last attempt (any process's worker writes it)."""
+    __tablename__ = "printer_states"
+    printer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16))  # online paper_low paper_out offline unreachable
+    detail: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)

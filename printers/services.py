@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.database import after_commit
-from printers.model import PrintJob
+from app.errors import Conflict, NotFound
+from printers import layout
+from printers.model import PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)
 
@@ -52,20 +54,36 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
         return s.get(PrintJob, head.id)
 
 
-def mark_printed(ctx: Context, job_id: int, worker_id: str) -> None:
+# A delivery failure's reason (printers.device.PrinterUnavailable) -> the printer's state.
+STATE_OF_REASON = {"paper_out": "paper_out", "offline": "offline"}  # anything else: unreachable
+
+
+def _record_state(ctx: Context, s, printer: str, state: str, detail: str | None) -> None:
+    row = s.get(PrinterState, printer) or PrinterState(printer=printer)
+    row.state, row.detail, row.checked_at = state, detail, ctx.clock.now()
+    s.add(row)
+
+
+def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None = None,
+                 state: str = "online") -> None:
+    """Printed and confirmed; state is what the printer reported (online or paper_low)."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
                   .values(status="printed", printed_at=ctx.clock.now(), last_error=None))
+        if printer:
+            _record_state(ctx, s, printer, state, None)
 
 
 def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retry_at: datetime,
-                     maybe_delivered: bool = False) -> None:
+                     maybe_delivered: bool = False, printer: str | None = None, reason: str | None = None) -> None:
     """The printer did not (confirm it) take the job: it stays first in line, due again at
     retry_at; maybe_delivered (the bytes may have arrived) makes every later attempt a REPRINT."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
                   .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at,
                           maybe_delivered=PrintJob.maybe_delivered | maybe_delivered))
+        if printer:
+            _record_state(ctx, s, printer, STATE_OF_REASON.get(reason or "", "unreachable"), error[:500])
 
 
 def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str) -> None:
@@ -84,16 +102,36 @@ def next_due(ctx: Context, printer: str) -> datetime | None:
 
 
 def queue_status(ctx: Context) -> list[dict]:
-    """Per printer: jobs waiting, last error (for the cashier and the API)."""
+    """Per printer: its health at the last attempt, jobs waiting, last error (for the
+    cashier and the API). state is unknown until a worker has tried the printer."""
     with ctx.db.read() as s:
         rows = s.execute(select(PrintJob.printer, func.count(PrintJob.id))
                          .where(PrintJob.status.in_(("pending", "printing"))).group_by(PrintJob.printer)).all()
         depth = dict(rows)
+        states = {r.printer: r for r in s.scalars(select(PrinterState))}
         out = []
         for p in ctx.settings.printers:
             last = s.scalar(select(PrintJob).where(PrintJob.printer == p.name)
                             .order_by(PrintJob.id.desc()).limit(1))
+            st = states.get(p.name)
             out.append({"name": p.name, "enabled": p.enabled, "queue_depth": depth.get(p.name, 0),
+                        "state": st.state if st else "unknown", "state_detail": st.detail if st else None,
+                        "checked_at": st.checked_at.isoformat() if st else None,
                         "last_error": last.last_error if last and last.status != "printed" else None,
                         "last_printed_at": last.printed_at.isoformat() if last and last.printed_at else None})
         return out
+
+
+def print_self_test(ctx: Context, name: str) -> dict:
+    """Queue a test page for a printer (the cashier checks it after fixing paper or cable)."""
+    printer = ctx.settings.printer(name)
+    if printer is None:
+        raise NotFound(f"There is no printer {name!r}.", code="unknown_printer")
+    if not printer.enabled:
+        raise Conflict(f"Printer {name!r} is disabled in the configuration.", code="printer_disabled")
+    r = ctx.settings.restaurant
+    with ctx.db.write() as s:
+        enqueue(ctx, s, name, "self_test", layout.self_test_page({
+            "restaurant": r.name, "printer": name, "paper_mm": printer.paper_mm, "profile": printer.profile,
+            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M:%S")}, printer.paper_mm))
+    return {"queued": True, "printer": name}

@@ -65,15 +65,17 @@ class PrintWorker:
             queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}")
             return "failed"
         try:
-            device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
+            answer = device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
         except device.PrinterUnavailable as e:
             delay = self._backoff(job.attempts)
             queue.mark_unreachable(self.ctx, job.id, self.worker_id, f"unreachable: {e}",
-                                   self.ctx.clock.now() + delay, maybe_delivered=e.maybe_delivered)
+                                   self.ctx.clock.now() + delay, maybe_delivered=e.maybe_delivered,
+                                   printer=p.name, reason=e.reason)
             log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
                         delay.total_seconds())
             return "printer_down"
-        queue.mark_printed(self.ctx, job.id, self.worker_id)
+        queue.mark_printed(self.ctx, job.id, self.worker_id, printer=p.name,
+                           state="paper_low" if answer == "paper_low" else "online")
         return "printed"
 
     def drain(self) -> int:

@@ -135,6 +135,8 @@ async function closeTable(c, button) {
 // Printers: a red badge when one reports an error, or has had jobs waiting while
 // nothing printed since the last poll.
 const lastPoll = new Map();
+const PRINTER_TROUBLE = { paper_low: "paper low 紙將用完", paper_out: "out of paper 缺紙", offline: "offline 離線",
+                          unreachable: "not answering 無回應" };
 let polls = 0;
 async function pollPrinters() {
   let list;
@@ -145,9 +147,14 @@ async function pollPrinters() {
     lastPoll.set(p.name, p);
     if (!p.enabled) continue;
     const stuck = p.queue_depth > 0 && prev && prev.queue_depth > 0 && prev.last_printed_at === p.last_printed_at;
-    if (p.last_error || stuck) {
-      alerts.push(h("span", { class: "printer-alert", "data-printer": p.name, title: p.last_error || "Nothing printed lately 未有列印" },
-        `Printer ${p.name}: ${p.queue_depth} waiting`));
+    const trouble = PRINTER_TROUBLE[p.state];
+    if (p.last_error || stuck || trouble) {
+      alerts.push(h("span", { class: "printer-alert", "data-printer": p.name, "data-state": p.state || "unknown",
+                              title: p.state_detail || p.last_error || "Nothing printed lately 未有列印" },
+        h("span", { class: "label" }, `Printer ${p.name}: ${trouble ? `${trouble} · ` : ""}${p.queue_depth} waiting`),
+        h("button", { class: "test-print", title: "Print a test page 測試列印",
+                      onclick: () => api("POST", `/api/printers/${encodeURIComponent(p.name)}/test`).then(pollPrinters) },
+          "Test")));
     }
   }
   const box = document.getElementById("printers");

@@ -236,7 +236,7 @@ def test_cashier_sees_a_printer_that_does_not_print(serve, contexts):
     page = context.new_page()
     page.clock.install()
     page.goto(f"{live.url}/pos")
-    badges = page.locator("#printers .printer-alert")
+    badges = page.locator("#printers .printer-alert .label")
     polled = page.locator("#printers")
     expect(polled).to_have_attribute("data-polls", "1")
     expect(badges).to_have_text(["Printer kitchen: 2 waiting"])  # an error shows at once

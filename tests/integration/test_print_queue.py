@@ -193,3 +193,29 @@ def test_a_drawer_kick_that_could_not_be_sent_in_time_is_dropped_not_sent_later(
     with ctx.db.read() as s:
         kick = s.scalar(select(PrintJob).where(PrintJob.kind == "drawer"))
         assert kick.status == "failed" and kick.last_error.startswith("expired")
+
+
+def test_printer_health_follows_what_the_printer_says(ctx, clock, settings):
+    def state():
+        return {p["name"]: p for p in queue.queue_status(ctx)}["kitchen"]
+    assert state()["state"] == "unknown"
+    order(ctx, token_of(ctx, "T1"), KUNG_PAO)
+    with VirtualPrinter() as vp:
+        worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port}))
+        vp.status[4] = 0x1E  # paper near its end
+        assert worker.drain() == 1
+        assert state()["state"] == "paper_low" and state()["checked_at"] == clock.now().isoformat()
+        vp.status[4] = 0x72  # out of paper: the job stays in line
+        order(ctx, token_of(ctx, "T2"), KUNG_PAO)
+        assert worker.drain() == 0
+        out = state()
+        assert out["state"] == "paper_out" and "paper_out" in out["state_detail"] and out["queue_depth"] == 1
+        vp.status[4], vp.status[1] = 0x12, 0x1A  # paper back, cover open
+        clock.advance(minutes=1)
+        assert worker.drain() == 0 and state()["state"] == "offline"
+        vp.status[1] = 0x12
+        clock.advance(minutes=2)
+        assert worker.drain() == 1 and state()["state"] == "online" and state()["queue_depth"] == 0
+    worker.printer = worker.printer.model_copy(update={"port": 1})
+    order(ctx, token_of(ctx, "T3"), KUNG_PAO)
+    assert worker.drain() == 0 and state()["state"] == "unreachable"

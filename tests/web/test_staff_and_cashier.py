@@ -26,6 +26,7 @@ def test_pages_need_a_signed_in_role(client, sign_in):
     ("POST", "/api/pos/visits/1/close", None),
     ("GET", "/api/pos/tables/1/qr.png", None),
     ("GET", "/api/printers", None),
+    ("POST", "/api/printers/receipt/test", None),
 ])
 def test_cashier_api_refuses_nobody_and_cooks(client, sign_in, method, url, body, ctx):
     before = row_counts(ctx.db)
@@ -182,3 +183,19 @@ def test_wrong_pins_sent_in_parallel_still_lock_out_after_five(app):
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert codes.count("wrong_pin") == 5 and codes.count("locked_out") == 7
+
+
+def test_cashier_prints_a_test_page_and_bad_printers_are_refused(client, sign_in, ctx):
+    sign_in(client, "cashier")
+    before = row_counts(ctx.db)
+    assert client.post("/api/printers/nowhere/test").get_json()["error"]["code"] == "unknown_printer"
+    assert row_counts(ctx.db) == before
+    r = client.post("/api/printers/receipt/test")
+    assert r.status_code == 202 and r.get_json() == {"queued": True, "printer": "receipt"}
+    from printers.model import PrintJob
+    with ctx.db.read() as s:
+        [job] = s.query(PrintJob).filter_by(kind="self_test").all()
+    texts = " ".join(b.get("text", "") for b in job.document)
+    assert job.printer == "receipt" and "TEST PAGE" in texts and "80 mm, 48 columns" in texts
+    assert {p["name"]: p["state"] for p in client.get("/api/printers").get_json()} == {
+        "kitchen": "unknown", "receipt": "unknown"}
