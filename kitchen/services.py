@@ -211,12 +211,30 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
     order.promised_at = planner.promise(ctx, order)
     publish(ctx, s, {t.id for t in tickets}, moved.orders | {order.id}, new_order=order.id, fires=moved.fires)
     for ticket in tickets:
-        st = ctx.settings.station(ticket.station)
-        printer = ctx.settings.printer(st.printer if st else None)
-        if printer is not None and printer.enabled:
-            printing.enqueue(ctx, s, printer.name, "kitchen_ticket",
-                             _print_document(ctx, ticket_dict(ctx, ticket), printer.paper_mm), ticket_id=ticket.id)
+        _queue_ticket_print(ctx, s, ticket)
     return tickets
+
+
+def _queue_ticket_print(ctx: Context, s: Session, ticket: Ticket, reprint: bool = False) -> str | None:
+    """The ticket's print job on its station's printer; the printer's name, or None when
+    the station prints nothing."""
+    st = ctx.settings.station(ticket.station)
+    printer = ctx.settings.printer(st.printer if st else None)
+    if printer is None or not printer.enabled:
+        return None
+    printing.enqueue(ctx, s, printer.name, "kitchen_ticket",
+                     _print_document(ctx, ticket_dict(ctx, ticket), printer.paper_mm, reprint), ticket_id=ticket.id)
+    return printer.name
+
+
+def reprint_ticket(ctx: Context, ticket_id: int) -> dict:
+    """Print a ticket again (torn, lost, spilt on), marked REPRINT."""
+    with ctx.db.write() as s:
+        ticket = _load_ticket(s, ticket_id)
+        printer = _queue_ticket_print(ctx, s, ticket, reprint=True)
+        if printer is None:
+            raise Conflict(f"Station {ticket.station!r} has no printer.", code="no_printer")
+        return {"queued": True, "printer": printer}
 
 
 def _fire_key(t: dict) -> tuple:

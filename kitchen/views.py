@@ -188,6 +188,17 @@ def recall(ticket_id: int):
     return jsonify(services.recall_ticket(_ctx(), ticket_id))
 
 
+class ReprintOut(Out):
+    queued: bool
+    printer: str
+
+
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/reprint", "POST", guard=cook, response=ReprintOut, ok=(202,),
+           errors=(404, 409), summary="Print a ticket again, marked REPRINT")
+def reprint(ticket_id: int):
+    return jsonify(services.reprint_ticket(_ctx(), ticket_id)), 202
+
+
 @api.route(bp, "/api/kitchen/stations/<station>/recall", "POST", guard=cook, response=TicketOut,
            errors=(404, 409), summary="Undo the station's last bump (the bump bar's recall key)")
 def recall_last(station: str):

@@ -22,12 +22,14 @@ const byFire = (a, b) => {
 };
 const openTickets = () => [...tickets.values()].filter((t) => t.status !== "done").sort(byFire);
 
-function showError(e) {
+function notice(message, error = false) {
   const bar = document.getElementById("notice");
-  bar.textContent = e.message;
+  bar.textContent = message;
+  bar.classList.toggle("ok", !error);
   bar.classList.remove("hidden");
   setTimeout(() => bar.classList.add("hidden"), 4000);
 }
+const showError = (e) => notice(e.message, true);
 
 async function act(url, button) {
   if (button) button.disabled = true;
@@ -77,7 +79,8 @@ function card(t, n) {
       t.items.some((i) => i.status === "queued")
         ? h("button", { class: "start", onclick: (e) => act(`/api/kitchen/tickets/${t.id}/start`, e.target) }, "Start 開始")
         : null,
-      h("button", { class: "bump", onclick: (e) => act(`/api/kitchen/tickets/${t.id}/bump`, e.target) }, "Bump 完成")));
+      h("button", { class: "bump", onclick: (e) => act(`/api/kitchen/tickets/${t.id}/bump`, e.target) }, "Bump 完成"),
+      h("button", { class: "reprint", title: "Print this ticket again 重印", onclick: (e) => reprint(t, e.target) }, "重印")));
 }
 
 // All-day: how many of each dish are waiting (queued or cooking) on this screen.
@@ -189,6 +192,13 @@ async function reload() {
   tickets.clear(); planned.clear(); shownAt.clear();
   state.tickets.forEach((t) => { tickets.set(t.id, t); shownAt.set(t.id, state.seq); });
   render();
+}
+
+async function reprint(t, button) {
+  button.disabled = true;
+  try { await api("POST", `/api/kitchen/tickets/${t.id}/reprint`); notice(`Reprinting ${t.table} #${t.order_number} 重印中`); }
+  catch (e) { showError(e); }
+  finally { button.disabled = false; }
 }
 
 async function recallLast() {

@@ -67,10 +67,18 @@ def test_station_screen_by_bump_bar_keys(serve, contexts):
     t1.locator("li.item", has_text="蒜蓉炒菜心").click()
     expect(t1.locator("li.item.cooking")).to_have_text(re.compile("蒜蓉炒菜心"))
 
+    # A torn ticket: print it again, marked REPRINT.
+    t2.locator("button.reprint").click()
+    expect(page.locator("#notice")).to_have_text("Reprinting T2 #2 重印中")
+
     cook = live.session("cook")
     tickets = cook.get(f"{live.url}/api/kitchen/tickets?station=wok", timeout=WAIT).json()["tickets"]
     states = {t["table"]: [i["status"] for i in t["items"]] for t in tickets}
     assert states == {"T2": ["cooking"], "T1": ["queued", "cooking"]}
+    from printers.model import PrintJob
+    with live.ctx.db.read() as s:
+        reprints = [j for j in s.query(PrintJob).filter_by(kind="kitchen_ticket") if j.document[0]["text"] == "REPRINT"]
+    assert len(reprints) == 1
     assert contexts.errors == []
 
 

@@ -219,3 +219,15 @@ def test_printer_health_follows_what_the_printer_says(ctx, clock, settings):
     worker.printer = worker.printer.model_copy(update={"port": 1})
     order(ctx, token_of(ctx, "T3"), KUNG_PAO)
     assert worker.drain() == 0 and state()["state"] == "unreachable"
+
+
+def test_a_kitchen_ticket_can_be_reprinted_marked_reprint(ctx, settings):
+    from kitchen import services as kitchen
+    order(ctx, token_of(ctx, "T4"), KUNG_PAO)
+    [ticket] = kitchen.open_tickets(ctx, "wok")["tickets"]
+    assert kitchen.reprint_ticket(ctx, ticket["id"]) == {"queued": True, "printer": "kitchen"}
+    with VirtualPrinter() as vp:
+        worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port}))
+        assert worker.drain() == 2
+        first, again = (text_of(j) for j in vp.wait_for_jobs(2, timeout=5))
+    assert "REPRINT" not in first and again.startswith("REPRINT") and "T4" in again

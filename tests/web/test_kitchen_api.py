@@ -148,3 +148,15 @@ def test_rush_over_http_replans_and_the_screens_hear_it(client, sign_in, ctx):
     tickets = client.get("/api/kitchen/tickets?station=grill").get_json()["tickets"]
     assert [t["order_id"] for t in tickets] == [second["id"], first["id"]]  # fire order
     assert tickets[0]["fire_at"] == before[first["id"]] and tickets[0]["rush"] is True
+
+
+def test_reprint_needs_a_cook_and_an_existing_ticket(client, sign_in, ctx):
+    order(ctx, token_of(ctx), KUNG_PAO)
+    assert client.post("/api/kitchen/tickets/1/reprint").status_code == 401
+    sign_in(client, "cook")
+    before = row_counts(ctx.db)
+    r = client.post("/api/kitchen/tickets/999/reprint")
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_ticket"
+    assert row_counts(ctx.db) == before
+    r = client.post("/api/kitchen/tickets/1/reprint")
+    assert r.status_code == 202 and r.get_json()["printer"] == "kitchen"
