@@ -97,6 +97,7 @@ class PrintingSettings(_Frozen):
     timeout_seconds: float = Field(4.0, gt=0, le=60)
     retry_seconds: float = Field(5.0, gt=0, le=600)
     receipt_printer: str | None = None
+    failover_after: int = Field(3, ge=1, le=100)  # failed attempts before a job moves to the backup printer
 
 
 class PrinterSettings(_Frozen):
@@ -106,6 +107,7 @@ class PrinterSettings(_Frozen):
     profile: str = "TM-T20II"
     paper_mm: Literal[58, 80] = 80
     enabled: bool = True
+    backup: str | None = None  # where its jobs go, marked REDIRECTED, once it keeps failing
 
 
 class StationSettings(_Frozen):
@@ -158,6 +160,9 @@ class Settings(_Frozen):
         for i, st in enumerate(self.stations):
             if st.printer and st.printer not in names:
                 raise ValueError(f"stations[{i}].printer: no printer named {st.printer!r}")
+        for i, p in enumerate(self.printers):
+            if p.backup is not None and (p.backup not in names or p.backup == p.name):
+                raise ValueError(f"printers[{i}].backup: no other printer named {p.backup!r}")
         if self.printing.receipt_printer and self.printing.receipt_printer not in names:
             raise ValueError(f"printing.receipt_printer: no printer named {self.printing.receipt_printer!r}")
         if len({s.name for s in self.stations}) != len(self.stations):

@@ -132,6 +132,13 @@ def open_drawer() -> list[dict]:
     return [{"type": "drawer"}]
 
 
+def marked_redirected(document: list[dict], from_printer: str) -> list[dict]:
+    """The document with a REDIRECTED banner on top: it prints at a backup printer because
+    its own printer (named) kept failing."""
+    return [text("REDIRECTED", "xlarge", True, "center"), text(f"from printer {from_printer}", "normal", False, "center"),
+            *document]
+
+
 def reprint_banner() -> dict:
     return text("REPRINT", "xlarge", True, "center")
 

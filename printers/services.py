@@ -84,6 +84,29 @@ def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retr
                           maybe_delivered=PrintJob.maybe_delivered | maybe_delivered))
         if printer:
             _record_state(ctx, s, printer, STATE_OF_REASON.get(reason or "", "unreachable"), error[:500])
+            _fail_over(ctx, s, job_id, printer)
+
+
+def _fail_over(ctx: Context, s, job_id: int, printer: str) -> None:
+    """After printing.failover_after failed attempts at its head job, a printer counts as
+    down: every job waiting for it moves to its backup, marked REDIRECTED and due at once
+    (ids keep their place in the backup's line). Drawer kicks stay: the drawer is wired
+    to this printer. Jobs queued later try this printer first again."""
+    cfg = ctx.settings.printer(printer)
+    backup = ctx.settings.printer(cfg.backup) if cfg and cfg.backup else None
+    job = s.get(PrintJob, job_id)
+    if backup is None or not backup.enabled or job is None or job.status != "pending":
+        return
+    if job.attempts < ctx.settings.printing.failover_after:
+        return
+    waiting = s.scalars(select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "pending",
+                                               PrintJob.kind != "drawer")).all()
+    for j in waiting:
+        j.printer = backup.name
+        j.document = layout.marked_redirected(j.document, printer)
+        j.attempts, j.next_attempt_at = 0, ctx.clock.now()
+    if waiting:
+        after_commit(s, lambda: ctx.wake_printers(backup.name))
 
 
 def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str) -> None:

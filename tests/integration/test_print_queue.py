@@ -231,3 +231,26 @@ def test_a_kitchen_ticket_can_be_reprinted_marked_reprint(ctx, settings):
         assert worker.drain() == 2
         first, again = (text_of(j) for j in vp.wait_for_jobs(2, timeout=5))
     assert "REPRINT" not in first and again.startswith("REPRINT") and "T4" in again
+
+
+def test_a_printer_that_keeps_failing_hands_its_jobs_to_its_backup_marked_redirected(ctx, clock, settings):
+    kitchen_cfg = settings.printer("kitchen").model_copy(update={"port": 1, "backup": "receipt"})
+    object.__setattr__(ctx, "settings", ctx.settings.model_copy(update={
+        "printers": (kitchen_cfg, settings.printer("receipt"))}))
+    order(ctx, token_of(ctx, "T6"), KUNG_PAO)
+    order(ctx, token_of(ctx, "T7"), KUNG_PAO)
+    down = PrintWorker(ctx, kitchen_cfg)
+    for _ in range(ctx.settings.printing.failover_after):
+        assert down.drain() == 0
+        clock.advance(minutes=2)
+    with ctx.db.read() as s:
+        jobs = s.scalars(select(PrintJob).order_by(PrintJob.id)).all()
+        assert [(j.printer, j.attempts) for j in jobs] == [("receipt", 0), ("receipt", 0)]  # all of them
+    with VirtualPrinter() as vp:
+        backup = PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port}))
+        assert backup.drain() == 2
+        moved = [text_of(j) for j in vp.wait_for_jobs(2, timeout=5)]
+    assert all(t.startswith("REDIRECTED") and "from printer kitchen" in t for t in moved)
+    assert "T6" in moved[0] and "T7" in moved[1]  # in the order they were taken
+    state = {p["name"]: p for p in queue.queue_status(ctx)}
+    assert state["kitchen"]["state"] == "unreachable" and state["kitchen"]["queue_depth"] == 0

@@ -21,6 +21,10 @@ def test_defaults_load_and_relative_sqlite_path_is_made_absolute(tmp_path):
     ('[[stations]]\nname = "wok"\nprinter = "nowhere"\n', "stations[0].printer"),
     ('[[printers]]\nname = "k"\nhost = "h"\npaper_mm = 70\n', "printers.0.paper_mm"),
     ('[restaurant]\nkitchen_language = "fr"\n', "restaurant"),
+    ('[[printers]]\nname = "k"\nhost = "h"\nbackup = "k"\n', "printers[0].backup"),
+    ('[[printers]]\nname = "k"\nhost = "h"\nbackup = "nowhere"\n', "printers[0].backup"),
+    ('[printing]\nfailover_after = 0\n', "printing.failover_after"),
+    ('[kitchen]\nwarn_minutes = 9\nlate_minutes = 8\n', "kitchen"),
 ])
 def test_a_bad_config_names_the_key(tmp_path, toml, key):
     cfg = tmp_path / "config.toml"
