@@ -47,7 +47,7 @@ def serve_order(ctx: Context, order_id: int) -> dict:
             i.status = "served"
         if tickets.expo_status(order) == "served":
             order.served_at = ctx.clock.now()
-        tickets.publish(ctx, s, {i.ticket_id for i in out if i.ticket_id}, {order.id}, tables=True)
+        tickets.publish(ctx, s, {i.ticket_id for i in out if i.ticket_id}, {order.id}, tables={order.id})
         return tickets.expo_order_dict(ctx, order)
 
 
@@ -80,5 +80,5 @@ def flag_late_orders(ctx: Context) -> list[int]:
             ids = {o.id for o in late}
             ticket_ids = set(s.scalars(select(OrderItem.ticket_id).where(OrderItem.order_id.in_(ids),
                                                                          OrderItem.ticket_id.is_not(None))))
-            tickets.publish(ctx, s, ticket_ids, ids, tables=True)  # the cashier's tile says LATE
+            tickets.publish(ctx, s, ticket_ids, ids, tables=ids)  # the cashier's tile says LATE
         return [o.id for o in late]

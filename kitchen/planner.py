@@ -76,9 +76,7 @@ def replan(ctx: Context, s: Session) -> Moved:
     inputs, by_id = [], {}
     for r in rows:
         by_id[r.id] = r
-        prep = r.prep_seconds
-        if r.dish_id in learned:
-            prep = prep_learning.expected_prep(r.prep_seconds, r.extra_prep_seconds, learned[r.dish_id])
+        prep = prep_learning.expected_prep(r.prep_seconds, r.extra_prep_seconds, learned.get(r.dish_id))
         inputs.append(sequencing.Item(
             id=r.id, order_id=r.order_id, station=r.station, prep_s=float(prep),
             ordered_at=r.created_at.timestamp(), course=r.course, rush=r.rush,
@@ -162,8 +160,7 @@ def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
     learned = learned_seconds(ctx, s, {i.dish_id for i in order.items})
     new = [sequencing.Item(id=i.id, order_id=order.id, station=i.station,
                            prep_s=float(prep_learning.expected_prep(i.prep_seconds, i.extra_prep_seconds,
-                                                                    learned.get(i.dish_id))
-                                        if i.dish_id in learned else i.prep_seconds),
+                                                                    learned.get(i.dish_id))),
                            ordered_at=order.created_at.timestamp(), course=i.course)
            for i in order.items if i.status in OPEN]
     plan = sequencing.plan(now, ctx.settings.station_cooks, new,

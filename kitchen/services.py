@@ -141,14 +141,14 @@ def diner_items(o: Order) -> dict:
                       for i in o.items]}
 
 
-def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, tables: bool = False,
+def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, tables: set[int] = frozenset(),
             new_order: int | None = None, fires: dict[str, list[dict]] | None = None) -> None:
     """Send the current state of these tickets (to their station's room) and orders (to
     the expo room and the diners' visit room); fires (planner.Moved.fires): one "plan"
-    event per station with the new fire times of the other tickets' items; tables=True
-    also refreshes the cashier's tiles of these orders' tables (their item statuses
-    changed; pass only the orders that did). The diners hear of a new order from its own
-    event, so new_order is left out of their room here."""
+    event per station with the new fire times of the other tickets' items; tables: the
+    orders (among orders) whose item statuses changed, whose tables' tiles the cashier
+    sees refreshed. The diners hear of a new order from its own event, so new_order is
+    left out of their room here."""
     s.flush()
     for station, changes in sorted((fires or {}).items()):
         rest = [c for c in changes if c["ticket_id"] not in tickets]  # the others go whole
@@ -165,11 +165,11 @@ def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, ta
         ctx.publish(s, "expo", "order", expo_order_dict(ctx, o))
         if o.id != new_order:
             ctx.publish(s, f"visit:{o.visit_id}", "items", diner_items(o))
-        visits[o.visit_id] = o.visit
-    if tables:
-        for visit in visits.values():
-            if visit.is_open:  # a closed check's table already shows its next visit
-                ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+        if o.id in tables:
+            visits[o.visit_id] = o.visit
+    for visit in visits.values():
+        if visit.is_open:  # a closed check's table already shows its next visit
+            ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
 
 
 def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset(), orders: set[int] = frozenset(),
@@ -177,10 +177,8 @@ def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset()
     """Replan the kitchen after a change to these tickets and orders, then publish them
     and whatever the new plan moved (tables=True: the changed orders' table tiles too)."""
     moved = planner.replan(ctx, s)
-    publish(ctx, s, set(tickets), (moved.orders - set(orders)) if tables else moved.orders | set(orders),
-            fires=moved.fires)
-    if tables and orders:
-        publish(ctx, s, set(), set(orders), tables=True)
+    publish(ctx, s, set(tickets), moved.orders | set(orders), fires=moved.fires,
+            tables=set(orders) if tables else frozenset())
 
 
 def refresh_plan(ctx: Context) -> int:
