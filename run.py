@@ -66,7 +66,8 @@ def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
         for p in settings.printers:
             if p.host in ("127.0.0.1", "localhost"):
                 out = settings.var_dir / "printed" / p.name
-                printers.append(VirtualPrinter(p.host, p.port, out_dir=out).start())
+                chinese = p.text_mode if p.text_mode != "raster" else "gb18030"  # the font ROM it stands in for
+                printers.append(VirtualPrinter(p.host, p.port, out_dir=out, chinese=chinese).start())
                 log.info("virtual printer %s on %s:%s saving to %s", p.name, p.host, p.port, out)
     app = create_app(settings, db=db, message_queue=args.message_queue)
     ctx = app.extensions["pos_ctx"]
@@ -107,7 +108,8 @@ def cmd_qr_sheet(args, settings) -> None:
 
 def cmd_virtual_printer(args, settings) -> None:
     from printers import virtual
-    virtual.main(["--host", args.host, "--port", str(args.port)] + (["--out", args.out] if args.out else []))
+    virtual.main(["--host", args.host, "--port", str(args.port), "--chinese", args.chinese]
+                 + (["--out", args.out] if args.out else []))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9100)
     p.add_argument("--out", help="folder to save received jobs in")
+    p.add_argument("--chinese", choices=("gb18030", "big5"), default="gb18030",
+                   help="the Chinese font ROM it stands in for (decodes FS & spans)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     command = args.command or "serve"

@@ -16,7 +16,7 @@ from printers.model import PrintJob
 from printers.render import render_text_image
 from printers.virtual import VirtualPrinter
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
-from tests.support.escpos_decode import decode, find_image, images_of, text_of
+from printers.escpos_decode import decode, find_image, images_of, text_of
 
 pytestmark = pytest.mark.e2e
 
