@@ -55,6 +55,8 @@ class RestaurantSettings(_Frozen):
     languages: tuple[str, ...] = ("zh-Hant", "en")
     timezone: str = "UTC"
     kitchen_language: str | None = None
+    receipt_header: tuple[str, ...] = ()  # lines under the name on receipts: address, phone, tax number
+    receipt_footer: str = "多謝光臨 Thank you!"
 
     @field_validator("languages")
     @classmethod
@@ -98,6 +100,7 @@ class PrintingSettings(_Frozen):
     retry_seconds: float = Field(5.0, gt=0, le=600)
     receipt_printer: str | None = None
     failover_after: int = Field(3, ge=1, le=100)  # failed attempts before a job moves to the backup printer
+    probe_seconds: float = Field(15.0, gt=0, le=3600)  # how often a failed-over printer is asked if it is back
 
 
 class PrinterSettings(_Frozen):
@@ -106,6 +109,9 @@ class PrinterSettings(_Frozen):
     port: int = Field(9100, ge=1, le=65535)
     profile: str = "TM-T20II"
     paper_mm: Literal[58, 80] = 80
+    # How non-ASCII text prints: drawn as an image (any printer), or in the printer's own
+    # Chinese font (GB18030 or Big5 ROM), which is ~50x fewer bytes; see printers/render.py.
+    text_mode: Literal["raster", "gb18030", "big5"] = "raster"
     enabled: bool = True
     backup: str | None = None  # where its jobs go, marked REDIRECTED, once it keeps failing
 

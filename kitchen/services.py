@@ -22,7 +22,6 @@ from kitchen.model import Ticket
 from menu.model import localized
 from pos.checks import table_summary
 from pos.model import Order, OrderItem, Visit
-from printers import layout
 from printers import services as printing
 
 FIRE_GRACE_S = sequencing.FIRE_GRACE_S  # Start on a card starts the dishes whose fire time is this close
@@ -70,14 +69,22 @@ def ticket_dict(ctx: Context, t: Ticket) -> dict:
             "items": items}
 
 
-def _print_document(ctx: Context, t: dict, paper_mm: int, reprint: bool = False) -> list:
+def _print_data(ctx: Context, t: dict, reprint: bool = False) -> dict:
+    """The kitchen ticket's layout data (printers.layout.kitchen_ticket) from ticket_dict."""
     local = ctx.settings.restaurant.tz
-    at = datetime.fromisoformat(t["created_at"]).astimezone(local).strftime("%H:%M")
-    return layout.kitchen_ticket({
-        "order_number": t["order_number"], "table": t["table"], "station": t["station"], "ordered_at": at,
-        "items": [{"qty": i["quantity"], "name": i["name"], "name_alt": i["name_alt"],
-                   "modifiers": i["modifiers"], "note": i["note"]} for i in t["items"]],
-        "reprint": reprint}, paper_mm)
+
+    def hhmm(iso: str | None) -> str | None:
+        return datetime.fromisoformat(iso).astimezone(local).strftime("%H:%M") if iso else None
+
+    fire_at = t["fire_at"]
+    fire_now = fire_at is not None and datetime.fromisoformat(fire_at) <= ctx.clock.now()
+    return {"order_number": t["order_number"], "table": t["table"], "station": t["station"],
+            "ordered_at": hhmm(t["created_at"]), "course": t["items"][0]["course"] if t["items"] else None,
+            "fire_at": hhmm(fire_at), "fire_now": fire_now, "rush": t["rush"],
+            "items": [{"qty": i["quantity"], "name": i["name"], "name_alt": i["name_alt"],
+                       "modifiers": i["modifiers"], "note": i["note"]}
+                      for i in t["items"] if i["status"] != "voided"],
+            "reprint": reprint}
 
 
 def _rooms(ticket: Ticket) -> list[str]:
@@ -220,8 +227,8 @@ def _queue_ticket_print(ctx: Context, s: Session, ticket: Ticket, reprint: bool 
     printer = ctx.settings.printer(st.printer if st else None)
     if printer is None or not printer.enabled:
         return None
-    printing.enqueue(ctx, s, printer.name, "kitchen_ticket",
-                     _print_document(ctx, ticket_dict(ctx, ticket), printer.paper_mm, reprint), ticket_id=ticket.id)
+    printing.enqueue(ctx, s, printer.name, "kitchen_ticket", _print_data(ctx, ticket_dict(ctx, ticket), reprint),
+                     ticket_id=ticket.id)
     return printer.name
 
 

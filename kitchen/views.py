@@ -9,6 +9,7 @@ from pydantic import Field
 from app.api import Out, Schema, api
 from app.errors import NotFound
 from kitchen import expo, planner, sequencing, services
+from pos.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 
 bp = Blueprint("kitchen", __name__, template_folder="templates", static_folder="static",
@@ -188,12 +189,7 @@ def recall(ticket_id: int):
     return jsonify(services.recall_ticket(_ctx(), ticket_id))
 
 
-class ReprintOut(Out):
-    queued: bool
-    printer: str
-
-
-@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/reprint", "POST", guard=cook, response=ReprintOut, ok=(202,),
+@api.route(bp, "/api/kitchen/tickets/<id:ticket_id>/reprint", "POST", guard=cook, response=PrintQueuedOut, ok=(202,),
            errors=(404, 409), summary="Print a ticket again, marked REPRINT")
 def reprint(ticket_id: int):
     return jsonify(services.reprint_ticket(_ctx(), ticket_id)), 202

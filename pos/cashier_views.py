@@ -6,7 +6,7 @@ from pydantic import Field
 
 from app.api import Schema, api
 from pos import qr, services
-from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, SelfTestOut, TablesOut
+from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, PrintQueuedOut, TablesOut
 from printers import services as printing
 from staff.auth import current_staff, require_page_role, role_guard
 
@@ -14,6 +14,7 @@ bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="
                static_url_path="/static/cashier")
 
 cashier = role_guard("cashier")
+cook = role_guard("cook")  # printer health and test pages: the kitchen fixes its own printer
 
 
 def _ctx():
@@ -87,13 +88,19 @@ def close(visit_id: int):
     return jsonify(services.close_visit(_ctx(), visit_id, _staff_id()))
 
 
-@api.route(bp, "/api/printers", "GET", guard=cashier, response=PrintersOut,
+@api.route(bp, "/api/pos/visits/<id:visit_id>/receipt", "POST", guard=cashier, response=PrintQueuedOut, ok=(202,),
+           errors=(404, 409), summary="Print the check's receipt again, marked REPRINT")
+def reprint_receipt(visit_id: int):
+    return jsonify(services.reprint_receipt(_ctx(), visit_id)), 202
+
+
+@api.route(bp, "/api/printers", "GET", guard=cook, response=PrintersOut,
            summary="Each printer's health at its last attempt, queue depth and last error")
 def printers():
     return jsonify(printing.queue_status(_ctx()))
 
 
-@api.route(bp, "/api/printers/<name>/test", "POST", guard=cashier, response=SelfTestOut, ok=(202,),
+@api.route(bp, "/api/printers/<name>/test", "POST", guard=cook, response=PrintQueuedOut, ok=(202,),
            errors=(404, 409), summary="Queue a test page for a printer")
 def printer_self_test(name: str):
     return jsonify(printing.print_self_test(_ctx(), name)), 202

@@ -122,6 +122,8 @@ class PrinterOut(Out):
         description="what the printer said at its last attempt")
     state_detail: str | None
     checked_at: str | None
+    failed_over_to: str | None = Field(description="its backup, while its jobs go there (it kept failing)")
+    down_since: str | None
     last_error: str | None
     last_printed_at: str | None
 
@@ -130,6 +132,7 @@ class PrintersOut(RootModel[list[PrinterOut]]):
     pass
 
 
-class SelfTestOut(Out):
+class PrintQueuedOut(Out):
+    """A print job was queued (a test page, a reprint) on the named printer."""
     queued: bool
     printer: str

@@ -22,7 +22,6 @@ from pos.checks import VISIT_LOADS, check_dict, load_visit, money, order_dict, s
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
 from pos.tokens import make_token, read_token
-from printers import layout
 from printers import services as printing
 
 
@@ -174,7 +173,7 @@ def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -
         _queue_drawer(ctx, s)  # first in the printer's line: the drawer opens, then the receipt prints
         visit = load_visit(s, visit_id)
         if totals(ctx, visit).due == 0:
-            _queue_receipt(ctx, s, visit, payment)
+            _queue_receipt(ctx, s, visit)
         result = {"payment_id": payment.id, "amount": cash.applied, "tendered": tendered,
                   "change": cash.change, "change_formatted": money(ctx, cash.change),
                   "check": check_dict(ctx, visit)}
@@ -186,34 +185,60 @@ def _queue_drawer(ctx: Context, s: Session) -> None:
     """A cash payment opens the drawer, through the receipt printer it is wired to."""
     printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
     if printer is not None and printer.enabled:
-        printing.enqueue(ctx, s, printer.name, "drawer", layout.open_drawer())
+        printing.enqueue(ctx, s, printer.name, "drawer", {})
 
 
-def _queue_receipt(ctx: Context, s: Session, visit: Visit, last: Payment) -> None:
-    """The customer receipt, printed on the receipt printer once the check is paid."""
+TENDER_LABELS = {"cash": "Cash"}
+
+
+def receipt_data(ctx: Context, visit: Visit) -> dict:
+    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now."""
     r = ctx.settings.restaurant
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    if printer is None or not printer.enabled:
-        return
     t = totals(ctx, visit)
     lang = r.languages[0]
-    extra = []
-    if t.service_charge:
-        extra.append({"label": f"Service {r.service_charge}%", "amount": money(ctx, t.service_charge)})
-    if t.tax:
-        extra.append({"label": f"{'incl. ' if t.tax_included else ''}Tax {r.tax_rate}%", "amount": money(ctx, t.tax)})
-    doc = layout.receipt({
-        "restaurant": r.name, "table": visit.table.name, "check_number": visit.id,
-        "closed_at": last.created_at.astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
+    service = ([{"label": f"Service {r.service_charge}%", "amount": money(ctx, t.service_charge)}]
+               if t.service_charge else [])
+    tax = ([{"label": f"{'incl. ' if t.tax_included else ''}Tax {r.tax_rate}%", "amount": money(ctx, t.tax)}]
+           if t.tax else [])
+    last = max(visit.payments, key=lambda p: p.id, default=None)
+    change = sum(p.change or 0 for p in visit.payments)
+    return {
+        "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.table.name,
+        "check_number": visit.id,
+        "closed_at": (last.created_at if last else ctx.clock.now()).astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
         "lines": [{"qty": i.quantity, "name": localized(i.names, lang, r.languages),
+                   "modifiers": [localized(m["names"], lang, r.languages) for m in i.modifiers],
                    "amount": money(ctx, i.unit_price * i.quantity)}
                   for o in visit.orders for i in o.items if i.status != "voided"],
-        "subtotal": money(ctx, t.subtotal), "tax_lines": extra, "total": money(ctx, t.total),
-        "payments": [{"label": "Cash" if p.tender == "cash" else p.tender.title(), "amount": money(ctx, p.tendered)}
+        "subtotal": money(ctx, t.subtotal), "service_lines": service, "tax_lines": tax,
+        "total": money(ctx, t.total),
+        "payments": [{"label": TENDER_LABELS.get(p.tender, p.tender.title()), "amount": money(ctx, p.tendered or p.amount)}
                      for p in visit.payments],
-        "change": money(ctx, last.change) if last.change else None,
-        "footer": "多謝光臨 Thank you!"}, printer.paper_mm)
-    printing.enqueue(ctx, s, printer.name, "receipt", doc)
+        "change": money(ctx, change) if change else None,
+        "footer": r.receipt_footer or None,
+        "visit_url": visit_url(ctx, visit)}
+
+
+def _queue_receipt(ctx: Context, s: Session, visit: Visit, reprint: bool = False) -> str | None:
+    """The customer receipt on the receipt printer; the printer's name, or None when there is none."""
+    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
+    if printer is None or not printer.enabled:
+        return None
+    printing.enqueue(ctx, s, printer.name, "receipt", {**receipt_data(ctx, visit), "reprint": reprint})
+    return printer.name
+
+
+def reprint_receipt(ctx: Context, visit_id: int) -> dict:
+    """Print a check's receipt again (the diner wants a copy, the first one jammed), marked REPRINT.
+    Works on open and closed checks: a copy of an unpaid check is the bill."""
+    with ctx.db.write() as s:
+        visit = load_visit(s, visit_id)
+        if not any(i.status != "voided" for o in visit.orders for i in o.items):
+            raise Conflict("This check has nothing on it to print.", code="empty_check")
+        printer = _queue_receipt(ctx, s, visit, reprint=True)
+        if printer is None:
+            raise Conflict("No receipt printer is configured.", code="no_printer")
+        return {"queued": True, "printer": printer}
 
 
 def _queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
@@ -222,10 +247,9 @@ def _queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
     if printer is None or not printer.enabled:
         return
     r = ctx.settings.restaurant
-    doc = layout.qr_slip({"restaurant": r.name, "table": table, "url": url,
-                          "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")},
-                         printer.paper_mm)
-    printing.enqueue(ctx, s, printer.name, "qr_slip", doc)
+    printing.enqueue(ctx, s, printer.name, "qr_slip", {
+        "restaurant": r.name, "table": table, "url": url,
+        "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")})
 
 
 def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:

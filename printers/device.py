@@ -67,6 +67,12 @@ def _query(printer: Network, query: bytes) -> int:
     return answer[-1]
 
 
+def probe(host: str, port: int, *, timeout: float = 4.0) -> str:
+    """Ask a printer for its status without printing: "ok" or "paper_low", else raise
+    PrinterUnavailable (a printer that is back from failover answers this)."""
+    return send(host, port, b"", timeout=timeout)
+
+
 def send(host: str, port: int, data: bytes, *, timeout: float = 4.0) -> str:
     """Send a whole job in one write; return "ok" or "paper_low", else raise PrinterUnavailable.
 
@@ -75,7 +81,8 @@ def send(host: str, port: int, data: bytes, *, timeout: float = 4.0) -> str:
     printer = Network(host, port, timeout=timeout)
     try:
         printer.open()
-        printer._raw(data)
+        if data:
+            printer._raw(data)
         online, paper = _query(printer, STATUS_PRINTER), _query(printer, STATUS_PAPER)
     except DeviceNotFoundError as exc:
         raise PrinterUnavailable(_connect_reason(exc), str(exc).replace("\n", " ")) from exc

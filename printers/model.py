@@ -15,7 +15,10 @@ class PrintJob(Base):
     printer: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))  # kitchen_ticket, receipt, ...
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    document: Mapped[list] = mapped_column(JSON)  # printers.layout document (plain data)
+    # The layout's input data: printed as printers.layout.build(kind, document, paper_mm), laid
+    # out at print time for the printer that prints it. (A list is a ready layout document,
+    # as jobs were stored before migration 0007.)
+    document: Mapped[dict | list] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending printing printed failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -25,6 +28,8 @@ class PrintJob(Base):
     # An earlier attempt may have printed it (sent, then no confirmation): any further
     # attempt prints it marked REPRINT, so a duplicate is never mistaken for a new order.
     maybe_delivered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Moved here from this printer, which kept failing: printed under a REDIRECTED banner.
+    redirected_from: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -38,3 +43,6 @@ class PrinterState(Base):
     state: Mapped[str] = mapped_column(String(16))  # online paper_low paper_out offline unreachable
     detail: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when its jobs failed over to its backup: new jobs go straight to the backup
+    # until a status probe (printers.worker) or a printed job finds it working again.
+    down_since: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -16,17 +16,33 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.database import after_commit
 from app.errors import Conflict, NotFound
-from printers import layout
 from printers.model import PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)
 
 
-def enqueue(ctx: Context, s: Session, printer: str, kind: str, document: list, ticket_id: int | None = None) -> None:
+def enqueue(ctx: Context, s: Session, printer: str, kind: str, data: dict, ticket_id: int | None = None) -> str:
+    """Queue printers.layout's `kind` layout of `data`, laid out when it prints. While the
+    printer is down (failed over) the job goes straight to its backup, marked REDIRECTED:
+    waiting for it to fail three more times would hold a new ticket for a minute.
+    Returns the printer the job went to."""
     now = ctx.clock.now()
-    s.add(PrintJob(printer=printer, kind=kind, document=document, ticket_id=ticket_id, status="pending",
-                   attempts=0, next_attempt_at=now, created_at=now))
+    redirected_from = None
+    backup = _backup_of(ctx, printer) if kind != "drawer" else None
+    if backup is not None:
+        state = s.get(PrinterState, printer)
+        if state is not None and state.down_since is not None:
+            printer, redirected_from = backup.name, printer
+    s.add(PrintJob(printer=printer, kind=kind, document=data, ticket_id=ticket_id, status="pending",
+                   attempts=0, next_attempt_at=now, created_at=now, redirected_from=redirected_from))
     after_commit(s, lambda: ctx.wake_printers(printer))
+    return printer
+
+
+def _backup_of(ctx: Context, printer: str):
+    cfg = ctx.settings.printer(printer)
+    backup = ctx.settings.printer(cfg.backup) if cfg and cfg.backup else None
+    return backup if backup is not None and backup.enabled else None
 
 
 def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
@@ -58,10 +74,13 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
 STATE_OF_REASON = {"paper_out": "paper_out", "offline": "offline"}  # anything else: unreachable
 
 
-def _record_state(ctx: Context, s, printer: str, state: str, detail: str | None) -> None:
+def _record_state(ctx: Context, s, printer: str, state: str, detail: str | None) -> PrinterState:
     row = s.get(PrinterState, printer) or PrinterState(printer=printer)
     row.state, row.detail, row.checked_at = state, detail, ctx.clock.now()
+    if state in ("online", "paper_low"):
+        row.down_since = None  # it works: its new jobs are its own again
     s.add(row)
+    return row
 
 
 def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None = None,
@@ -74,6 +93,19 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None 
             _record_state(ctx, s, printer, state, None)
 
 
+def is_down(ctx: Context, printer: str) -> bool:
+    """Failed over to its backup and not seen working since."""
+    with ctx.db.read() as s:
+        row = s.get(PrinterState, printer)
+        return row is not None and row.down_since is not None
+
+
+def record_probe(ctx: Context, printer: str, state: str, detail: str | None = None) -> None:
+    """What a status probe of a down printer found: online or paper_low bring it back."""
+    with ctx.db.write() as s:
+        _record_state(ctx, s, printer, state, detail)
+
+
 def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retry_at: datetime,
                      maybe_delivered: bool = False, printer: str | None = None, reason: str | None = None) -> None:
     """The printer did not (confirm it) take the job: it stays first in line, due again at
@@ -83,27 +115,27 @@ def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retr
                   .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at,
                           maybe_delivered=PrintJob.maybe_delivered | maybe_delivered))
         if printer:
-            _record_state(ctx, s, printer, STATE_OF_REASON.get(reason or "", "unreachable"), error[:500])
-            _fail_over(ctx, s, job_id, printer)
+            state = _record_state(ctx, s, printer, STATE_OF_REASON.get(reason or "", "unreachable"), error[:500])
+            _fail_over(ctx, s, job_id, printer, state)
 
 
-def _fail_over(ctx: Context, s, job_id: int, printer: str) -> None:
+def _fail_over(ctx: Context, s, job_id: int, printer: str, state: PrinterState) -> None:
     """After printing.failover_after failed attempts at its head job, a printer counts as
     down: every job waiting for it moves to its backup, marked REDIRECTED and due at once
     (ids keep their place in the backup's line). Drawer kicks stay: the drawer is wired
-    to this printer. Jobs queued later try this printer first again."""
-    cfg = ctx.settings.printer(printer)
-    backup = ctx.settings.printer(cfg.backup) if cfg and cfg.backup else None
+    to this printer. The printer is down until a probe or a print finds it working: jobs
+    queued meanwhile go straight to the backup (see enqueue)."""
+    backup = _backup_of(ctx, printer)
     job = s.get(PrintJob, job_id)
-    if backup is None or not backup.enabled or job is None or job.status != "pending":
+    if backup is None or job is None or job.status != "pending":
         return
     if job.attempts < ctx.settings.printing.failover_after:
         return
+    state.down_since = state.down_since or ctx.clock.now()
     waiting = s.scalars(select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "pending",
                                                PrintJob.kind != "drawer")).all()
     for j in waiting:
-        j.printer = backup.name
-        j.document = layout.marked_redirected(j.document, printer)
+        j.printer, j.redirected_from = backup.name, j.redirected_from or printer
         j.attempts, j.next_attempt_at = 0, ctx.clock.now()
     if waiting:
         after_commit(s, lambda: ctx.wake_printers(backup.name))
@@ -137,7 +169,10 @@ def queue_status(ctx: Context) -> list[dict]:
             last = s.scalar(select(PrintJob).where(PrintJob.printer == p.name)
                             .order_by(PrintJob.id.desc()).limit(1))
             st = states.get(p.name)
+            down = st is not None and st.down_since is not None
             out.append({"name": p.name, "enabled": p.enabled, "queue_depth": depth.get(p.name, 0),
+                        "failed_over_to": (p.backup if down else None),
+                        "down_since": st.down_since.isoformat() if down else None,
                         "state": st.state if st else "unknown", "state_detail": st.detail if st else None,
                         "checked_at": st.checked_at.isoformat() if st else None,
                         "last_error": last.last_error if last and last.status != "printed" else None,
@@ -154,7 +189,8 @@ def print_self_test(ctx: Context, name: str) -> dict:
         raise Conflict(f"Printer {name!r} is disabled in the configuration.", code="printer_disabled")
     r = ctx.settings.restaurant
     with ctx.db.write() as s:
-        enqueue(ctx, s, name, "self_test", layout.self_test_page({
+        enqueue(ctx, s, name, "self_test", {
             "restaurant": r.name, "printer": name, "paper_mm": printer.paper_mm, "profile": printer.profile,
-            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M:%S")}, printer.paper_mm))
+            "text_mode": printer.text_mode,
+            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M:%S")})
     return {"queued": True, "printer": name}

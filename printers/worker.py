@@ -1,8 +1,8 @@
 """Print workers: one thread per printer, so an offline printer never delays another.
 
 A worker claims its printer's oldest waiting job (printers.services keeps one job
-per printer in flight, across processes), renders the stored layout document to
-ESC/POS bytes, sends them, and confirms with a status query. When the printer cannot
+per printer in flight, across processes), lays out the stored data for its paper,
+renders it to ESC/POS bytes, sends them, and confirms with a status query. When the printer cannot
 be reached the job stays first in line and is due again after a backoff that doubles
 per failed attempt (up to a minute), so after an outage tickets come out in the order
 they were taken. A job whose document cannot be rendered is marked failed at once
@@ -32,6 +32,16 @@ MAX_BACKOFF_SECONDS = 60.0
 DRAWER_TTL = timedelta(seconds=30)
 
 
+def document_of(job, paper_mm: int) -> list[dict]:
+    """The job laid out for the paper of the printer printing it. A job that may already
+    have printed says REPRINT; one moved from a failing printer says REDIRECTED."""
+    if isinstance(job.document, list):  # queued before migration 0007: already laid out
+        return (layout.marked_reprint(job.document) if job.maybe_delivered and job.kind != "drawer"
+                else job.document)
+    return layout.build(job.kind, job.document, paper_mm, reprint=job.maybe_delivered,
+                        redirected_from=job.redirected_from)
+
+
 class PrintWorker:
     def __init__(self, ctx: Context, printer: PrinterSettings):
         self.ctx = ctx
@@ -40,6 +50,7 @@ class PrintWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._next_probe: datetime | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -54,12 +65,9 @@ class PrintWorker:
         if job.kind == "drawer" and self.ctx.clock.now() - job.created_at > DRAWER_TTL:
             queue.mark_failed(self.ctx, job.id, self.worker_id, "expired: the drawer was not opened in time")
             return "failed"
-        # A job that may already have printed says REPRINT (a drawer kick twice is harmless: no banner).
-        document = (layout.marked_reprint(job.document) if job.maybe_delivered and job.kind != "drawer"
-                    else job.document)
         try:
-            data = render.render(document, profile=p.profile, paper_mm=p.paper_mm,
-                                 font_path=cfg.font_path, font_index=cfg.font_index)
+            data = render.render(document_of(job, p.paper_mm), profile=p.profile, paper_mm=p.paper_mm,
+                                 font_path=cfg.font_path, font_index=cfg.font_index, text_mode=p.text_mode)
         except Exception as e:  # a bad document must not kill the worker or hold up other jobs
             log.exception("printer %s: job %s cannot be rendered; marked failed", p.name, job.id)
             queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}")
@@ -97,10 +105,32 @@ class PrintWorker:
             return POLL_SECONDS
         return max(0.0, min(POLL_SECONDS, (due - self.ctx.clock.now()).total_seconds()))
 
+    def probe_if_down(self) -> bool:
+        """A printer whose jobs failed over gets a status query every probing interval;
+        when it answers online it takes its own new jobs again. Returns True if it came back."""
+        p, cfg = self.printer, self.ctx.settings.printing
+        now = self.ctx.clock.now()
+        if self._next_probe is not None and now < self._next_probe:
+            return False
+        if not queue.is_down(self.ctx, p.name):
+            self._next_probe = None
+            return False
+        self._next_probe = now + timedelta(seconds=cfg.probe_seconds)
+        try:
+            answer = device.probe(p.host, p.port, timeout=cfg.timeout_seconds)
+        except device.PrinterUnavailable as e:
+            queue.record_probe(self.ctx, p.name, queue.STATE_OF_REASON.get(e.reason, "unreachable"), f"probe: {e}")
+            return False
+        queue.record_probe(self.ctx, p.name, "paper_low" if answer == "paper_low" else "online")
+        log.info("printer %s answers again: it takes its own jobs again", p.name)
+        self._next_probe = None
+        return True
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.drain()
+                self.probe_if_down()
                 wait = self._seconds_until_due()
             except Exception:  # database briefly unavailable: keep the thread alive
                 log.exception("print worker %s", self.worker_id)

@@ -1,4 +1,5 @@
 import { connectLive, api, h } from "/static/live.js";
+import { watchPrinters } from "/static/printers.js";
 import { serverClock, clockText } from "/static/kitchen/clock.js";
 
 // The pass: whole orders, each item's state at its station. An order turns ready when
@@ -81,6 +82,7 @@ connectLive({
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
 });
 render();
+watchPrinters(document.getElementById("printers"));
 document.getElementById("logout").addEventListener("click", async () => {
   await api("POST", "/api/staff/logout"); location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
 });

@@ -1,4 +1,5 @@
 import { connectLive, api, h } from "/static/live.js";
+import { watchPrinters } from "/static/printers.js";
 import { serverClock, clockText, countdown } from "/static/kitchen/clock.js";
 
 // A station screen (or all stations): tickets in the order cooks should work them,
@@ -264,6 +265,7 @@ async function open86() {
   dlg.showModal();
 }
 document.getElementById("open-86").addEventListener("click", open86);
+watchPrinters(document.getElementById("printers"));
 document.getElementById("logout").addEventListener("click", async () => {
   await api("POST", "/api/staff/logout"); location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
 });

@@ -1,4 +1,5 @@
 import { connectLive, api, h, money } from "/static/live.js";
+import { watchPrinters } from "/static/printers.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);
@@ -6,7 +7,6 @@ const unit = 10 ** boot.minor_unit;
 const tables = new Map(boot.tables.map((t) => [t.table_id, t]));
 const pane = document.getElementById("check");
 const STATE = { free: "Free 空枱", ordering: "Ordering 已落單", eating: "Eating 用餐中", paid: "Paid 已付款" };
-const PRINTER_POLL_MS = 15000;
 
 // The check pane. The socket's "table" event of the cashier's own payment or closing
 // usually arrives before the HTTP answer, and fetches can come back out of order, so:
@@ -92,20 +92,36 @@ function checkView(c, change, typed) {
       take);
   }
   const close = h("button", { id: "close-table", disabled: due > 0, onclick: () => closeTable(c, close) }, "Close table 結枱");
+  const receipt = rows.length ? printReceiptButton(c.visit_id, due > 0 ? "Print bill 列印賬單" : "Print receipt 列印收據") : null;
   return [
     h("h2", {}, `${c.table} `, h("small", {}, STATE[c.state] || c.state)),
     rows.length ? h("table", {}, h("tbody", {}, rows)) : h("p", { class: "hint" }, "No orders yet 未有訂單"),
     h("table", { class: "sums" }, h("tbody", {}, sums.map(([k, v, cls]) => h("tr", { class: `sum ${cls || ""}` },
       h("td", {}, k), h("td", { class: "amt" }, v))))),
-    change, pay, h("div", { class: "pay" }, close),
+    change, pay, h("div", { class: "pay" }, receipt, close),
   ].filter(Boolean);
+}
+
+// A copy of the check on the receipt printer, marked REPRINT (the first receipt prints by
+// itself when the check is paid); the button says where it went.
+function printReceiptButton(visitId, label) {
+  const b = h("button", { class: "print-receipt", onclick: async () => {
+    b.disabled = true;
+    try {
+      const r = await api("POST", `/api/pos/visits/${visitId}/receipt`);
+      b.textContent = `Sent to ${r.printer} 已送出`;
+    } catch (e) { alert(e.message); }
+    b.disabled = false;
+  } }, label);
+  return b;
 }
 
 function closedView(r) {
   return [h("h2", {}, `${r.table} closed 已結帳`),
     h("div", { class: "newqr" }, h("p", {}, "New QR code for the next guests 新客人二維碼"),
       h("img", { src: `/api/pos/tables/${r.table_id}/qr.png?v=${r.next_visit_id}`, alt: `QR ${r.table}` }),
-      h("p", {}, h("a", { href: r.url, target: "_blank", rel: "noopener", id: "next-link" }, "open link 開啟連結")))];
+      h("p", {}, h("a", { href: r.url, target: "_blank", rel: "noopener", id: "next-link" }, "open link 開啟連結"))),
+    h("div", { class: "pay" }, printReceiptButton(r.closed_visit_id, "Reprint receipt 補印收據"))];
 }
 
 async function payCash(c, input, button) {
@@ -132,36 +148,6 @@ async function closeTable(c, button) {
   } catch (e) { button.disabled = false; alert(e.message); }
 }
 
-// Printers: a red badge when one reports an error, or has had jobs waiting while
-// nothing printed since the last poll.
-const lastPoll = new Map();
-const PRINTER_TROUBLE = { paper_low: "paper low 紙將用完", paper_out: "out of paper 缺紙", offline: "offline 離線",
-                          unreachable: "not answering 無回應" };
-let polls = 0;
-async function pollPrinters() {
-  let list;
-  try { list = await api("GET", "/api/printers"); } catch { return; }
-  const alerts = [];
-  for (const p of list) {
-    const prev = lastPoll.get(p.name);
-    lastPoll.set(p.name, p);
-    if (!p.enabled) continue;
-    const stuck = p.queue_depth > 0 && prev && prev.queue_depth > 0 && prev.last_printed_at === p.last_printed_at;
-    const trouble = PRINTER_TROUBLE[p.state];
-    if (p.last_error || stuck || trouble) {
-      alerts.push(h("span", { class: "printer-alert", "data-printer": p.name, "data-state": p.state || "unknown",
-                              title: p.state_detail || p.last_error || "Nothing printed lately 未有列印" },
-        h("span", { class: "label" }, `Printer ${p.name}: ${trouble ? `${trouble} · ` : ""}${p.queue_depth} waiting`),
-        h("button", { class: "test-print", title: "Print a test page 測試列印",
-                      onclick: () => api("POST", `/api/printers/${encodeURIComponent(p.name)}/test`).then(pollPrinters) },
-          "Test")));
-    }
-  }
-  const box = document.getElementById("printers");
-  box.replaceChildren(...alerts);
-  box.dataset.polls = ++polls;
-}
-
 connectLive({
   rooms: ["pos"], seq: boot.seq,
   keyOf: (e) => (e.kind === "table" ? `t${e.data.table_id}` : `e${e.seq}`),
@@ -180,5 +166,4 @@ connectLive({
 });
 document.getElementById("logout").addEventListener("click", async () => { await api("POST", "/api/staff/logout"); location.href = "/login?next=/pos"; });
 renderFloor();
-pollPrinters();
-setInterval(pollPrinters, PRINTER_POLL_MS);
+watchPrinters(document.getElementById("printers"));

@@ -188,7 +188,8 @@ def test_settling_the_check_queues_one_receipt(ctx):
     services.pay_cash(ctx, visit_id, 10000, None)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all()
-    texts = " ".join(b.get("text", "") for b in job.document)
+    from printers.layout import build
+    texts = " ".join(b.get("text", "") for b in build(job.kind, job.document, 80))
     assert job.printer == "receipt"
     assert "宮保雞丁" in texts and "HK$193.60" in texts and "HK$6.40" in texts and "Service 10%" in texts
 
@@ -238,13 +239,14 @@ def test_closing_prints_the_next_partys_qr_slip(ctx, settings):
     from pyzbar.pyzbar import decode as zbar
 
     from printers.model import PrintJob
+    from printers.escpos_decode import images_of
+    from printers.layout import build
     from printers.render import render
-    from tests.support.escpos_decode import images_of
     closed = services.close_visit(ctx, visit_of(ctx, "T6"), None)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "qr_slip")).all()
     assert job.printer == "receipt"
-    data = render(job.document, profile="TM-T20II", paper_mm=80, font_path=settings.printing.font_path,
+    data = render(build(job.kind, job.document, 80), profile="TM-T20II", paper_mm=80, font_path=settings.printing.font_path,
                   font_index=settings.printing.font_index)
     found = [r.data.decode() for img in images_of(data) for r in zbar(img.convert("L"))]
     assert found == [closed["url"]]

@@ -10,7 +10,7 @@ from printers.model import PrintJob
 from printers.virtual import VirtualPrinter
 from printers.worker import PrintWorker
 from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
-from tests.support.escpos_decode import decode, text_of
+from printers.escpos_decode import decode, text_of
 
 
 def test_concurrent_workers_claim_one_job_at_a_time_in_order(ctx):
@@ -75,7 +75,7 @@ def test_a_job_that_cannot_be_rendered_is_failed_without_blocking_others(ctx, cl
     order(ctx, token_of(ctx, "T1"), KUNG_PAO)
     order(ctx, token_of(ctx, "T2"), KUNG_PAO)
     with ctx.db.write() as s:
-        s.scalar(select(PrintJob).order_by(PrintJob.id)).document = [{"type": "nonsense"}]
+        s.scalar(select(PrintJob).order_by(PrintJob.id)).document = {"items": "nonsense"}  # a layout cannot be made of it
     with VirtualPrinter() as vp:
         worker = PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port}))
         assert worker.drain() == 1

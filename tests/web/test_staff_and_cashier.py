@@ -25,8 +25,7 @@ def test_pages_need_a_signed_in_role(client, sign_in):
     ("POST", "/api/pos/visits/1/payments/cash", {"tendered": 100}),
     ("POST", "/api/pos/visits/1/close", None),
     ("GET", "/api/pos/tables/1/qr.png", None),
-    ("GET", "/api/printers", None),
-    ("POST", "/api/printers/receipt/test", None),
+    ("POST", "/api/pos/visits/1/receipt", None),
 ])
 def test_cashier_api_refuses_nobody_and_cooks(client, sign_in, method, url, body, ctx):
     before = row_counts(ctx.db)
@@ -36,6 +35,16 @@ def test_cashier_api_refuses_nobody_and_cooks(client, sign_in, method, url, body
     r = client.open(url, method=method, json=body)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "insufficient_role"
     assert row_counts(ctx.db) == before
+
+
+def test_printer_health_and_test_pages_need_a_cook(client, sign_in, ctx):
+    # The kitchen sees its printer's trouble on its screens and prints a test page after
+    # loading paper: cooks may; nobody signed out may.
+    assert client.get("/api/printers").status_code == 401
+    assert client.post("/api/printers/kitchen/test").status_code == 401
+    sign_in(client, "cook")
+    assert {p["name"] for p in client.get("/api/printers").get_json()} == {"kitchen", "receipt"}
+    assert client.post("/api/printers/kitchen/test").status_code == 202
 
 
 def test_kitchen_api_needs_a_cook(client, sign_in, ctx):
@@ -195,7 +204,8 @@ def test_cashier_prints_a_test_page_and_bad_printers_are_refused(client, sign_in
     from printers.model import PrintJob
     with ctx.db.read() as s:
         [job] = s.query(PrintJob).filter_by(kind="self_test").all()
-    texts = " ".join(b.get("text", "") for b in job.document)
+    from printers.layout import build
+    texts = " ".join(b.get("text", "") for b in build(job.kind, job.document, 80))
     assert job.printer == "receipt" and "TEST PAGE" in texts and "80 mm, 48 columns" in texts
     assert {p["name"]: p["state"] for p in client.get("/api/printers").get_json()} == {
         "kitchen": "unknown", "receipt": "unknown"}
