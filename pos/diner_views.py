@@ -50,7 +50,8 @@ def diner_page(token: str):
     try:
         check = services.diner_view(ctx, token, lang)
     except DomainError as e:
-        return render_template("pos/link_error.html", error=e), e.status
+        receipt = services.closed_receipt(ctx, token, lang) if e.code == "visit_closed" else None
+        return render_template("pos/link_error.html", error=e, receipt=receipt), e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,

@@ -42,9 +42,11 @@ def visit_url(ctx: Context, visit: Visit) -> str:
     return f"{ctx.settings.server.public_base_url}/v/{visit_token(ctx, visit)}"
 
 
-def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = False) -> Visit:
-    """The open visit a diner's token names; refuses forged tokens and closed visits.
-    lock=True holds the visit's row lock, so an order cannot slip in while the check closes."""
+def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = False,
+                    closed_ok: bool = False) -> Visit:
+    """The open visit a diner's token names; refuses forged tokens and (unless closed_ok)
+    closed visits. lock=True holds the visit's row lock, so an order cannot slip in while
+    the check closes."""
     parsed = read_token(ctx.secret, token)
     if parsed is None:
         raise Forbidden("This table link is not valid.", code="invalid_token")
@@ -53,7 +55,7 @@ def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = 
     visit = session.get(Visit, parsed[0], with_for_update=lock or None, populate_existing=lock)
     if visit is None or not secrets.compare_digest(visit.nonce, parsed[1]):
         raise Forbidden("This table link is not valid.", code="invalid_token")
-    if not visit.is_open:
+    if not visit.is_open and not closed_ok:
         raise Forbidden("This table has been closed. Scan the code on your table again.",
                         code="visit_closed")
     return visit
@@ -144,6 +146,16 @@ def diner_view(ctx: Context, token: str, lang: str) -> dict:
         return check_dict(ctx, visit, lang)
 
 
+def closed_receipt(ctx: Context, token: str, lang: str) -> dict:
+    """The receipt of the visit a token names, once its table is closed: the QR code on the
+    paper receipt (and a diner's bookmarked link) keeps showing what was ordered and paid."""
+    with ctx.db.read() as s:
+        visit = load_visit(s, visit_for_token(ctx, s, token, closed_ok=True).id)
+        if visit.is_open:
+            raise Conflict("This table is still open.", code="visit_open")
+        return receipt_data(ctx, visit, lang)
+
+
 def floor(ctx: Context) -> list[dict]:
     with ctx.db.read() as s:
         visits = s.scalars(select(Visit).join(DiningTable).where(Visit.closed_at.is_(None))
@@ -191,11 +203,12 @@ def _queue_drawer(ctx: Context, s: Session) -> None:
 TENDER_LABELS = {"cash": "Cash"}
 
 
-def receipt_data(ctx: Context, visit: Visit) -> dict:
-    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now."""
+def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
+    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now;
+    the diner's receipt page shows the same."""
     r = ctx.settings.restaurant
     t = totals(ctx, visit)
-    lang = r.languages[0]
+    lang = lang or r.languages[0]
     service = ([{"label": f"Service {r.service_charge}%", "amount": money(ctx, t.service_charge)}]
                if t.service_charge else [])
     tax = ([{"label": f"{'incl. ' if t.tax_included else ''}Tax {r.tax_rate}%", "amount": money(ctx, t.tax)}]

@@ -92,7 +92,23 @@ def test_forged_and_stale_tokens(client, ctx, sign_in):
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "visit_closed"
     page = client.get(f"/v/{token}")
     assert page.status_code == 403 and 'data-code="visit_closed"' in page.get_data(as_text=True)
+    assert 'id="receipt"' not in page.get_data(as_text=True)  # nothing was ordered: no receipt
     assert row_counts(ctx.db) == before
+
+
+def test_a_closed_visits_link_shows_its_receipt(client, ctx):
+    # The QR code on the paper receipt links to the visit: once the table is closed it
+    # shows what was ordered and paid, in the diner's language, and nothing else.
+    token = token_of(ctx, "T3")
+    assert post_order(client, token, [KUNG_PAO]).status_code == 201
+    visit_id = visit_of(ctx, "T3")
+    services.pay_cash(ctx, visit_id, 100000, None)
+    services.close_visit(ctx, visit_id, None)
+    page = client.get(f"/v/{token}?lang=en").get_data(as_text=True)
+    receipt = page[page.index('id="receipt"'):]
+    assert "Kung Pao Chicken" in receipt and "HK$1,000.00" in receipt and "Change" in receipt
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    assert 'id="receipt"' not in client.get(f"/v/{forged}").get_data(as_text=True)
 
 
 def test_menu_page_renders_in_each_language(client, ctx):
