@@ -78,6 +78,7 @@ class _Session:
     conn: socket.socket
     number: int
     stall: bool = False
+    bytes_per_second: float | None = None  # slow(): reads at this rate
     drop_at: int | None = None  # reset after this many bytes read
     drop_share: float | None = None  # chaos: reset, keeping this share of the job
     chaos_offline: bool = False  # one of a chaos offline window's connections
@@ -112,6 +113,8 @@ class VirtualPrinter:
         self._offline = False
         self._paper = "ok"  # ok | low | out
         self._stall = False
+        self._slow: float | None = None  # bytes per second while slow()
+        self._stopping = threading.Event()
         self._drops: list[int] = []  # byte counts for the next connections
         self._held: list[Record] = []
         self._timers: dict[str, threading.Timer] = {}
@@ -128,6 +131,7 @@ class VirtualPrinter:
             self.out_dir.mkdir(parents=True, exist_ok=True)
         with self._cond:
             self._running = True
+            self._stopping.clear()
             self._listen()
         return self
 
@@ -136,6 +140,7 @@ class VirtualPrinter:
             if not self._running:
                 return
             self._running = False
+            self._stopping.set()
             for key in list(self._timers):
                 self._later(key, None)
             self._close_listener()
@@ -229,6 +234,15 @@ class VirtualPrinter:
             self._stall = True
             self._later("stall", for_seconds, self.unstall)
 
+    def slow(self, bytes_per_second: float | None) -> None:
+        """New connections are read at this rate (None: full speed again), like a printer
+        busy printing a long job with a small buffer: a sender with a short timeout gives up
+        on a big job (the bytes read so far print torn, as a partial job)."""
+        if bytes_per_second is not None and bytes_per_second <= 0:
+            raise ValueError("bytes_per_second must be positive")
+        with self._cond:
+            self._slow = bytes_per_second
+
     def unstall(self) -> None:
         """End stall(): new connections are read again; the stalled ones are closed, unprinted."""
         with self._cond:
@@ -273,7 +287,7 @@ class VirtualPrinter:
         `status` back to the defaults; held jobs print."""
         with self._cond:
             self.status.update({n: ONLINE_PAPER_OK for n in range(1, 5)})
-            self._offline, self._paper, self._drops = False, "ok", []
+            self._offline, self._paper, self._drops, self._slow = False, "ok", [], None
             self._chaos = self._chaos_seed = None
             self._chaos_to_join = self._chaos_window = 0
             self.unstall()
@@ -286,7 +300,7 @@ class VirtualPrinter:
         """The fault modes in force, and counts (for the CLI's `status`)."""
         with self._cond:
             return {"listening": self._listener is not None, "offline": self._offline or self._chaos_window > 0,
-                    "paper": self._paper, "stall": self._stall, "drops": list(self._drops),
+                    "paper": self._paper, "stall": self._stall, "drops": list(self._drops), "slow": self._slow,
                     "chaos": None if self._chaos is None else (self._chaos_seed, self._chaos_rate),
                     "jobs": len(self.jobs), "held": len(self._held),
                     "not_printed": sum(not r.printed for r in self.records)}
@@ -351,6 +365,7 @@ class VirtualPrinter:
 
     def _plan(self, s: _Session) -> None:
         """Choose the fault a new connection meets: explicit ones first, then chaos."""
+        s.bytes_per_second = self._slow
         if self._stall:
             s.stall = True
         elif self._drops:
@@ -434,9 +449,13 @@ class VirtualPrinter:
                     size = min(size, s.drop_at - received)
                     if size <= 0:
                         return bytes(job + pending), "reset_mid_job"
+                if s.bytes_per_second is not None:
+                    size = min(size, max(1, int(s.bytes_per_second / 20)))  # 20 reads a second
                 chunk = conn.recv(size)
                 if not chunk:
                     break
+                if s.bytes_per_second is not None and self._stopping.wait(len(chunk) / s.bytes_per_second):
+                    break  # stop(): keep what arrived
                 received += len(chunk)
                 pending += chunk
                 while (i := pending.find(DLE_EOT)) >= 0 and i + 2 < len(pending):
@@ -542,6 +561,7 @@ HELP = """commands (one per line):
   paper out | paper low | paper ok                                power       power cycle: held jobs lost
   refuse [SECONDS]    close the port (connection refused)         accept      listen again
   stall [SECONDS]     accept connections but never read them      drop BYTES [CONNECTIONS]  reset after BYTES
+  slow [BYTES/S]      read new jobs at this rate (none: full speed)
   chaos SEED [RATE]   a seeded random fault per connection        chaos off
   ok                  clear every fault                           status      what is in force
   help, quit"""
@@ -583,6 +603,10 @@ def command(printer: VirtualPrinter, line: str) -> str:
         if name == "stall":
             printer.stall(_seconds(args))
             return f"stalled{for_s}: new connections are never read"
+        if name == "slow":
+            bps = float(args[0]) if args else None
+            printer.slow(bps)
+            return f"reading {bps:g} bytes/s" if bps else "full speed"
         if name == "drop" and args:
             n, conns = int(args[0]), int(args[1]) if len(args) > 1 else 1
             printer.drop_after(n, conns)
@@ -602,6 +626,7 @@ def command(printer: VirtualPrinter, line: str) -> str:
             faults = [k for k in ("offline", "stall") if st[k]] + ([] if st["listening"] else ["refusing"])
             faults += [f"paper {st['paper']}"] if st["paper"] != "ok" else []
             faults += [f"drop after {st['drops']}"] if st["drops"] else []
+            faults += [f"slow {st['slow']:g} B/s"] if st["slow"] else []
             faults += [f"chaos {st['chaos'][0]} at {st['chaos'][1]}"] if st["chaos"] else []
             return (f"port {printer.port}: {', '.join(faults) or 'ok'}; {st['jobs']} printed, "
                     f"{st['held']} held, {st['not_printed']} connections not printed")

@@ -283,7 +283,7 @@ def test_cli_commands(printer):
     assert command(printer, "drop 10") == "the next 1 connection(s) will be reset after 10 bytes"
     assert command(printer, "refuse") == "refusing connections" and outcome(printer) == "refused"
     assert command(printer, "ok") == "all clear"
-    assert printer.state() == {"listening": True, "offline": False, "paper": "ok", "stall": False, "drops": [],
+    assert printer.state() == {"listening": True, "offline": False, "paper": "ok", "stall": False, "drops": [], "slow": None,
                                "chaos": None, "jobs": 1, "held": 0, "not_printed": 0}
     assert command(printer, "drop x").startswith("bad arguments") and "type `help`" in command(printer, "frobnicate")
 
@@ -297,3 +297,16 @@ def test_cli_reads_commands_from_stdin(tmp_path):
     assert lines[1:] == ["paper out: jobs are held until `paper ok`",
                          f"port {lines[0].split(':')[1].split()[0]}: paper out; 0 printed, 0 held, "
                          "0 connections not printed"]
+
+
+def test_a_slow_printer_prints_a_small_job_but_a_big_one_outlasts_a_short_timeout(printer):
+    printer.slow(40_000)  # bytes per second
+    small = b"\x1b@" + b"ticket\n" * 100  # 702 bytes: about 18 ms at this rate
+    assert send("127.0.0.1", printer.port, small, timeout=2) == "ok"
+    assert printer.wait_for_jobs(1, timeout=5) == [small]
+    big = b"\x1b@" + b"x" * 60_000  # 1.5 s at this rate
+    with pytest.raises(PrinterUnavailable) as err:
+        send("127.0.0.1", printer.port, big, timeout=0.3)
+    assert err.value.maybe_delivered  # part of it may be on paper: a retry must say REPRINT
+    printer.slow(None)
+    assert send("127.0.0.1", printer.port, small, timeout=2) == "ok"
