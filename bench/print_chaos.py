@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.print_chaos [--tickets 500] [--seed 1] [--rate 0.3]
 
-Two virtual printers on 127.0.0.1 ("kitchen" and "bar", each the other's backup) run a
+Two virtual printers on 127.0.0.1 ("kitchen", printing Chinese dish names as raster
+images, and "bar", in its own GB18030 font; each the other's backup) run a
 seeded chaos schedule (printers.virtual.VirtualPrinter.chaos): each connection is, at
 random with probability --rate, refused for a while, reset in the middle of the job,
 stalled (the printer stops reading, so the sender times out) or met by a printer that is
@@ -50,14 +51,16 @@ from printers.virtual import VirtualPrinter
 from printers.worker import PrintWorker
 
 PRINTERS = ("kitchen", "bar")
+TEXT_MODES = ("raster", "gb18030")  # kitchen draws Chinese; bar has a GB18030 font
 _NUMBER = re.compile(r"^#(\d+)$", re.M)
 
 
 def _ticket(n: int, printer: str) -> dict:
+    """Chinese dish names: raster images on one printer, Chinese-mode spans on the other."""
     return {"order_number": n, "table": f"T{n % 24 + 1}", "station": printer, "ordered_at": "19:42",
-            "items": [{"qty": 1 + n % 3, "name": "Kung Pao Chicken", "name_alt": None,
-                       "modifiers": ["mild"] if n % 2 else [], "note": None},
-                      {"qty": 1, "name": "Fried Rice", "name_alt": None, "modifiers": [], "note": None}]}
+            "items": [{"qty": 1 + n % 3, "name": "宮保雞丁", "name_alt": "Kung Pao Chicken",
+                       "modifiers": ["少辣"] if n % 2 else [], "note": None},
+                      {"qty": 1, "name": "揚州炒飯", "name_alt": None, "modifiers": [], "note": None}]}
 
 
 def _on_paper(printed_jobs: list[bytes]) -> dict[int, list[bool]]:
@@ -83,7 +86,7 @@ def run_chaos(tickets: int, seed: int, rate: float, folder: Path, *, burst: int 
         metadata.create_all(db.engine)
         base = load_settings(overrides={"database.url": url, "server.secret_key": "chaos"})
         printers = tuple(base.printers[0].model_copy(update={
-            "name": name, "port": vps[name].port, "text_mode": "raster", "paper_mm": 80,
+            "name": name, "port": vps[name].port, "text_mode": TEXT_MODES[i], "paper_mm": 80,
             "backup": PRINTERS[1 - i], "enabled": True}) for i, name in enumerate(PRINTERS))
         printing = base.printing.model_copy(update={"timeout_seconds": timeout_s, "retry_seconds": retry_s,
                                                      "failover_after": 3})

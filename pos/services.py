@@ -242,13 +242,15 @@ def _queue_receipt(ctx: Context, s: Session, visit: Visit, reprint: bool = False
 
 
 def reprint_receipt(ctx: Context, visit_id: int) -> dict:
-    """Print a check's receipt again (the diner wants a copy, the first one jammed), marked REPRINT.
-    Works on open and closed checks: a copy of an unpaid check is the bill."""
+    """Print a check's receipt again (the diner wants a copy, the first one jammed), marked
+    REPRINT once paid; an unpaid check prints as the bill."""
     with ctx.db.write() as s:
         visit = load_visit(s, visit_id)
         if not any(i.status != "voided" for o in visit.orders for i in o.items):
             raise Conflict("This check has nothing on it to print.", code="empty_check")
-        printer = _queue_receipt(ctx, s, visit, reprint=True)
+        # A paid check already printed its receipt: a copy says REPRINT. An unpaid one
+        # prints its bill, which is not evidence of payment: no banner.
+        printer = _queue_receipt(ctx, s, visit, reprint=totals(ctx, visit).due == 0)
         if printer is None:
             raise Conflict("No receipt printer is configured.", code="no_printer")
         return {"queued": True, "printer": printer}

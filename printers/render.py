@@ -60,7 +60,9 @@ def _import_escpos():
 Dummy = _import_escpos()
 
 BASE_PX = 24  # font A is 12x24 dots: a 24 px CJK glyph is exactly two columns
-_REALTIME = re.compile(rb"\x10\x04[\x01-\x04]")  # DLE EOT n, answered by printers even inside image data
+# Real-time commands printers execute wherever they appear, even inside image data:
+# DLE EOT n (status), DLE ENQ n (recover), DLE DC4 n (e.g. fn 1: pulse the cash drawer).
+_REALTIME = re.compile(rb"\x10[\x04\x05\x14]")
 _INVERT = bytes(255 - b for b in range(256))
 
 
@@ -115,24 +117,31 @@ def _chinese_spans(s: str, encoding: str) -> list[bytes] | None:
         if layout.display_width(run) != 2 * len(run):
             return None
         try:
-            out.append(FS_CHINESE_ON + run.encode(encoding) + FS_CHINESE_OFF)
+            encoded = [ch.encode(encoding) for ch in run]
         except UnicodeEncodeError:
             return None
+        # GB18030 encodes every character, but a printer's font has only the two-byte
+        # ones (GBK: no emoji, Hangul or rare ideographs): anything longer is drawn.
+        if any(len(b) != 2 for b in encoded):
+            return None
+        out.append(FS_CHINESE_ON + b"".join(encoded) + FS_CHINESE_OFF)
     return out
 
 
 def _no_realtime_sequences(img: Image.Image) -> Image.Image:
-    """Drop the single dot that makes raster data contain DLE EOT n (10 04 0n).
+    """Drop the one or two dots that make raster data contain a real-time command
+    (DLE EOT / ENQ / DC4: 10 04, 10 05, 10 14).
 
-    Printers execute that byte sequence as a status query wherever it appears,
-    even inside image data, and the stray answer would be mistaken for the status
-    that device.send() reads after the job. Clearing the lone dot of the 0x04 byte
-    is invisible on paper and guarantees the job bytes never contain a query.
+    Printers execute those byte sequences wherever they appear, even inside image
+    data: a stray status answer would be mistaken for the status device.send() reads
+    after the job, and DLE DC4 1 would open the cash drawer. Clearing the byte after
+    the DLE (one or two dots) is invisible on paper and guarantees the job bytes never
+    contain such a command.
     """
     raw = img.tobytes().translate(_INVERT)  # PIL "1": 1 = white; printer: 1 = black
     if not _REALTIME.search(raw):
         return img
-    fixed = _REALTIME.sub(lambda m: b"\x10\x00" + m.group()[2:], raw)
+    fixed = _REALTIME.sub(b"\x10\x00", raw)
     return Image.frombytes("1", img.size, fixed.translate(_INVERT))
 
 
@@ -144,16 +153,22 @@ def _grid_segments(line: str, columns: int, col_px: int, dots: int, font, extra:
     spaces starts at its column, and a run ending on the last column is drawn
     flush right (`extra`: dots bold adds). Returns None when the glyphs don't fit that grid.
     """
-    runs = list(re.finditer(r"\S+(?: \S+)*", line))
+    runs = [(m.start(), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+    if runs and " " in runs[-1][1] and layout.display_width(line.rstrip()) == columns:
+        # An amount one space after a long name (two_columns' tightest fit) is still the
+        # right column: split it off so it is drawn flush right like the others.
+        at, text = runs.pop()
+        cut = text.rindex(" ")
+        runs += [(at, text[:cut]), (at + cut + 1, text[cut + 1:])]
     placed, end = [], 0
-    for m in runs:
-        start = layout.display_width(line[: m.start()])
-        width = font.getlength(m.group())
-        flush = start > 0 and start + layout.display_width(m.group()) == columns
+    for at, text in runs:
+        start = layout.display_width(line[:at])
+        width = font.getlength(text)
+        flush = start > 0 and start + layout.display_width(text) == columns
         x = dots - width - extra if flush else start * col_px
         if x < end:
             return None
-        placed.append((round(x), m.group()))
+        placed.append((round(x), text))
         end = x + width + col_px // 2
     return placed if end - col_px // 2 <= dots else None
 

@@ -19,16 +19,20 @@ from app.errors import Conflict, NotFound
 from printers.model import PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)
+# A printer that said this at its last attempt does not take another printer's jobs.
+TROUBLE = frozenset({"unreachable", "offline", "paper_out"})
+# Kinds that stay on their printer: the drawer is wired to it; a test page tests it.
+NOT_REDIRECTED = frozenset({"drawer", "self_test"})
 
 
 def enqueue(ctx: Context, s: Session, printer: str, kind: str, data: dict, ticket_id: int | None = None) -> str:
     """Queue printers.layout's `kind` layout of `data`, laid out when it prints. While the
-    printer is down (failed over) the job goes straight to its backup, marked REDIRECTED:
-    waiting for it to fail three more times would hold a new ticket for a minute.
-    Returns the printer the job went to."""
+    printer is down (failed over) the job goes straight to its backup, marked REDIRECTED,
+    if the backup is working: waiting for the printer to fail three more times would hold
+    a new ticket for a minute. Returns the printer the job went to."""
     now = ctx.clock.now()
     redirected_from = None
-    backup = _backup_of(ctx, printer) if kind != "drawer" else None
+    backup = _backup_of(ctx, s, printer) if kind not in NOT_REDIRECTED else None
     if backup is not None:
         state = s.get(PrinterState, printer)
         if state is not None and state.down_since is not None:
@@ -39,10 +43,17 @@ def enqueue(ctx: Context, s: Session, printer: str, kind: str, data: dict, ticke
     return printer
 
 
-def _backup_of(ctx: Context, printer: str):
+def _backup_of(ctx: Context, s: Session, printer: str):
+    """The printer's backup if it is enabled and working (not down, and its last attempt
+    was not in trouble): a backup that is down too would only hold the jobs hostage."""
     cfg = ctx.settings.printer(printer)
     backup = ctx.settings.printer(cfg.backup) if cfg and cfg.backup else None
-    return backup if backup is not None and backup.enabled else None
+    if backup is None or not backup.enabled:
+        return None
+    state = s.get(PrinterState, backup.name)
+    if state is not None and (state.down_since is not None or state.state in TROUBLE):
+        return None
+    return backup
 
 
 def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
@@ -52,8 +63,10 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
     now = ctx.clock.now()
     with ctx.db.write() as s:
         # Claims left behind by a worker that died mid-job go back to the queue.
+        # One attempt takes at most connect + send + two status reads, each up to the timeout.
+        stale = max(STALE_CLAIM, timedelta(seconds=6 * ctx.settings.printing.timeout_seconds))
         s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "printing",
-                                         PrintJob.claimed_at < now - STALE_CLAIM)
+                                         PrintJob.claimed_at < now - stale)
                   .values(status="pending", claimed_by=None, maybe_delivered=True))  # it may have been sent
         if s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == "printing").limit(1)):
             return None
@@ -77,10 +90,23 @@ STATE_OF_REASON = {"paper_out": "paper_out", "offline": "offline"}  # anything e
 def _record_state(ctx: Context, s, printer: str, state: str, detail: str | None) -> PrinterState:
     row = s.get(PrinterState, printer) or PrinterState(printer=printer)
     row.state, row.detail, row.checked_at = state, detail, ctx.clock.now()
-    if state in ("online", "paper_low"):
-        row.down_since = None  # it works: its new jobs are its own again
+    if state in ("online", "paper_low") and row.down_since is not None:
+        row.down_since = None  # it works: its new jobs are its own again,
+        _take_back(ctx, s, printer)  # and so are those still waiting at its backup
     s.add(row)
     return row
+
+
+def _take_back(ctx: Context, s, printer: str) -> None:
+    """A printer that works again takes back its jobs still waiting elsewhere (not those
+    being printed), in their order; they print without the REDIRECTED banner, at their own
+    station, and a job that may already have printed still says REPRINT."""
+    back = s.scalars(select(PrintJob).where(PrintJob.redirected_from == printer, PrintJob.status == "pending")).all()
+    for j in back:
+        j.printer, j.redirected_from = printer, None
+        j.attempts, j.next_attempt_at = 0, ctx.clock.now()
+    if back:
+        after_commit(s, lambda: ctx.wake_printers(printer))
 
 
 def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None = None,
@@ -125,7 +151,7 @@ def _fail_over(ctx: Context, s, job_id: int, printer: str, state: PrinterState) 
     (ids keep their place in the backup's line). Drawer kicks stay: the drawer is wired
     to this printer. The printer is down until a probe or a print finds it working: jobs
     queued meanwhile go straight to the backup (see enqueue)."""
-    backup = _backup_of(ctx, printer)
+    backup = _backup_of(ctx, s, printer)
     job = s.get(PrintJob, job_id)
     if backup is None or job is None or job.status != "pending":
         return
@@ -133,9 +159,11 @@ def _fail_over(ctx: Context, s, job_id: int, printer: str, state: PrinterState) 
         return
     state.down_since = state.down_since or ctx.clock.now()
     waiting = s.scalars(select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "pending",
-                                               PrintJob.kind != "drawer")).all()
+                                               PrintJob.kind.not_in(NOT_REDIRECTED))).all()
     for j in waiting:
-        j.printer, j.redirected_from = backup.name, j.redirected_from or printer
+        # A job going home (it came from the backup) is no longer redirected.
+        j.printer = backup.name
+        j.redirected_from = None if j.redirected_from == backup.name else (j.redirected_from or printer)
         j.attempts, j.next_attempt_at = 0, ctx.clock.now()
     if waiting:
         after_commit(s, lambda: ctx.wake_printers(backup.name))
@@ -189,8 +217,8 @@ def print_self_test(ctx: Context, name: str) -> dict:
         raise Conflict(f"Printer {name!r} is disabled in the configuration.", code="printer_disabled")
     r = ctx.settings.restaurant
     with ctx.db.write() as s:
-        enqueue(ctx, s, name, "self_test", {
+        printer_used = enqueue(ctx, s, name, "self_test", {
             "restaurant": r.name, "printer": name, "paper_mm": printer.paper_mm, "profile": printer.profile,
             "text_mode": printer.text_mode,
             "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M:%S")})
-    return {"queued": True, "printer": name}
+    return {"queued": True, "printer": printer_used}

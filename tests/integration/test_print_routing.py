@@ -116,6 +116,66 @@ def test_a_job_queued_before_the_upgrade_still_prints_as_laid_out(ctx, settings)
     with ctx.db.write() as s:
         job = s.scalar(select(PrintJob))
         job.document, job.maybe_delivered = [layout.text("OLD T9"), {"type": "cut"}], True
+        job.redirected_from = "bar"  # failed over after the upgrade
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port})).drain() == 1
-        assert text_of(vp.wait_for_jobs(1, timeout=5)[0]) == "REPRINT\nOLD T9\n"
+        assert text_of(vp.wait_for_jobs(1, timeout=5)[0]) == "REPRINT\nREDIRECTED\nfrom printer bar\nOLD T9\n"
+
+
+def _fail(ctx, clock, worker, times):
+    for _ in range(times):
+        assert worker.drain() == 0
+        clock.advance(minutes=2)
+
+
+def test_jobs_never_fail_over_to_a_backup_in_trouble_and_come_home_when_their_printer_is_back(ctx, clock, settings):
+    # Each printer backs the other up, and both are dead (port 1: refused).
+    kitchen_cfg = settings.printer("kitchen").model_copy(update={"port": 1, "backup": "receipt"})
+    receipt_cfg = settings.printer("receipt").model_copy(update={"port": 1, "backup": "kitchen"})
+    _use_printers(ctx, kitchen_cfg, receipt_cfg)
+    queue.print_self_test(ctx, "receipt")  # the receipt printer has a job of its own, and fails
+    _fail(ctx, clock, PrintWorker(ctx, receipt_cfg), 1)
+    order(ctx, token_of(ctx, "T6"), KUNG_PAO)
+    kitchen = PrintWorker(ctx, kitchen_cfg)
+    _fail(ctx, clock, kitchen, ctx.settings.printing.failover_after + 2)
+    with ctx.db.read() as s:  # the receipt printer is in trouble too: the ticket stays home
+        assert [(j.printer, j.redirected_from) for j in s.scalars(select(PrintJob).where(
+            PrintJob.kind == "kitchen_ticket"))] == [("kitchen", None)]
+    # The receipt printer comes back (prints its test page): now the kitchen fails over to it.
+    with VirtualPrinter() as vp:
+        receipt = PrintWorker(ctx, receipt_cfg.model_copy(update={"port": vp.port}))
+        assert receipt.drain() == 1
+        _fail(ctx, clock, kitchen, 1)
+        order(ctx, token_of(ctx, "T7"), KUNG_PAO)
+        with ctx.db.read() as s:
+            jobs = s.scalars(select(PrintJob).where(PrintJob.kind == "kitchen_ticket").order_by(PrintJob.id)).all()
+            assert [(j.printer, j.redirected_from) for j in jobs] == [("receipt", "kitchen")] * 2
+    # The receipt printer dies before printing them; the kitchen printer is fixed: a probe
+    # finds it, and it takes its tickets back, in order and without the REDIRECTED banner.
+    _fail(ctx, clock, receipt, 1)
+    with VirtualPrinter() as vp:
+        kitchen.printer = kitchen_cfg.model_copy(update={"port": vp.port})
+        clock.advance(seconds=settings.printing.probe_seconds)
+        assert kitchen.probe_if_down() is True
+        assert kitchen.drain() == 2
+        texts = [text_of(j) for j in vp.wait_for_jobs(2, timeout=5)]
+    assert "T6" in texts[0] and "T7" in texts[1] and not any("REDIRECTED" in t for t in texts)
+
+
+def test_a_test_page_tests_its_own_printer_even_while_it_is_failed_over(ctx, clock, settings):
+    _fail_over_kitchen(ctx, clock, settings)
+    assert queue.print_self_test(ctx, "kitchen") == {"queued": True, "printer": "kitchen"}
+    with ctx.db.read() as s:
+        assert s.scalar(select(PrintJob).where(PrintJob.kind == "self_test")).printer == "kitchen"
+
+
+def test_an_unpaid_checks_bill_is_not_a_reprint_but_a_paid_checks_copy_is(ctx, settings):
+    order(ctx, token_of(ctx, "T2"), KUNG_PAO)
+    visit_id = visit_of(ctx, "T2")
+    pos.reprint_receipt(ctx, visit_id)  # the bill, before paying
+    pos.pay_cash(ctx, visit_id, pos.open_check(ctx, visit_id)["totals"]["due"], None)  # drawer, receipt
+    pos.reprint_receipt(ctx, visit_id)
+    with VirtualPrinter() as vp:
+        assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 4
+        bill, _drawer, receipt, copy = (text_of(j) for j in vp.wait_for_jobs(4, timeout=5))
+    assert "REPRINT" not in bill and "REPRINT" not in receipt and copy.startswith("REPRINT")

@@ -57,12 +57,14 @@ def test_never_switches_code_page_or_chinese_mode():
     assert not re.search(rb"\x10\x04[\x01-\x04]", out)  # no accidental status queries in the job
 
 
-def test_raster_strips_realtime_status_sequences():
+@pytest.mark.parametrize("command", [b"\x10\x04\x01", b"\x10\x05\x02", b"\x10\x14\x01"])
+def test_raster_strips_realtime_commands(command):
+    # DLE EOT (status), DLE ENQ (recover), DLE DC4 1 (pulse the cash drawer!) in image data
     row = bytearray(72)
-    row[10:13] = b"\x10\x04\x01"  # printer polarity: 1 = black dot
+    row[10:13] = command  # printer polarity: 1 = black dot
     img = Image.frombytes("1", (576, 1), bytes(255 - b for b in row))
     fixed = bytes(255 - b for b in _no_realtime_sequences(img).tobytes())
-    assert fixed[10:13] == b"\x10\x00\x01" and fixed.count(0) == 70
+    assert fixed[10:13] == b"\x10\x00" + command[2:] and fixed.count(0) == 70
 
 
 def test_58mm_raster_width():
@@ -80,6 +82,14 @@ def test_receipt_columns_line_up_in_raster():
     img = image_of(block)
     inked = [x for x in range(img.width) for y in range(img.height) if not img.getpixel((x, y))]
     assert max(inked) >= 570  # amount drawn flush with the right edge, not after proportional spaces
+
+
+def test_an_amount_one_space_after_a_long_name_is_still_flush_right():
+    line = layout.two_columns("宮保雞丁 Kung Pao Chicken Extra Spicy", "$12.00", 48, "2 x ")
+    assert "  " not in line.strip() and layout.display_width(line) == 48  # the tightest fit: one space
+    img = image_of(layout.text(line))
+    inked = [x for x in range(img.width) for y in range(img.height) if not img.getpixel((x, y))]
+    assert max(inked) >= 570
 
 
 def test_receipt_qr_decodes_to_visit_url():

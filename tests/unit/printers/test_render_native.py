@@ -57,6 +57,13 @@ def test_accented_latin_is_drawn_not_sent_in_chinese_mode():
     assert "宮保雞丁" in text_of(out)
 
 
+@pytest.mark.parametrize("name", ["🍜 拉麵", "김치 泡菜", "𠮷野家"])
+def test_characters_outside_the_printers_two_byte_font_are_drawn(name):
+    # GB18030 can encode them all, as four bytes, which no printer font has.
+    out = render([layout.text(name), layout.text("宮保雞丁")], font_path=FONT, text_mode="gb18030")
+    assert kinds(out, "gb18030").count("image") == 1 and "宮保雞丁" in text_of(out)
+
+
 @pytest.mark.parametrize("paper_mm", [80, 58])
 def test_amounts_line_up_because_a_chinese_glyph_is_two_columns(paper_mm):
     cols = layout.columns_for(paper_mm, "normal")
