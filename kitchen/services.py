@@ -242,6 +242,19 @@ def reprint_ticket(ctx: Context, ticket_id: int) -> dict:
         return {"queued": True, "printer": printer}
 
 
+def reprint_order_tickets(ctx: Context, order_id: int) -> dict:
+    """Print every kitchen ticket of an order again, marked REPRINT (from the cashier's
+    check: "the kitchen never got table 5's order")."""
+    with ctx.db.write() as s:
+        tickets = s.scalars(_ticket_query().where(Ticket.order_id == order_id).order_by(Ticket.id)).all()
+        if not tickets:
+            raise NotFound(f"There is no order {order_id} with kitchen tickets.", code="unknown_order")
+        printers = [p for t in tickets if (p := _queue_ticket_print(ctx, s, t, reprint=True))]
+        if not printers:
+            raise Conflict("None of this order's stations has a printer.", code="no_printer")
+        return {"queued": len(printers), "printers": sorted(set(printers))}
+
+
 def _fire_key(t: dict) -> tuple:
     """Cards in the order cooks should work: those with a dish cooking, then by fire time."""
     cooking = any(i["status"] == "cooking" for i in t["items"])

@@ -195,6 +195,17 @@ def reprint(ticket_id: int):
     return jsonify(services.reprint_ticket(_ctx(), ticket_id)), 202
 
 
+class OrderReprintOut(Out):
+    queued: int = Field(description="tickets queued")
+    printers: list[str]
+
+
+@api.route(bp, "/api/kitchen/orders/<id:order_id>/reprint", "POST", guard=cook, response=OrderReprintOut,
+           ok=(202,), errors=(404, 409), summary="Print every kitchen ticket of an order again, marked REPRINT")
+def reprint_order(order_id: int):
+    return jsonify(services.reprint_order_tickets(_ctx(), order_id)), 202
+
+
 @api.route(bp, "/api/kitchen/stations/<station>/recall", "POST", guard=cook, response=TicketOut,
            errors=(404, 409), summary="Undo the station's last bump (the bump bar's recall key)")
 def recall_last(station: str):

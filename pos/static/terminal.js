@@ -70,10 +70,10 @@ function paint() {
 
 function checkView(c, change, typed) {
   const f = c.totals.formatted;
-  const rows = c.orders.flatMap((o) => o.items.map((i) => h("tr", { class: i.status, "data-item": i.id },
+  const rows = c.orders.flatMap((o) => [orderHead(o), ...o.items.map((i) => h("tr", { class: i.status, "data-item": i.id },
     h("td", {}, `${i.quantity} × ${i.name}`, i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null,
       i.note ? h("small", { class: "note" }, ` “${i.note}”`) : null),
-    h("td", {}, h("span", { class: "chip" }, i.status)), h("td", { class: "amt" }, fmt(i.amount)))));
+    h("td", {}, h("span", { class: "chip" }, i.status)), h("td", { class: "amt" }, fmt(i.amount))))]);
   const sums = [["Subtotal 小計", f.subtotal], c.totals.service_charge ? ["Service 服務費", f.service_charge] : null,
     c.totals.tax ? [c.totals.tax_included ? "incl. tax 含稅" : "Tax 稅", f.tax] : null, ["Total 合計", f.total, "total"],
     c.totals.paid ? ["Paid 已付", f.paid] : null, ["Due 應付", f.due, "total"]].filter(Boolean);
@@ -100,6 +100,20 @@ function checkView(c, change, typed) {
       h("td", {}, k), h("td", { class: "amt" }, v))))),
     change, pay, h("div", { class: "pay" }, receipt, close),
   ].filter(Boolean);
+}
+
+// Each order's line on the check, with a button that prints its kitchen tickets again
+// (marked REPRINT) when the kitchen says it never got them.
+function orderHead(o) {
+  const b = h("button", { class: "reprint-kitchen", "data-order": o.id, onclick: async () => {
+    b.disabled = true;
+    try {
+      const r = await api("POST", `/api/kitchen/orders/${o.id}/reprint`);
+      b.textContent = `Sent to ${r.printers.join(", ")} 已送出`;
+    } catch (e) { alert(e.message); }
+    b.disabled = false;
+  } }, "Reprint kitchen 重印廚房單");
+  return h("tr", { class: "order-head" }, h("td", { colspan: 3 }, `#${o.number} `, b));
 }
 
 // A copy of the check on the receipt printer, marked REPRINT (the first receipt prints by

@@ -259,6 +259,41 @@ def test_cashier_sees_a_printer_that_does_not_print(serve, contexts):
     assert contexts.errors == []
 
 
+def test_cashier_prints_kitchen_tickets_and_the_bill_again_and_the_kitchen_sees_a_failed_over_printer(
+        serve, contexts):
+    from printers.model import PrintJob
+    from tests.e2e.browser import staff_context
+    live = serve()
+    t3 = live.visit("T3")
+    assert live.post_order(live.token("T3"), [{"dish_id": KUNG_PAO, "quantity": 1, "options": [MILD, LARGE]}]
+                           ).status_code == 201
+    pos = staff_context(contexts, live, "cashier", viewport={"width": 1280, "height": 800}).new_page()
+    pos.goto(f"{live.url}/pos")
+    pos.locator(f'[data-table="{t3["table_id"]}"]').click()
+    again = pos.locator("#check button.reprint-kitchen")
+    expect(again).to_have_count(1)
+    again.click()
+    expect(again).to_have_text("Sent to kitchen 已送出")
+    bill = pos.locator("#check button.print-receipt")
+    expect(bill).to_have_text("Print bill 列印賬單")  # unpaid: the bill, not a receipt
+    bill.click()
+    expect(bill).to_have_text("Sent to receipt 已送出")
+    with live.ctx.db.read() as s:
+        jobs = [(j.kind, j.document.get("reprint")) for j in s.query(PrintJob).order_by(PrintJob.id)]
+    assert ("kitchen_ticket", True) in jobs and ("receipt", False) in jobs
+
+    # The kitchen printer failed over: the station screen says where its tickets go.
+    kitchen = {"name": "kitchen", "enabled": True, "queue_depth": 0, "last_error": None, "state": "unreachable",
+               "failed_over_to": "receipt", "last_printed_at": None}
+    context = staff_context(contexts, live, "cook")
+    context.route("**/api/printers", lambda route: route.fulfill(json=[kitchen]))
+    wok = context.new_page()
+    wok.goto(f"{live.url}/kitchen/wok")
+    expect(wok.locator("#printers .printer-alert .label")).to_have_text(
+        ["Printer kitchen: not answering 無回應 · printing on receipt 改用 receipt · 0 waiting"])
+    assert contexts.errors == []
+
+
 # -- markup in a note -----------------------------------------------------------------------
 
 CHOY_SUM = 14  # 蒜蓉炒菜心 (Garlic Choy Sum), station wok, no choices

@@ -160,3 +160,16 @@ def test_reprint_needs_a_cook_and_an_existing_ticket(client, sign_in, ctx):
     assert row_counts(ctx.db) == before
     r = client.post("/api/kitchen/tickets/1/reprint")
     assert r.status_code == 202 and r.get_json()["printer"] == "kitchen"
+
+
+def test_a_cashier_reprints_an_orders_kitchen_tickets(client, sign_in, ctx):
+    placed, _ = order(ctx, token_of(ctx), KUNG_PAO)
+    url = f"/api/kitchen/orders/{placed['id']}/reprint"
+    assert client.post(url).status_code == 401
+    sign_in(client, "cashier")
+    before = row_counts(ctx.db)
+    r = client.post("/api/kitchen/orders/999/reprint")
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_order"
+    assert row_counts(ctx.db) == before
+    r = client.post(url)
+    assert r.status_code == 202 and r.get_json() == {"queued": 1, "printers": ["kitchen"]}
