@@ -29,6 +29,7 @@ from printers import layout
 from printers.render import render
 
 from printers.escpos_decode import decode, images_of, text_of
+from tests.unit.printers import test_layout as layout_tests
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FONT_INDEX = 3
@@ -67,26 +68,9 @@ RECEIPT = {
                  {"label": "Cash", "amount": "$20.00"}],
     "tip": "$1.00", "change": "$0.86", "footer": "Thank you!", "visit_url": "https://pos.example/v/3f9c2a",
 }
-DAY = {
-    "restaurant": "Golden Dragon", "business_date": "2025-01-02", "opened_at": "2025-01-02 10:58",
-    "closed_at": "2025-01-02 23:10", "printed_at": "2025-01-03 00:05", "register": "Front",
-    "gross": "$4,210.50", "net": "$3,870.25", "service": "$351.84", "tips": "$210.00",
-    "covers": 180, "checks": 82, "average_check": "$47.20",
-    "sales_by_category": [{"name": "Mains", "qty": 120, "amount": "$2,400.00"},
-                          {"name": "Drinks", "qty": 95, "amount": "$570.00"}],
-    "sales_by_dish": [{"name": "Kung Pao Chicken", "qty": 40, "amount": "$500.00"},
-                      {"name": "Crispy roast pork belly with mustard and rice", "qty": 7, "amount": "$126.00"}],
-    "tenders": [{"label": "Cash", "count": 30, "amount": "$1,200.00"},
-                {"label": "Visa", "count": 52, "amount": "$2,670.25"}],
-    "taxes": [{"label": "VAT 5%", "amount": "$184.30"}],
-    "discounts": {"count": 12, "amount": "-$150.00"}, "comps": {"count": 3, "amount": "-$36.00"},
-    "voids": {"count": 2, "amount": "$24.00"}, "refunds": {"count": 1, "amount": "-$18.00"},
-    "cash": {"float": "$200.00", "cash_sales": "$1,200.00", "cash_in": "$50.00", "cash_out": "-$80.00",
-             "refunds": "-$18.00", "expected": "$1,352.00", "counted": "$1,350.00", "difference": "-$2.00"},
-    "cash_movements": [{"time": "14:02", "label": "Paid out", "amount": "-$80.00",
-                        "reason": "fish market, receipt in drawer"},
-                       {"time": "18:30", "label": "Paid in", "amount": "$50.00"}],
-}
+# The day report of test_layout, with an ASCII dish name (the golden bytes need no font).
+DAY = {**layout_tests.DAY, "sales_by_dish": [{"name": "Kung Pao Chicken", "qty": 40, "amount": "$500.00"},
+                                             *layout_tests.DAY["sales_by_dish"][1:]]}
 
 # name -> (kind, data, build() options); each case is rendered at 80 and 58 mm.
 ASCII_CASES = {
