@@ -147,12 +147,38 @@ class KitchenSettings(_Frozen):
         return self
 
 
+class TenderSettings(_Frozen):
+    """A way to pay besides cash (cash is built in)."""
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,15}$")
+    label: str = Field(min_length=1, max_length=40)
+    reference: bool = False  # the cashier types the card terminal's reference
+
+
+class PosSettings(_Frozen):
+    # A discount above this percent of what it applies to needs a manager's approval.
+    discount_approval_percent: Decimal = Field(Decimal("20"), ge=0, le=100)
+    tenders: tuple[TenderSettings, ...] = (TenderSettings(name="card", label="Card 信用卡", reference=True),)
+    tips: bool = True  # offer a tip field on card and other payments
+
+    @field_validator("tenders")
+    @classmethod
+    def _unique(cls, v: tuple[TenderSettings, ...]) -> tuple[TenderSettings, ...]:
+        names = [t.name for t in v]
+        if "cash" in names or len(set(names)) != len(names):
+            raise ValueError("tender names must be unique and not 'cash' (cash is built in)")
+        return v
+
+    def tender(self, name: str) -> TenderSettings | None:
+        return next((t for t in self.tenders if t.name == name), None)
+
+
 class Settings(_Frozen):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     restaurant: RestaurantSettings = RestaurantSettings()
     printing: PrintingSettings = PrintingSettings()
     kitchen: KitchenSettings = KitchenSettings()
+    pos: PosSettings = PosSettings()
     printers: tuple[PrinterSettings, ...] = ()
     stations: tuple[StationSettings, ...] = ()
     # Folder of runtime files (SQLite database, generated secret, printer spool); not from TOML.

@@ -242,6 +242,32 @@ def reprint_ticket(ctx: Context, ticket_id: int) -> dict:
         return {"queued": True, "printer": printer}
 
 
+def void_items(ctx: Context, s: Session, items: list[OrderItem], reason: str) -> None:
+    """Items taken off a check after they reached the kitchen, in the caller's transaction:
+    their cards show them struck through (a card with nothing left leaves the screen), the
+    station prints a VOID ticket so nobody cooks them from paper, and the kitchen replans."""
+    now = ctx.clock.now()
+    by_ticket: dict[int, list[OrderItem]] = defaultdict(list)
+    for item in items:
+        item.status, item.voided_at, item.void_reason = "voided", now, reason
+        item.fire_at = item.due_at = None
+        if item.ticket_id is not None:
+            by_ticket[item.ticket_id].append(item)
+    tickets = s.scalars(_ticket_query().where(Ticket.id.in_(by_ticket))).all() if by_ticket else []
+    for ticket in tickets:
+        _settle(ticket, now)
+        st = ctx.settings.station(ticket.station)
+        printer = ctx.settings.printer(st.printer if st else None)
+        if printer is not None and printer.enabled:
+            data = _print_data(ctx, ticket_dict(ctx, ticket))
+            voided = {i.id for i in by_ticket[ticket.id]}
+            data["items"] = [{"qty": i.quantity, "name": n, "name_alt": alt, "modifiers": [], "note": None}
+                             for i in ticket.items if i.id in voided for n, alt in [names_for_kitchen(ctx, i.names)]]
+            printing.enqueue(ctx, s, printer.name, "kitchen_ticket", {**data, "void": True, "reason": reason},
+                             ticket_id=ticket.id)
+    replan_and_publish(ctx, s, {t.id for t in tickets}, {i.order_id for i in items}, tables=True)
+
+
 def reprint_order_tickets(ctx: Context, order_id: int) -> dict:
     """Print every kitchen ticket of an order again, marked REPRINT (from the cashier's
     check: "the kitchen never got table 5's order")."""

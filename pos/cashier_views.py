@@ -1,12 +1,17 @@
 """The cashier terminal: the floor, a table's check, cash payment, closing; QR codes."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template
-from pydantic import Field
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
 
-from app.api import Schema, api
-from pos import qr, services
-from pos.schemas import CashPaymentOut, CheckOut, ClosedOut, PrintersOut, PrintQueuedOut, TablesOut
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from pydantic import Field, RootModel, model_validator
+
+from app.api import Id, Out, Schema, Text, api
+from app.errors import DomainError
+from pos import billing, cashier as till, qr, receipts, services
+from pos.schemas import PaymentTakenOut, CheckOut, ClosedOut, PrintersOut, PrintQueuedOut, TablesOut
 from printers import services as printing
 from staff.auth import current_staff, require_page_role, role_guard
 
@@ -14,6 +19,7 @@ bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="
                static_url_path="/static/cashier")
 
 cashier = role_guard("cashier")
+manager = role_guard("manager")
 cook = role_guard("cook")  # printer health and test pages: the kitchen fixes its own printer
 
 
@@ -26,8 +32,99 @@ def _staff_id() -> int | None:
     return staff["id"] if staff else None
 
 
+Money = Field(ge=1, le=10**9, description="minor units")
+
+
 class CashPayment(Schema):
     tendered: int = Field(ge=1, le=10**9, description="Cash handed over, in minor units")
+
+
+class Approval(Schema):
+    """A manager's approval typed on the terminal (not needed when a manager is signed in)."""
+    manager_id: Id
+    pin: str = Field(pattern=r"^[0-9]{4,8}$")
+
+
+class TakePayment(Schema):
+    tender: str = Field(min_length=1, max_length=16, description="cash, or a name from pos.tenders")
+    amount: int | None = Field(None, ge=1, le=10**9,
+                               description="toward the check (default: cash handed over, else all that is due)")
+    tendered: int | None = Field(None, ge=1, le=10**9, description="cash handed over (change is given back)")
+    tip: int = Field(0, ge=0, le=10**9)
+    reference: Text | None = Field(None, max_length=64, description="the card terminal's reference")
+
+
+class AddAdjustment(Schema):
+    kind: Literal["discount", "comp"]
+    item_id: Id | None = Field(None, description="one item; none: the whole check")
+    percent: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
+    amount: int | None = Field(None, ge=1, le=10**9)
+    reason: Text = Field(min_length=1, max_length=200)
+    approval: Approval | None = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> "AddAdjustment":
+        if self.kind == "discount" and (self.percent is None) == (self.amount is None):
+            raise ValueError("a discount has exactly one of percent and amount")
+        if self.kind == "comp" and (self.percent is not None or self.amount is not None or self.item_id is None):
+            raise ValueError("a comp names one item and no percent or amount")
+        return self
+
+
+class VoidItem(Schema):
+    reason: Text = Field(min_length=1, max_length=200)
+    approval: Approval | None = None
+
+
+class Refund(Schema):
+    amount: int = Field(ge=1, le=10**9)
+    reason: Text = Field(min_length=1, max_length=200)
+    approval: Approval | None = None
+
+
+class SplitByItems(Schema):
+    groups: list[list[Id]] = Field(min_length=1, max_length=50, description="each guest's item ids")
+
+
+class RefundOut(Out):
+    refund_id: int
+    payment_id: int
+    amount: int
+    tender: str
+    refundable: int
+
+
+class SplitOut(Out):
+    parts: list[dict] = Field(description="[{label, amount, amount_formatted}], adding up to what was split")
+    total: int
+
+
+class AuditOut(Out):
+    id: int
+    at: str
+    action: str
+    staff_id: int | None
+    staff: str | None
+    approved_by: int | None
+    approver: str | None
+    visit_id: int | None
+    item_id: int | None
+    amount: int | None
+    amount_formatted: str | None
+    reason: str | None
+    details: dict
+
+
+class AuditListOut(RootModel[list[AuditOut]]):
+    pass
+
+
+def _staff():
+    return current_staff()
+
+
+def _approval(a: Approval | None) -> dict | None:
+    return a.model_dump() if a else None
 
 
 @bp.get("/pos")
@@ -76,9 +173,96 @@ def get_check(visit_id: int):
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
-           response=CashPaymentOut, ok=(201,), errors=(404, 409), summary="Take cash; returns the change to give back")
+           response=PaymentTakenOut, ok=(201,), errors=(404, 409), summary="Take cash; returns the change to give back")
 def pay_cash(visit_id: int, body: CashPayment):
     return jsonify(services.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/payments", "POST", body=TakePayment, guard=cashier,
+           response=PaymentTakenOut, ok=(201,), errors=(404, 409, 422),
+           summary="Take a payment by any tender, with a tip; several may settle one check")
+def take_payment(visit_id: int, body: TakePayment):
+    return jsonify(till.pay(_ctx(), visit_id, tender=body.tender, amount=body.amount, tendered=body.tendered,
+                            tip=body.tip, reference=body.reference, staff=_staff())), 201
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/adjustments", "POST", body=AddAdjustment, guard=cashier,
+           response=CheckOut, ok=(201,), errors=(404, 409, 422),
+           summary="Discount (percent or amount) or comp an item or the whole check; a manager approves comps "
+                   "and discounts above pos.discount_approval_percent")
+def add_adjustment(visit_id: int, body: AddAdjustment):
+    return jsonify(till.add_adjustment(_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
+                                       amount=body.amount, reason=body.reason, staff=_staff(),
+                                       approval=_approval(body.approval), address=request.remote_addr)), 201
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/adjustments/<id:adjustment_id>", "DELETE", guard=cashier,
+           response=CheckOut, errors=(404, 409), summary="Take a discount or comp off the check again")
+def remove_adjustment(visit_id: int, adjustment_id: int):
+    return jsonify(till.remove_adjustment(_ctx(), visit_id, adjustment_id, _staff()))
+
+
+@api.route(bp, "/api/pos/items/<id:item_id>/void", "POST", body=VoidItem, guard=cashier, response=CheckOut,
+           errors=(404, 409), summary="Void an item the kitchen has (manager); the kitchen gets a VOID ticket")
+def void_item(item_id: int, body: VoidItem):
+    return jsonify(till.void_item(_ctx(), item_id, reason=body.reason, staff=_staff(),
+                                  approval=_approval(body.approval), address=request.remote_addr))
+
+
+@api.route(bp, "/api/pos/payments/<id:payment_id>/refund", "POST", body=Refund, guard=cashier, response=RefundOut,
+           ok=(201,), errors=(404, 409), summary="Refund (part of) a payment (manager); cash opens the drawer")
+def refund(payment_id: int, body: Refund):
+    return jsonify(till.refund(_ctx(), payment_id, amount=body.amount, reason=body.reason, staff=_staff(),
+                               approval=_approval(body.approval), address=request.remote_addr)), 201
+
+
+def _parts(ctx, amounts: list[int], labels: list[str]) -> dict:
+    return {"parts": [{"label": lb, "amount": a, "amount_formatted": services.money(ctx, a)}
+                      for lb, a in zip(labels, amounts)], "total": sum(amounts)}
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/split", "GET", guard=cashier, response=SplitOut, errors=(404, 422),
+           summary="What each guest pays: ?by=equal&n=3 (of what is still due) or ?by=seats")
+def split(visit_id: int):
+    ctx = _ctx()
+    b = services.bill_of(ctx, visit_id)
+    by = request.args.get("by", "equal")
+    if by == "seats":
+        shares = billing.split_by_seats(b)
+        return jsonify(_parts(ctx, list(shares.values()),
+                              [f"Seat {k}" if k is not None else "Table" for k in shares]))
+    if by != "equal":
+        raise DomainError("by is equal or seats (POST groups of items to split by items).", code="bad_split",
+                          status=422)
+    n = request.args.get("n", "2")
+    if not n.isdigit() or not 1 <= int(n) <= 50:
+        raise DomainError("n is a number of guests from 1 to 50.", code="bad_split", status=422)
+    return jsonify(_parts(ctx, billing.split_equal(b.due, int(n)), [f"{i + 1} of {n}" for i in range(int(n))]))
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/split", "POST", body=SplitByItems, guard=cashier, response=SplitOut,
+           errors=(404, 422), summary="What each guest pays for the items they had (every item in one group)")
+def split_by_items(visit_id: int, body: SplitByItems):
+    ctx = _ctx()
+    try:
+        amounts = billing.split_by_lines(services.bill_of(ctx, visit_id), body.groups)
+    except billing.BillingError as e:
+        raise DomainError(e.message, code=e.code, status=422) from None
+    return jsonify(_parts(ctx, amounts, [f"Guest {i + 1}" for i in range(len(amounts))]))
+
+
+@api.route(bp, "/api/pos/audit", "GET", guard=manager, response=AuditListOut, errors=(422,),
+           summary="The audit log, newest first: ?action=void&staff_id=3&since=ISO&until=ISO")
+def audit(*_):
+    args = request.args
+    try:
+        since = datetime.fromisoformat(args["since"]) if args.get("since") else None
+        until = datetime.fromisoformat(args["until"]) if args.get("until") else None
+        staff_id = int(args["staff_id"]) if args.get("staff_id") else None
+    except ValueError:
+        raise DomainError("since and until are ISO times; staff_id a number.", code="bad_filter", status=422) from None
+    return jsonify(till.audit_log(_ctx(), action=args.get("action") or None, staff_id=staff_id,
+                                  since=since, until=until))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/close", "POST", guard=cashier, response=ClosedOut,
@@ -91,7 +275,7 @@ def close(visit_id: int):
 @api.route(bp, "/api/pos/visits/<id:visit_id>/receipt", "POST", guard=cashier, response=PrintQueuedOut, ok=(202,),
            errors=(404, 409), summary="Print the check's receipt again, marked REPRINT")
 def reprint_receipt(visit_id: int):
-    return jsonify(services.reprint_receipt(_ctx(), visit_id)), 202
+    return jsonify(receipts.reprint_receipt(_ctx(), visit_id)), 202
 
 
 @api.route(bp, "/api/printers", "GET", guard=cook, response=PrintersOut,

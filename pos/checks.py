@@ -12,11 +12,21 @@ from pos import billing
 from pos.floor import table_state
 from pos.model import Order, OrderItem, Visit
 from pos.money import format_money
+from pos.tokens import make_token
 
 
 def money(ctx: Context, minor: int) -> str:
     r = ctx.settings.restaurant
     return format_money(minor, r.currency, r.minor_unit)
+
+
+def visit_token(ctx: Context, visit: Visit) -> str:
+    return make_token(ctx.secret, visit.id, visit.nonce)
+
+
+def visit_url(ctx: Context, visit: Visit) -> str:
+    """The diner's page of this visit: what its table's QR code and its receipt link to."""
+    return f"{ctx.settings.server.public_base_url}/v/{visit_token(ctx, visit)}"
 
 
 def item_dict(ctx: Context, item: OrderItem, lang: str | None = None) -> dict:
@@ -44,7 +54,7 @@ def order_dict(ctx: Context, order: Order) -> dict:
 
 # Everything a check shows, loaded in a few queries for any number of visits.
 VISIT_LOADS = (selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
-               selectinload(Visit.table))
+               selectinload(Visit.adjustments), selectinload(Visit.table))
 
 
 def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
@@ -59,31 +69,42 @@ def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
     return visit
 
 
-def totals(ctx: Context, visit: Visit) -> billing.CheckTotals:
+def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...] = ()) -> billing.Bill:
+    """The check's arithmetic (pos.billing) from a visit loaded with VISIT_LOADS: its items
+    not voided, its discounts and comps in force (plus `extra`, to see one before adding
+    it), and its payments. Refunds do not reopen a check: they are money given back,
+    reported on their own."""
     r = ctx.settings.restaurant
-    amounts = [i.unit_price * i.quantity for o in visit.orders for i in o.items if i.status != "voided"]
-    return billing.check_totals(amounts, service_pct=r.service_charge, tax_pct=r.tax_rate,
-                                prices_include_tax=r.prices_include_tax,
-                                paid=sum(p.amount for p in visit.payments))
+    lines = [billing.Line(i.id, i.unit_price * i.quantity, i.seat)
+             for o in visit.orders for i in o.items if i.status != "voided"]
+    adjustments = [billing.Adjustment(a.kind, a.item_id, a.percent, a.amount, a.reason)
+                   for a in visit.adjustments if a.removed_at is None]
+    payments = [p for p in visit.payments if p.kind == "payment"]
+    return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_charge, tax_pct=r.tax_rate,
+                        prices_include_tax=r.prices_include_tax, paid=sum(p.amount for p in payments),
+                        tips=sum(p.tip for p in payments))
 
 
-def totals_dict(ctx: Context, t: billing.CheckTotals) -> dict:
-    fields = {"subtotal": t.subtotal, "service_charge": t.service_charge, "tax": t.tax,
-              "total": t.total, "paid": t.paid, "due": t.due}
+
+def totals_dict(ctx: Context, t: billing.Bill) -> dict:
+    fields = {"subtotal": t.subtotal, "discounts": t.discounts, "comps": t.comps,
+              "service_charge": t.service_charge, "tax": t.tax, "total": t.total, "paid": t.paid, "due": t.due,
+              "tips": t.tips}
     return {**fields, "tax_included": t.tax_included,
             "formatted": {k: money(ctx, v) for k, v in fields.items()}}
 
 
 def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
-    t = totals(ctx, visit)
+    t = visit_bill(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
     return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.table.name,
             "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
             "state": table_state([i.status for i in items], t.due, t.total),
             "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **_promise(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
-            "payments": [{"id": p.id, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
-                          "change": p.change, "created_at": p.created_at.isoformat()} for p in visit.payments],
+            "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
+                          "change": p.change, "tip": p.tip, "reference": p.reference, "refund_of": p.refund_of,
+                          "created_at": p.created_at.isoformat()} for p in visit.payments],
             "totals": totals_dict(ctx, t)}
 
 
@@ -94,7 +115,7 @@ def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:
 
 def summary_of(ctx: Context, visit: Visit) -> dict:
     """table_summary of a visit already loaded with VISIT_LOADS."""
-    t = totals(ctx, visit)
+    t = visit_bill(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
     return {"table_id": visit.table_id, "table": visit.table.name, "seats": visit.table.seats,
             "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),

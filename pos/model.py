@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, false
+from decimal import Decimal
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import Base, UTCDateTime
@@ -15,6 +17,10 @@ class DiningTable(Base):
     name: Mapped[str] = mapped_column(String(32), unique=True)
     seats: Mapped[int] = mapped_column(default=4)
     sort: Mapped[int] = mapped_column(default=0)
+    # Where the table stands on the floor plan (grid cells; a manager arranges them).
+    x: Mapped[int | None] = mapped_column()
+    y: Mapped[int | None] = mapped_column()
+    shape: Mapped[str] = mapped_column(String(8), default="square", server_default="square")  # square round
 
 
 class Visit(Base):
@@ -27,10 +33,12 @@ class Visit(Base):
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    covers: Mapped[int | None] = mapped_column()  # guests, as the cashier or the diner said
 
     table: Mapped[DiningTable] = relationship()
     orders: Mapped[list["Order"]] = relationship(back_populates="visit", order_by="Order.id")
     payments: Mapped[list["Payment"]] = relationship(back_populates="visit", order_by="Payment.id")
+    adjustments: Mapped[list["CheckAdjustment"]] = relationship(order_by="CheckAdjustment.id")
 
     __table_args__ = (
         # At most one open visit per table, enforced by the database on both engines.
@@ -99,6 +107,10 @@ class OrderItem(Base):
     timed: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Seconds from a cook's start to the bump, when both happened: what prep-time learning reads.
     cook_seconds: Mapped[int | None] = mapped_column()
+    seat: Mapped[int | None] = mapped_column()  # which guest, for splitting by seats
+    # A void takes an item sent to the kitchen off the check (manager approved, audited).
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     order: Mapped[Order] = relationship(back_populates="items")
 
@@ -106,14 +118,84 @@ class OrderItem(Base):
 
 
 class Payment(Base):
+    """Money taken for a check (kind "payment") or given back (kind "refund": amount is
+    what was refunded, positive; refund_of names the payment)."""
     __tablename__ = "payments"
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8), default="payment", server_default="payment")
     tender: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column()  # applied to the check
     tendered: Mapped[int] = mapped_column()  # handed over
     change: Mapped[int] = mapped_column(default=0)
+    tip: Mapped[int] = mapped_column(default=0, server_default="0")  # on top of amount, not part of the check
+    reference: Mapped[str | None] = mapped_column(String(64))  # the card terminal's reference
+    refund_of: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
+    register_id: Mapped[int | None] = mapped_column(ForeignKey("register_sessions.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     visit: Mapped[Visit] = relationship(back_populates="payments")
+
+
+class CheckAdjustment(Base):
+    """A discount (percent or amount) or comp on one item or the whole check, with its
+    reason and, above the configured threshold, the approving manager."""
+    __tablename__ = "check_adjustments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"))  # None: the whole check
+    kind: Mapped[str] = mapped_column(String(16))  # discount comp
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    amount: Mapped[int | None] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RegisterSession(Base):
+    """The cash register from opening (with a float) to closing (with the counted cash)."""
+    __tablename__ = "register_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_day: Mapped[date] = mapped_column(Date)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    float_amount: Mapped[int] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    counted: Mapped[int | None] = mapped_column()
+    expected: Mapped[int | None] = mapped_column()
+    report: Mapped[dict | None] = mapped_column(JSON)  # the Z report as it was at closing
+    # 1 while open, NULL once closed: the unique constraint allows one open register at a
+    # time on both engines (NULLs never collide).
+    open_marker: Mapped[int | None] = mapped_column(unique=True)
+
+
+class CashMovement(Base):
+    """Cash put into (kind "in") or taken out of (kind "out") the drawer, with a reason."""
+    __tablename__ = "cash_movements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("register_sessions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column()  # positive
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Every void, comp, discount, refund, price override and drawer opening: who, when,
+    what, and the approving manager."""
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"))
+    amount: Mapped[int | None] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)

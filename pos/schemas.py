@@ -50,20 +50,27 @@ class CheckOrderOut(Out):
 
 class PaymentOut(Out):
     id: int
+    kind: Literal["payment", "refund"]
     tender: str
     amount: int
     tendered: int
     change: int
+    tip: int
+    reference: str | None
+    refund_of: int | None
     created_at: str
 
 
 class TotalsOut(Out):
     subtotal: int
+    discounts: int
+    comps: int
     service_charge: int
     tax: int
     total: int
     paid: int
     due: int
+    tips: int
     tax_included: bool
     formatted: dict[str, str]
 
@@ -98,10 +105,12 @@ class TablesOut(RootModel[list[TableOut]]):
     pass
 
 
-class CashPaymentOut(Out):
+class PaymentTakenOut(Out):
     payment_id: int
-    amount: int
-    tendered: int
+    tender: str
+    amount: int = Field(description="applied to the check")
+    tip: int
+    tendered: int = Field(description="handed over (cash) or charged (amount plus tip)")
     change: int
     change_formatted: str
     check: CheckOut

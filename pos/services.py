@@ -16,13 +16,12 @@ from app.context import Context
 from app.errors import Conflict, DomainError, Forbidden
 from kitchen import services as kitchen
 from menu import services as menu
-from menu.model import localized
-from pos import billing
-from pos.checks import VISIT_LOADS, check_dict, load_visit, money, order_dict, summary_of, table_summary, totals
-from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit
+from pos import cashier, receipts
+from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, summary_of, table_summary,
+                        visit_bill, visit_url)
+from pos.model import DiningTable, Order, OrderCounter, OrderItem, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
-from pos.tokens import make_token, read_token
-from printers import services as printing
+from pos.tokens import read_token
 
 
 # -- visits and links --------------------------------------------------------
@@ -32,14 +31,6 @@ def open_visit(ctx: Context, session: Session, table_id: int) -> Visit:
     session.add(visit)
     session.flush()
     return visit
-
-
-def visit_token(ctx: Context, visit: Visit) -> str:
-    return make_token(ctx.secret, visit.id, visit.nonce)
-
-
-def visit_url(ctx: Context, visit: Visit) -> str:
-    return f"{ctx.settings.server.public_base_url}/v/{visit_token(ctx, visit)}"
 
 
 def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = False,
@@ -153,7 +144,7 @@ def closed_receipt(ctx: Context, token: str, lang: str) -> dict:
         visit = load_visit(s, visit_for_token(ctx, s, token, closed_ok=True).id)
         if visit.is_open:
             raise Conflict("This table is still open.", code="visit_open")
-        return receipt_data(ctx, visit, lang)
+        return receipts.receipt_data(ctx, visit, lang)
 
 
 def floor(ctx: Context) -> list[dict]:
@@ -163,6 +154,12 @@ def floor(ctx: Context) -> list[dict]:
         return [summary_of(ctx, v) for v in visits]
 
 
+def bill_of(ctx: Context, visit_id: int):
+    """The check's arithmetic (pos.billing.Bill), for splitting it."""
+    with ctx.db.read() as s:
+        return visit_bill(ctx, load_visit(s, visit_id))
+
+
 def open_check(ctx: Context, visit_id: int) -> dict:
     with ctx.db.read() as s:
         return check_dict(ctx, load_visit(s, visit_id))
@@ -170,101 +167,8 @@ def open_check(ctx: Context, visit_id: int) -> dict:
 
 def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -> dict:
     """Take cash for the open check; the change is what was handed over beyond what is due."""
-    with ctx.db.write() as s:
-        visit = load_visit(s, visit_id, lock=True)
-        if not visit.is_open:
-            raise Conflict("This check is closed.", code="check_closed")
-        due = totals(ctx, visit).due
-        if due == 0:
-            raise Conflict("Nothing is due on this check.", code="nothing_due")
-        cash = billing.cash_payment(due, tendered)
-        payment = Payment(visit=visit, tender="cash", amount=cash.applied, tendered=tendered,
-                          change=cash.change, created_at=ctx.clock.now(), staff_id=staff_id)
-        s.add(payment)
-        s.flush()
-        _queue_drawer(ctx, s)  # first in the printer's line: the drawer opens, then the receipt prints
-        visit = load_visit(s, visit_id)
-        if totals(ctx, visit).due == 0:
-            _queue_receipt(ctx, s, visit)
-        result = {"payment_id": payment.id, "amount": cash.applied, "tendered": tendered,
-                  "change": cash.change, "change_formatted": money(ctx, cash.change),
-                  "check": check_dict(ctx, visit)}
-        ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
-        return result
-
-
-def _queue_drawer(ctx: Context, s: Session) -> None:
-    """A cash payment opens the drawer, through the receipt printer it is wired to."""
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    if printer is not None and printer.enabled:
-        printing.enqueue(ctx, s, printer.name, "drawer", {})
-
-
-TENDER_LABELS = {"cash": "Cash"}
-
-
-def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
-    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now;
-    the diner's receipt page shows the same."""
-    r = ctx.settings.restaurant
-    t = totals(ctx, visit)
-    lang = lang or r.languages[0]
-    service = ([{"label": f"Service {r.service_charge}%", "amount": money(ctx, t.service_charge)}]
-               if t.service_charge else [])
-    tax = ([{"label": f"{'incl. ' if t.tax_included else ''}Tax {r.tax_rate}%", "amount": money(ctx, t.tax)}]
-           if t.tax else [])
-    last = max(visit.payments, key=lambda p: p.id, default=None)
-    change = sum(p.change or 0 for p in visit.payments)
-    return {
-        "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.table.name,
-        "check_number": visit.id,
-        "closed_at": (last.created_at if last else ctx.clock.now()).astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
-        "lines": [{"qty": i.quantity, "name": localized(i.names, lang, r.languages),
-                   "modifiers": [localized(m["names"], lang, r.languages) for m in i.modifiers],
-                   "amount": money(ctx, i.unit_price * i.quantity)}
-                  for o in visit.orders for i in o.items if i.status != "voided"],
-        "subtotal": money(ctx, t.subtotal), "service_lines": service, "tax_lines": tax,
-        "total": money(ctx, t.total),
-        "payments": [{"label": TENDER_LABELS.get(p.tender, p.tender.title()), "amount": money(ctx, p.tendered or p.amount)}
-                     for p in visit.payments],
-        "change": money(ctx, change) if change else None,
-        "footer": r.receipt_footer or None,
-        "visit_url": visit_url(ctx, visit)}
-
-
-def _queue_receipt(ctx: Context, s: Session, visit: Visit, reprint: bool = False) -> str | None:
-    """The customer receipt on the receipt printer; the printer's name, or None when there is none."""
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    if printer is None or not printer.enabled:
-        return None
-    printing.enqueue(ctx, s, printer.name, "receipt", {**receipt_data(ctx, visit), "reprint": reprint})
-    return printer.name
-
-
-def reprint_receipt(ctx: Context, visit_id: int) -> dict:
-    """Print a check's receipt again (the diner wants a copy, the first one jammed), marked
-    REPRINT once paid; an unpaid check prints as the bill."""
-    with ctx.db.write() as s:
-        visit = load_visit(s, visit_id)
-        if not any(i.status != "voided" for o in visit.orders for i in o.items):
-            raise Conflict("This check has nothing on it to print.", code="empty_check")
-        # A paid check already printed its receipt: a copy says REPRINT. An unpaid one
-        # prints its bill, which is not evidence of payment: no banner.
-        printer = _queue_receipt(ctx, s, visit, reprint=totals(ctx, visit).due == 0)
-        if printer is None:
-            raise Conflict("No receipt printer is configured.", code="no_printer")
-        return {"queued": True, "printer": printer}
-
-
-def _queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
-    """The next party's QR code, printed on the receipt printer as the table is closed."""
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    if printer is None or not printer.enabled:
-        return
-    r = ctx.settings.restaurant
-    printing.enqueue(ctx, s, printer.name, "qr_slip", {
-        "restaurant": r.name, "table": table, "url": url,
-        "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")})
+    return cashier.pay(ctx, visit_id, tender="cash", amount=None, tendered=tendered,
+                       staff={"id": staff_id} if staff_id else None)
 
 
 def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
@@ -274,7 +178,7 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         visit = load_visit(s, visit_id, lock=True)
         if not visit.is_open:
             raise Conflict("This check is already closed.", code="check_closed")
-        t = totals(ctx, visit)
+        t = visit_bill(ctx, visit)
         if t.due > 0:
             raise Conflict("This check still has money due.", code="unpaid",
                            details={"due": t.due, "due_formatted": money(ctx, t.due)})
@@ -282,7 +186,7 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         visit.closed_by = staff_id
         s.flush()
         nxt = open_visit(ctx, s, visit.table_id)
-        _queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
+        receipts.queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
         ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,

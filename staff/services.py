@@ -9,8 +9,8 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.context import Context
-from app.errors import DomainError, NotFound, Unauthorized
-from staff.model import ROLES, PinFailure, StaffUser
+from app.errors import DomainError, Forbidden, NotFound, Unauthorized
+from staff.model import ROLES, PinFailure, StaffUser, role_at_least
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
@@ -68,3 +68,18 @@ def active_member(ctx: Context, user_id: int) -> dict | None:
     with ctx.db.read() as s:
         user = s.get(StaffUser, user_id)
         return staff_dict(user) if user is not None and user.active else None
+
+
+def approve(ctx: Context, acting: dict | None, approval: dict | None, address: str, what: str) -> int:
+    """The id of the manager who approves `what`: the signed-in staff member if a manager,
+    else the manager whose id and PIN were typed on the terminal (`approval`:
+    {"manager_id", "pin"}; wrong PINs count toward that manager's lockout like a sign-in)."""
+    if acting is not None and role_at_least(acting["role"], "manager"):
+        return acting["id"]
+    if not approval:
+        raise Forbidden(f"{what} needs a manager's approval.", code="approval_required",
+                        details={"needed": "manager"})
+    manager = sign_in(ctx, approval["manager_id"], approval["pin"], address)
+    if not role_at_least(manager["role"], "manager"):
+        raise Forbidden(f"{manager['name']} is not a manager.", code="not_a_manager")
+    return manager["id"]

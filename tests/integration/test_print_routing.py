@@ -4,7 +4,7 @@ the printer that prints them; receipts carry the visit's QR and can be reprinted
 printer's Chinese mode is used."""
 from sqlalchemy import select
 
-from pos import services as pos
+from pos import receipts, services as pos
 from printers import services as queue
 from printers.escpos_decode import decode, images_of, text_of
 from printers.model import PrintJob
@@ -97,7 +97,7 @@ def test_the_receipt_links_to_the_visit_and_can_be_reprinted_marked(ctx, setting
     visit_id = visit_of(ctx, "T2")
     due = pos.open_check(ctx, visit_id)["totals"]["due"]
     pos.pay_cash(ctx, visit_id, due, None)
-    assert pos.reprint_receipt(ctx, visit_id) == {"queued": True, "printer": "receipt"}
+    assert receipts.reprint_receipt(ctx, visit_id) == {"queued": True, "printer": "receipt"}
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 3
         drawer, first, again = vp.wait_for_jobs(3, timeout=5)
@@ -172,9 +172,9 @@ def test_a_test_page_tests_its_own_printer_even_while_it_is_failed_over(ctx, clo
 def test_an_unpaid_checks_bill_is_not_a_reprint_but_a_paid_checks_copy_is(ctx, settings):
     order(ctx, token_of(ctx, "T2"), KUNG_PAO)
     visit_id = visit_of(ctx, "T2")
-    pos.reprint_receipt(ctx, visit_id)  # the bill, before paying
+    receipts.reprint_receipt(ctx, visit_id)  # the bill, before paying
     pos.pay_cash(ctx, visit_id, pos.open_check(ctx, visit_id)["totals"]["due"], None)  # drawer, receipt
-    pos.reprint_receipt(ctx, visit_id)
+    receipts.reprint_receipt(ctx, visit_id)
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 4
         bill, _drawer, receipt, copy = (text_of(j) for j in vp.wait_for_jobs(4, timeout=5))

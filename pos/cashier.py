@@ -1,0 +1,244 @@
+"""What the cashier does to a check: discounts and comps, voids, payments by any tender
+with tips, and refunds; each audited.
+
+Every operation locks the visit, checks, writes and audits in one transaction, so a
+refusal (a 4xx DomainError) writes nothing and two terminals never overpay one check.
+A manager's approval (staff.services.approve) is checked before that transaction: it
+is a PIN check with its own lockout bookkeeping. The arithmetic is pos.billing's."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.errors import Conflict, DomainError, NotFound
+from kitchen import services as kitchen
+from pos import billing, receipts
+from pos.checks import check_dict, load_visit, money, table_summary, visit_bill
+from pos.model import AuditEntry, CheckAdjustment, OrderItem, Payment, RegisterSession, Visit
+from staff.services import approve
+
+CASH = "cash"
+
+
+def _refuse(e: billing.BillingError) -> DomainError:
+    return Conflict(str(e), code=e.code) if e.code in ("overpay", "nothing_due") \
+        else DomainError(str(e), code=e.code, status=422)
+
+
+def audit(ctx: Context, s: Session, action: str, *, staff_id: int | None, approved_by: int | None = None,
+          visit_id: int | None = None, item_id: int | None = None, amount: int | None = None,
+          reason: str | None = None, **details) -> None:
+    s.add(AuditEntry(at=ctx.clock.now(), action=action, staff_id=staff_id, approved_by=approved_by,
+                     visit_id=visit_id, item_id=item_id, amount=amount, reason=reason, details=details))
+
+
+def _open_check(s: Session, visit_id: int) -> Visit:
+    visit = load_visit(s, visit_id, lock=True)
+    if not visit.is_open:
+        raise Conflict("This check is closed: it cannot change.", code="check_closed")
+    return visit
+
+
+def _changed(ctx: Context, s: Session, visit: Visit) -> dict:
+    """The check after a change, and the cashier screens told."""
+    s.flush()
+    visit = load_visit(s, visit.id)
+    ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+    return check_dict(ctx, visit)
+
+
+# -- discounts and comps -----------------------------------------------------------------------
+
+def _adjustment(kind: str, item_id: int | None, percent: Decimal | None, amount: int | None) -> billing.Adjustment:
+    return billing.Adjustment(kind=kind, line=item_id, percent=percent, amount=amount)
+
+
+def _adjusted_bill(ctx: Context, visit: Visit, extra: billing.Adjustment | None = None) -> billing.Bill:
+    try:
+        return visit_bill(ctx, visit, extra=(extra,) if extra else ())
+    except billing.BillingError as e:
+        raise _refuse(e) from None
+
+
+def _needs_manager(ctx: Context, visit: Visit, adj: billing.Adjustment) -> bool:
+    """Comps always; a discount above pos.discount_approval_percent of what it applies to."""
+    if adj.kind == "comp":
+        return True
+    before, after = _adjusted_bill(ctx, visit), _adjusted_bill(ctx, visit, adj)
+    base = (next(ln.net for ln in before.lines if ln.key == adj.line) if adj.line is not None else before.net)
+    given = before.net - after.net
+    return base > 0 and Decimal(given) * 100 > ctx.settings.pos.discount_approval_percent * base
+
+
+def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | None, percent: Decimal | None,
+                   amount: int | None, reason: str, staff: dict | None, approval: dict | None,
+                   address: str) -> dict:
+    """A discount (percent or amount) or comp on one item or the whole check."""
+    adj = _adjustment(kind, item_id, percent, amount)
+    with ctx.db.read() as s:
+        visit = load_visit(s, visit_id)
+        if not visit.is_open:
+            raise Conflict("This check is closed: it cannot change.", code="check_closed")
+        if item_id is not None and not any(i.id == item_id and i.status != "voided"
+                                           for o in visit.orders for i in o.items):
+            raise NotFound(f"Item {item_id} is not on this check.", code="unknown_item")
+        needs = _needs_manager(ctx, visit, adj)
+    approver = approve(ctx, staff, approval, address, "A comp" if kind == "comp" else "This discount") \
+        if needs else None
+    staff_id = staff["id"] if staff else None
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        before = _adjusted_bill(ctx, visit)
+        after = _adjusted_bill(ctx, visit, adj)  # validates again, under the lock
+        row = CheckAdjustment(visit_id=visit.id, item_id=item_id, kind=kind, percent=percent, amount=amount,
+                              reason=reason, staff_id=staff_id, approved_by=approver, created_at=ctx.clock.now())
+        visit.adjustments.append(row)
+        s.flush()
+        audit(ctx, s, kind, staff_id=staff_id, approved_by=approver, visit_id=visit.id, item_id=item_id,
+              amount=before.total - after.total, reason=reason, adjustment_id=row.id,
+              percent=str(percent) if percent is not None else None)
+        return _changed(ctx, s, visit)
+
+
+def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, staff: dict | None) -> dict:
+    """Take a discount or comp off again (the check grows: no approval needed)."""
+    staff_id = staff["id"] if staff else None
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        row = next((a for a in visit.adjustments if a.id == adjustment_id and a.removed_at is None), None)
+        if row is None:
+            raise NotFound(f"There is no discount {adjustment_id} on this check.", code="unknown_adjustment")
+        row.removed_at = ctx.clock.now()
+        audit(ctx, s, f"{row.kind}_removed", staff_id=staff_id, visit_id=visit.id, item_id=row.item_id,
+              reason=row.reason, adjustment_id=row.id)
+        return _changed(ctx, s, visit)
+
+
+# -- voids -------------------------------------------------------------------------------------
+
+def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, approval: dict | None,
+              address: str) -> dict:
+    """Take an item the kitchen already has off the check: manager approved; the kitchen
+    gets a VOID ticket and its screens update; its discounts go with it."""
+    with ctx.db.read() as s:
+        item = s.get(OrderItem, item_id)
+        if item is None:
+            raise NotFound(f"There is no item {item_id}.", code="unknown_item")
+        visit_id = item.order.visit_id
+    approver = approve(ctx, staff, approval, address, "A void")
+    staff_id = staff["id"] if staff else None
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        item = next(i for o in visit.orders for i in o.items if i.id == item_id)
+        if item.status == "voided":
+            raise Conflict("This item is already voided.", code="already_voided")
+        if item.status == "served":
+            raise Conflict("This item was served: comp it instead.", code="served")
+        kitchen.void_items(ctx, s, [item], reason)
+        for a in visit.adjustments:
+            if a.item_id == item.id and a.removed_at is None:
+                a.removed_at = ctx.clock.now()
+        audit(ctx, s, "void", staff_id=staff_id, approved_by=approver, visit_id=visit.id, item_id=item.id,
+              amount=item.unit_price * item.quantity, reason=reason, dish=item.names)
+        return _changed(ctx, s, visit)
+
+
+# -- payments and refunds -----------------------------------------------------------------------
+
+def open_register_id(s: Session) -> int | None:
+    return s.scalar(select(RegisterSession.id).where(RegisterSession.closed_at.is_(None)))
+
+
+def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendered: int | None = None,
+        tip: int = 0, reference: str | None = None, staff: dict | None) -> dict:
+    """Take a payment. Cash may be more than is due (the change is handed back); any other
+    tender at most what is due. A tip is on top and is not part of the check."""
+    cfg = ctx.settings.pos.tender(tender)
+    if tender != CASH and cfg is None:
+        raise DomainError(f"There is no tender {tender!r}.", code="unknown_tender", status=422)
+    if cfg is not None and cfg.reference and not reference:
+        raise DomainError(f"{cfg.label}: type the terminal's reference.", code="reference_required", status=422)
+    if tip and not ctx.settings.pos.tips:
+        raise DomainError("Tips are not taken here.", code="no_tips", status=422)
+    staff_id = staff["id"] if staff else None
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        due = visit_bill(ctx, visit).due
+        if amount is None:  # cash: what was handed over; any other tender: all that is due
+            amount = tendered if tender == CASH and tendered else due
+        try:
+            result = billing.apply_tender(due, tender, amount, tendered if tender == CASH else None, tip)
+        except billing.BillingError as e:
+            raise _refuse(e) from None
+        payment = Payment(visit=visit, kind="payment", tender=tender, amount=result.applied,
+                          tendered=result.tendered, change=result.change, tip=result.tip, reference=reference,
+                          register_id=open_register_id(s), created_at=ctx.clock.now(), staff_id=staff_id)
+        s.add(payment)
+        s.flush()
+        if tender == CASH:
+            receipts.queue_drawer(ctx, s)
+            audit(ctx, s, "drawer_open", staff_id=staff_id, visit_id=visit.id, amount=result.applied,
+                  payment_id=payment.id)
+        visit = load_visit(s, visit.id)
+        if visit_bill(ctx, visit).due == 0:
+            receipts.queue_receipt(ctx, s, visit)
+        out = {"payment_id": payment.id, "tender": tender, "amount": result.applied, "tip": result.tip,
+               "tendered": payment.tendered, "change": result.change, "change_formatted": money(ctx, result.change)}
+        return {**out, "check": _changed(ctx, s, visit)}
+
+
+def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: dict | None,
+           approval: dict | None, address: str) -> dict:
+    """Give money back on a payment (manager approved): at most what it applied, less what
+    was refunded on it already; cash opens the drawer."""
+    approver = approve(ctx, staff, approval, address, "A refund")
+    staff_id = staff["id"] if staff else None
+    with ctx.db.write() as s:
+        original = s.get(Payment, payment_id, with_for_update=True)
+        if original is None or original.kind != "payment":
+            raise NotFound(f"There is no payment {payment_id}.", code="unknown_payment")
+        load_visit(s, original.visit_id, lock=True)  # serialises refunds of one check
+        done = sum(p.amount for p in s.scalars(select(Payment).where(Payment.refund_of == payment_id)))
+        if amount <= 0 or amount > original.amount - done:
+            raise Conflict(f"At most {money(ctx, original.amount - done)} of this payment can be refunded.",
+                           code="over_refund", details={"refundable": original.amount - done})
+        row = Payment(visit_id=original.visit_id, kind="refund", tender=original.tender, amount=amount,
+                      tendered=amount, change=0, refund_of=original.id, register_id=open_register_id(s),
+                      created_at=ctx.clock.now(), staff_id=staff_id)
+        s.add(row)
+        s.flush()
+        audit(ctx, s, "refund", staff_id=staff_id, approved_by=approver, visit_id=original.visit_id,
+              amount=amount, reason=reason, payment_id=original.id, tender=original.tender)
+        if original.tender == CASH:
+            receipts.queue_drawer(ctx, s)
+            audit(ctx, s, "drawer_open", staff_id=staff_id, visit_id=original.visit_id, amount=-amount,
+                  payment_id=row.id)
+        return {"refund_id": row.id, "payment_id": original.id, "amount": amount, "tender": original.tender,
+                "refundable": original.amount - done - amount}
+
+
+# -- the audit log -----------------------------------------------------------------------------
+
+def audit_log(ctx: Context, *, action: str | None = None, staff_id: int | None = None,
+              since: datetime | None = None, until: datetime | None = None, limit: int = 200) -> list[dict]:
+    from staff.model import StaffUser
+    q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    if staff_id:
+        q = q.where((AuditEntry.staff_id == staff_id) | (AuditEntry.approved_by == staff_id))
+    if since:
+        q = q.where(AuditEntry.at >= since)
+    if until:
+        q = q.where(AuditEntry.at < until)
+    with ctx.db.read() as s:
+        names = dict(s.execute(select(StaffUser.id, StaffUser.name)).all())
+        return [{"id": e.id, "at": e.at.isoformat(), "action": e.action, "staff_id": e.staff_id,
+                 "staff": names.get(e.staff_id), "approved_by": e.approved_by,
+                 "approver": names.get(e.approved_by), "visit_id": e.visit_id, "item_id": e.item_id,
+                 "amount": e.amount, "amount_formatted": money(ctx, e.amount) if e.amount is not None else None,
+                 "reason": e.reason, "details": e.details} for e in s.scalars(q)]

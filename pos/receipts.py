@@ -1,0 +1,112 @@
+"""The till's paper: the customer receipt (and bill), the cash drawer pulse, and the next
+party's QR slip, all queued on the receipt printer in the caller's transaction."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.errors import Conflict
+from menu.model import localized
+from pos.checks import load_visit, money, visit_bill, visit_url
+from pos.model import Visit
+from printers import services as printing
+
+
+def _receipt_printer(ctx: Context):
+    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
+    return printer if printer is not None and printer.enabled else None
+
+
+def queue_drawer(ctx: Context, s: Session) -> None:
+    """Open the cash drawer, through the receipt printer it is wired to (queued before the
+    receipt, so the drawer opens first)."""
+    if printer := _receipt_printer(ctx):
+        printing.enqueue(ctx, s, printer.name, "drawer", {})
+
+
+def tender_label(ctx: Context, tender: str) -> str:
+    if tender == "cash":
+        return "Cash 現金"
+    t = ctx.settings.pos.tender(tender)
+    return t.label if t else tender
+
+
+def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
+    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now;
+    the diner's receipt page shows the same."""
+    r = ctx.settings.restaurant
+    b = visit_bill(ctx, visit)
+    lang = lang or r.languages[0]
+    service = ([{"label": f"Service {r.service_charge}%", "amount": money(ctx, b.service_charge)}]
+               if b.service_charge else [])
+    tax = ([{"label": f"{'incl. ' if r.prices_include_tax else ''}Tax {r.tax_rate}%", "amount": money(ctx, b.tax)}]
+           if b.tax else [])
+    payments = [p for p in visit.payments if p.kind == "payment"]
+    last = max(payments, key=lambda p: p.id, default=None)
+    change = sum(p.change or 0 for p in payments)
+    by_line = {ln.key: ln for ln in b.lines}
+    adjustments = [a for a in visit.adjustments if a.removed_at is None]
+    lines = []
+    for o in visit.orders:
+        for i in o.items:
+            if i.status == "voided":
+                continue
+            ln = by_line[i.id]
+            line = {"qty": i.quantity, "name": localized(i.names, lang, r.languages),
+                    "modifiers": [localized(m["names"], lang, r.languages) for m in i.modifiers],
+                    "amount": money(ctx, ln.gross)}
+            if ln.comp:
+                line["comp"] = True
+            elif ln.discount:
+                reason = next((a.reason for a in adjustments if a.item_id == i.id and a.kind == "discount"), "")
+                line["discount"] = {"label": reason or "Discount", "amount": money(ctx, -ln.discount)}
+            lines.append(line)
+    check_discounts = [{"label": a.reason or "Discount",
+                        "amount": money(ctx, -(a.amount if a.amount is not None else 0)) if a.percent is None
+                        else f"-{a.percent.normalize()}%"}
+                       for a in adjustments if a.item_id is None and a.kind == "discount"]
+    tips = sum(p.tip for p in payments)
+    return {
+        "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.table.name,
+        "check_number": visit.id,
+        "closed_at": (last.created_at if last else ctx.clock.now()).astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
+        "lines": lines, "subtotal": money(ctx, b.subtotal), "discounts": check_discounts,
+        "service_lines": service, "tax_lines": tax, "total": money(ctx, b.total),
+        "payments": [{"label": tender_label(ctx, p.tender), "amount": money(ctx, p.tendered or p.amount),
+                      **({"reference": p.reference} if p.reference else {})} for p in payments],
+        "tip": money(ctx, tips) if tips else None,
+        "change": money(ctx, change) if change else None,
+        "footer": r.receipt_footer or None,
+        "visit_url": visit_url(ctx, visit)}
+
+
+def queue_receipt(ctx: Context, s: Session, visit: Visit, reprint: bool = False) -> str | None:
+    """The customer receipt on the receipt printer; the printer's name, or None when there is none."""
+    if printer := _receipt_printer(ctx):
+        printing.enqueue(ctx, s, printer.name, "receipt", {**receipt_data(ctx, visit), "reprint": reprint})
+        return printer.name
+    return None
+
+
+def reprint_receipt(ctx: Context, visit_id: int) -> dict:
+    """Print a check's receipt again (the diner wants a copy, the first one jammed), marked
+    REPRINT once paid; an unpaid check prints as the bill."""
+    with ctx.db.write() as s:
+        visit = load_visit(s, visit_id)
+        if not any(i.status != "voided" for o in visit.orders for i in o.items):
+            raise Conflict("This check has nothing on it to print.", code="empty_check")
+        # A paid check already printed its receipt: a copy says REPRINT. An unpaid one
+        # prints its bill, which is not evidence of payment: no banner.
+        printer = queue_receipt(ctx, s, visit, reprint=visit_bill(ctx, visit).due == 0)
+        if printer is None:
+            raise Conflict("No receipt printer is configured.", code="no_printer")
+        return {"queued": True, "printer": printer}
+
+
+def queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
+    """The next party's QR code, printed on the receipt printer as the table is closed."""
+    if printer := _receipt_printer(ctx):
+        r = ctx.settings.restaurant
+        printing.enqueue(ctx, s, printer.name, "qr_slip", {
+            "restaurant": r.name, "table": table, "url": url,
+            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")})
