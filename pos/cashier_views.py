@@ -32,9 +32,6 @@ def _staff_id() -> int | None:
     return staff["id"] if staff else None
 
 
-Money = Field(ge=1, le=10**9, description="minor units")
-
-
 class CashPayment(Schema):
     tendered: int = Field(ge=1, le=10**9, description="Cash handed over, in minor units")
 
@@ -134,8 +131,10 @@ def terminal():
     with ctx.db.read() as s:
         seq = ctx.realtime.current_seq(s)
     r = ctx.settings.restaurant
+    tenders = [t.model_dump() for t in ctx.settings.pos.tenders]
     return render_template("pos/terminal.html", tables=services.floor(ctx), seq=seq, staff=current_staff(),
-                           currency=r.currency, minor_unit=r.minor_unit, restaurant=r.name)
+                           currency=r.currency, minor_unit=r.minor_unit, restaurant=r.name, tenders=tenders,
+                           tips=ctx.settings.pos.tips, tz=r.timezone)
 
 
 @bp.get("/pos/qr-sheet")

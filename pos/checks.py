@@ -78,7 +78,7 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
     lines = [billing.Line(i.id, i.unit_price * i.quantity, i.seat)
              for o in visit.orders for i in o.items if i.status != "voided"]
     adjustments = [billing.Adjustment(a.kind, a.item_id, a.percent, a.amount, a.reason)
-                   for a in visit.adjustments if a.removed_at is None]
+                   for a in active_adjustments(visit)]
     payments = [p for p in visit.payments if p.kind == "payment"]
     return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_charge, tax_pct=r.tax_rate,
                         prices_include_tax=r.prices_include_tax, paid=sum(p.amount for p in payments),
@@ -105,7 +105,17 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
             "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
                           "change": p.change, "tip": p.tip, "reference": p.reference, "refund_of": p.refund_of,
                           "created_at": p.created_at.isoformat()} for p in visit.payments],
+            "adjustments": [{"id": a.id, "kind": a.kind, "item_id": a.item_id,
+                             "percent": str(a.percent.normalize()) if a.percent is not None else None,
+                             "amount": a.amount, "reason": a.reason, "taken": taken,
+                             "taken_formatted": money(ctx, taken)}
+                            for a, taken in zip(active_adjustments(visit), t.adjustment_amounts)],
             "totals": totals_dict(ctx, t)}
+
+
+def active_adjustments(visit: Visit) -> list:
+    """The discounts and comps in force, in the order pos.billing applies them."""
+    return [a for a in visit.adjustments if a.removed_at is None]
 
 
 def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:

@@ -75,6 +75,17 @@ class TotalsOut(Out):
     formatted: dict[str, str]
 
 
+class AdjustmentOut(Out):
+    id: int
+    kind: Literal["discount", "comp"]
+    item_id: int | None = Field(description="none: the whole check")
+    percent: str | None
+    amount: int | None
+    reason: str
+    taken: int = Field(description="what it takes off the check now")
+    taken_formatted: str
+
+
 class CheckOut(Out):
     visit_id: int
     table_id: int
@@ -84,6 +95,7 @@ class CheckOut(Out):
     state: TableState
     orders: list[CheckOrderOut]
     payments: list[PaymentOut]
+    adjustments: list[AdjustmentOut]
     totals: TotalsOut
 
 
