@@ -6,11 +6,12 @@ from sqlalchemy import func, select
 
 from app.context import Context
 from menu.model import Category, Dish, ModifierGroup, ModifierOption
-from pos.model import DiningTable
+from pos.model import DiningTable, RegisterSession
 from pos.services import open_visit
 from staff.model import StaffUser
 from staff.services import create_user
 
+DEMO_FLOAT = 50000  # minor units in the register when the demo day opens
 STAFF = [("Ming 阿明", "cook", "1111"), ("Ling 阿玲", "cashier", "2222"),
          ("May 美姐", "manager", "3333"), ("Admin", "admin", "4444")]
 
@@ -112,3 +113,7 @@ def seed_demo(ctx: Context, staff: bool = True) -> None:
         if staff and not s.scalar(select(func.count(StaffUser.id))):
             for name, role, pin in STAFF:
                 create_user(s, name, role, pin)
+        # The demo's day is open, with a HK$500 float: payments need an open register.
+        now = ctx.clock.now()
+        s.add(RegisterSession(business_day=now.astimezone(ctx.settings.restaurant.tz).date(), opened_at=now,
+                              float_amount=DEMO_FLOAT, open_marker=1))

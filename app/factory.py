@@ -43,12 +43,14 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     from kitchen.views import bp as kitchen_bp
     from menu.views import bp as menu_bp
     from pos.cashier_views import bp as cashier_bp
+    from pos.counter_views import bp as counter_bp
     from pos.diner_views import bp as diner_bp
+    from pos.register_views import bp as register_bp
     from pos.sockets import register as pos_rooms
     from staff.views import bp as staff_bp
 
     app.url_map.converters["id"] = IdConverter
-    for bp in (staff_bp, menu_bp, diner_bp, cashier_bp, kitchen_bp):
+    for bp in (staff_bp, menu_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp):
         app.register_blueprint(bp)
     realtime.install_handlers(db)
     kitchen_rooms(realtime, ctx)

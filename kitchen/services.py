@@ -60,7 +60,7 @@ def ticket_dict(ctx: Context, t: Ticket) -> dict:
     open_items = [i for i in t.items if i.status in planner.OPEN and i.fire_at is not None]
     order = t.order
     return {"id": t.id, "order_id": t.order_id, "order_number": order.number,
-            "table": order.visit.table.name, "station": t.station, "status": t.status,
+            "table": order.visit.label, "station": t.station, "status": t.status,
             "created_at": t.created_at.isoformat(), "started_at": _iso(t.started_at),
             "bumped_at": _iso(t.bumped_at), "version": t.version, "rush": order.rush,
             "late": order.late_at is not None, "promised_at": _iso(order.promised_at),
@@ -130,7 +130,7 @@ def expo_order_dict(ctx: Context, o: Order) -> dict:
     """An order as the expo (pass) screen shows it: each item's state at its station."""
     live = [i for i in o.items if i.status in planner.OPEN]
     status = expo_status(o)
-    return {"id": o.id, "number": o.number, "table": o.visit.table.name, "visit_id": o.visit_id,
+    return {"id": o.id, "number": o.number, "table": o.visit.label, "visit_id": o.visit_id,
             "source": o.source, "created_at": o.created_at.isoformat(), "rush": o.rush,
             "promised_at": _iso(o.promised_at), "late": o.late_at is not None,
             "served_at": _iso(o.served_at), "status": status,

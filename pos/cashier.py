@@ -149,8 +149,13 @@ def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, ap
 
 # -- payments and refunds -----------------------------------------------------------------------
 
-def open_register_id(s: Session) -> int | None:
-    return s.scalar(select(RegisterSession.id).where(RegisterSession.closed_at.is_(None)))
+def open_register_id(s: Session) -> int:
+    """The open register's id: money moves only while the day is open, so that every
+    payment and refund is in exactly one Z report."""
+    register_id = s.scalar(select(RegisterSession.id).where(RegisterSession.closed_at.is_(None)))
+    if register_id is None:
+        raise Conflict("The register is closed: open the day (with its float) first.", code="register_closed")
+    return register_id
 
 
 def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendered: int | None = None,
@@ -167,6 +172,7 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
     staff_id = staff["id"] if staff else None
     with ctx.db.write() as s:
         visit = _open_check(s, visit_id)
+        register_id = open_register_id(s)
         due = visit_bill(ctx, visit).due
         if amount is None:  # cash: what was handed over; any other tender: all that is due
             amount = tendered if tender == CASH and tendered else due
@@ -176,7 +182,7 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
             raise _refuse(e) from None
         payment = Payment(visit=visit, kind="payment", tender=tender, amount=result.applied,
                           tendered=result.tendered, change=result.change, tip=result.tip, reference=reference,
-                          register_id=open_register_id(s), created_at=ctx.clock.now(), staff_id=staff_id)
+                          register_id=register_id, created_at=ctx.clock.now(), staff_id=staff_id)
         s.add(payment)
         s.flush()
         if tender == CASH:
@@ -202,12 +208,13 @@ def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: di
         if original is None or original.kind != "payment":
             raise NotFound(f"There is no payment {payment_id}.", code="unknown_payment")
         load_visit(s, original.visit_id, lock=True)  # serialises refunds of one check
+        register_id = open_register_id(s)
         done = sum(p.amount for p in s.scalars(select(Payment).where(Payment.refund_of == payment_id)))
         if amount <= 0 or amount > original.amount - done:
             raise Conflict(f"At most {money(ctx, original.amount - done)} of this payment can be refunded.",
                            code="over_refund", details={"refundable": original.amount - done})
         row = Payment(visit_id=original.visit_id, kind="refund", tender=original.tender, amount=amount,
-                      tendered=amount, change=0, refund_of=original.id, register_id=open_register_id(s),
+                      tendered=amount, change=0, refund_of=original.id, register_id=register_id,
                       created_at=ctx.clock.now(), staff_id=staff_id)
         s.add(row)
         s.flush()

@@ -97,8 +97,8 @@ def totals_dict(ctx: Context, t: billing.Bill) -> dict:
 def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     t = visit_bill(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
-    return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.table.name,
-            "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
+    return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.label, "kind": visit.kind,
+            "pickup": visit.pickup, "covers": visit.covers, "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
             "state": table_state([i.status for i in items], t.due, t.total),
             "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **_promise(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
@@ -127,8 +127,11 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
     """table_summary of a visit already loaded with VISIT_LOADS."""
     t = visit_bill(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
-    return {"table_id": visit.table_id, "table": visit.table.name, "seats": visit.table.seats,
-            "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),
+    table = visit.table
+    return {"table_id": visit.table_id, "table": visit.label, "seats": table.seats if table else 0,
+            "x": table.x if table else None, "y": table.y if table else None,
+            "shape": table.shape if table else None,
+            "kind": visit.kind, "pickup": visit.pickup, "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),
             "items": sum(i.quantity for i in items if i.status != "voided"),
             "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
             "opened_at": visit.opened_at.isoformat(),

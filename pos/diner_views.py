@@ -1,10 +1,12 @@
 """The diner's phone: the menu page of one table visit, ordering, live status."""
 from __future__ import annotations
 
+from typing import Literal
+
 from flask import Blueprint, current_app, jsonify, make_response, render_template
 from pydantic import Field
 
-from app.api import Id, Schema, Text, api
+from app.api import Id, Out, Schema, Text, api
 from app.errors import DomainError
 from menu import services as menu
 from menu.model import localized
@@ -78,3 +80,34 @@ def place_order(token: str, body: PlaceOrder):
              for i in body.items]
     order, created = services.place_order(_ctx(), token, body.idempotency_key, lines)
     return jsonify(order), 201 if created else 200
+
+
+class AskStaff(Schema):
+    kind: Literal["waiter", "bill", "problem"]
+    item_id: Id | None = Field(None, description="problem: the dish")
+    reason: Literal["wrong_dish", "cold", "taste", "foreign_object", "missing", "slow", "other"] | None = None
+    text: Text | None = Field(None, max_length=300)
+
+
+class RequestOut(Out):
+    id: int
+    visit_id: int
+    table: str
+    kind: str
+    item_id: int | None
+    item: dict | None = Field(description="the dish's names per language")
+    reason: str | None
+    text: str | None
+    created_at: str
+    acknowledged_at: str | None
+    resolved_at: str | None
+    resolution: str | None
+
+
+@api.route(bp, "/api/visits/<token>/requests", "POST", body=AskStaff, response=RequestOut, ok=(201, 200),
+           errors=(403, 404, 422, 429),
+           summary="Call a waiter, ask for the bill, or report a problem with a dish; rings on the terminal")
+def ask_staff(token: str, body: AskStaff):
+    data, created = services.ask_staff(_ctx(), token, body.kind, body.item_id, body.reason,
+                                       (body.text or "").strip() or None)
+    return jsonify(data), 201 if created else 200

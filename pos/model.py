@@ -23,12 +23,19 @@ class DiningTable(Base):
     shape: Mapped[str] = mapped_column(String(8), default="square", server_default="square")  # square round
 
 
+VISIT_KINDS = ("table", "takeaway", "counter")
+KIND_LABELS = {"takeaway": "外賣 Takeaway", "counter": "櫃台 Counter"}
+
+
 class Visit(Base):
-    """A party's stay at a table. Each table always has exactly one open visit;
-    closing it opens the next one with a fresh link token."""
+    """One check: a party's stay at a table, or a takeaway or counter order (no table, a
+    pickup name or number). Each table always has exactly one open visit; closing it
+    opens the next one with a fresh link token."""
     __tablename__ = "visits"
     id: Mapped[int] = mapped_column(primary_key=True)
-    table_id: Mapped[int] = mapped_column(ForeignKey("dining_tables.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="table", server_default="table")
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("dining_tables.id"), index=True)
+    pickup: Mapped[str | None] = mapped_column(String(40))  # takeaway and counter: the name or number called
     nonce: Mapped[str] = mapped_column(String(32))
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -49,6 +56,13 @@ class Visit(Base):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def label(self) -> str:
+        """What tickets, screens and receipts call this check: the table, or the pickup."""
+        if self.table is not None:
+            return self.table.name
+        return f"{KIND_LABELS.get(self.kind, self.kind)} {self.pickup or self.id}"
 
 
 class OrderCounter(Base):
@@ -136,6 +150,25 @@ class Payment(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
 
     visit: Mapped[Visit] = relationship(back_populates="payments")
+
+
+class ServiceRequest(Base):
+    """A diner asking from their phone: a waiter, the bill, or help with a dish (an item,
+    a reason, optional text). It rings on the cashier's terminal until acknowledged and
+    stays listed until resolved."""
+    __tablename__ = "service_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # waiter bill problem
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("order_items.id"))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class CheckAdjustment(Base):

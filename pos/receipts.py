@@ -67,7 +67,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                        for a in adjustments if a.item_id is None and a.kind == "discount"]
     tips = sum(p.tip for p in payments)
     return {
-        "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.table.name,
+        "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.label,
         "check_number": visit.id,
         "closed_at": (last.created_at if last else ctx.clock.now()).astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
         "lines": lines, "subtotal": money(ctx, b.subtotal), "discounts": check_discounts,

@@ -86,10 +86,16 @@ class AdjustmentOut(Out):
     taken_formatted: str
 
 
+VisitKind = Literal["table", "takeaway", "counter"]
+
+
 class CheckOut(Out):
     visit_id: int
-    table_id: int
-    table: str
+    table_id: int | None = Field(description="none for a takeaway or counter check")
+    table: str = Field(description="the table's name, or the takeaway or counter pickup")
+    kind: VisitKind
+    pickup: str | None
+    covers: int | None
     open: bool
     opened_at: str
     state: TableState
@@ -100,9 +106,15 @@ class CheckOut(Out):
 
 
 class TableOut(Out):
-    table_id: int
+    """A table's tile on the floor, or an open takeaway or counter check (table_id none)."""
+    table_id: int | None
     table: str
     seats: int
+    x: int | None = Field(description="floor plan column (none: not placed yet)")
+    y: int | None
+    shape: Literal["square", "round"] | None
+    kind: VisitKind
+    pickup: str | None
     visit_id: int
     state: TableState
     items: int
@@ -129,10 +141,11 @@ class PaymentTakenOut(Out):
 
 
 class ClosedOut(Out):
+    """The closed check, and the table's next visit and link (none for takeaway and counter)."""
     closed_visit_id: int
-    next_visit_id: int
-    table_id: int
-    url: str
+    next_visit_id: int | None
+    table_id: int | None
+    url: str | None
 
 
 class PrinterOut(Out):

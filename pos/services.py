@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.errors import Conflict, DomainError, Forbidden
+from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from menu import services as menu
-from pos import cashier, receipts
+from pos import cashier, receipts, requests
 from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, summary_of, table_summary,
                         visit_bill, visit_url)
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Visit
@@ -86,41 +86,89 @@ def place_order(ctx: Context, token: str, idempotency_key: str, items: list[Requ
     try:
         with ctx.db.write() as s:
             visit = visit_for_token(ctx, s, token, lock=True)
-            existing = s.scalar(select(Order).where(Order.visit_id == visit.id,
-                                                    Order.idempotency_key == idempotency_key))
-            if existing is not None:
-                return _replay(ctx, s, existing, digest), False
-            try:
-                priced = price_lines(menu.catalogue(s, {i.dish_id for i in items}), items)
-            except OrderRejected as e:
-                status = 409 if e.code == "sold_out" else 422
-                raise DomainError("Some items cannot be ordered.", code=e.code, status=status,
-                                  details=e.problems) from None
-            now = ctx.clock.now()
-            day = now.astimezone(ctx.settings.restaurant.tz).date()
-            order = Order(visit=visit, number=_next_order_number(s, day), business_day=day, source=source,
-                          idempotency_key=idempotency_key, request_hash=digest, created_at=now)
-            order.items = [OrderItem(dish_id=p.dish_id, names=p.names, quantity=p.quantity,
-                                     unit_price=p.unit_price, modifiers=p.modifiers, note=p.note,
-                                     station=p.station, prep_seconds=p.prep_seconds,
-                                     extra_prep_seconds=p.extra_prep_seconds, course=p.course, status="queued")
-                           for p in priced]
-            s.add(order)
-            s.flush()
-            kitchen.accept_order(ctx, s, order)
-            data = order_dict(ctx, order)
-            ctx.publish(s, f"visit:{visit.id}", "order", data)
-            ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
-            return data, True
+            return _add_order(ctx, s, visit, idempotency_key, digest, items, source)
     except IntegrityError:
         # Two submits with one key raced (PostgreSQL): the other one won; return its order.
         with ctx.db.read() as s:
-            visit = visit_for_token(ctx, s, token)
-            existing = s.scalar(select(Order).where(Order.visit_id == visit.id,
-                                                    Order.idempotency_key == idempotency_key))
-            if existing is None:
-                raise
-            return _replay(ctx, s, existing, digest), False
+            return _replay(ctx, s, _order_by_key(s, visit_for_token(ctx, s, token).id, idempotency_key), digest), False
+
+
+def _order_by_key(s: Session, visit_id: int, key: str) -> Order:
+    existing = s.scalar(select(Order).where(Order.visit_id == visit_id, Order.idempotency_key == key))
+    if existing is None:
+        raise Conflict("The order could not be saved; send it again.", code="concurrent_change")
+    return existing
+
+
+def _add_order(ctx: Context, s: Session, visit: Visit, key: str, digest: str, items: list[RequestedLine],
+               source: str, seats: list[int | None] | None = None) -> tuple[dict, bool]:
+    """The order on a locked, open visit (or the first one sent with this key)."""
+    existing = s.scalar(select(Order).where(Order.visit_id == visit.id, Order.idempotency_key == key))
+    if existing is not None:
+        return _replay(ctx, s, existing, digest), False
+    try:
+        priced = price_lines(menu.catalogue(s, {i.dish_id for i in items}), items)
+    except OrderRejected as e:
+        status = 409 if e.code == "sold_out" else 422
+        raise DomainError("Some items cannot be ordered.", code=e.code, status=status,
+                          details=e.problems) from None
+    now = ctx.clock.now()
+    day = now.astimezone(ctx.settings.restaurant.tz).date()
+    order = Order(visit=visit, number=_next_order_number(s, day), business_day=day, source=source,
+                  idempotency_key=key, request_hash=digest, created_at=now)
+    order.items = [OrderItem(dish_id=p.dish_id, names=p.names, quantity=p.quantity,
+                             unit_price=p.unit_price, modifiers=p.modifiers, note=p.note,
+                             station=p.station, prep_seconds=p.prep_seconds, seat=seat,
+                             extra_prep_seconds=p.extra_prep_seconds, course=p.course, status="queued")
+                   for p, seat in zip(priced, seats or [None] * len(priced))]
+    s.add(order)
+    s.flush()
+    kitchen.accept_order(ctx, s, order)
+    data = order_dict(ctx, order)
+    ctx.publish(s, f"visit:{visit.id}", "order", data)
+    if visit.table_id is not None:
+        ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+    else:
+        ctx.publish(s, "pos", "check", summary_of(ctx, load_visit(s, visit.id)))
+    return data, True
+
+
+def place_staff_order(ctx: Context, *, kind: str, table_id: int | None, pickup: str | None, key: str,
+                      items: list[RequestedLine], seats: list[int | None], covers: int | None = None,
+                      ) -> tuple[dict, bool]:
+    """An order entered at the terminal: for a table (its open check), or a takeaway or
+    counter order, which opens a check of its own under a pickup name or number. It goes
+    through the same kitchen and printer path as a diner's. Returns (order with its
+    visit's id and link, created)."""
+    digest = _request_hash(items)
+    with ctx.db.write() as s:
+        if kind == "table":
+            visit = s.scalar(select(Visit).where(Visit.table_id == table_id, Visit.closed_at.is_(None)))
+            if visit is None:
+                raise NotFound(f"There is no table {table_id}.", code="unknown_table")
+            visit = load_visit(s, visit.id, lock=True)
+        else:
+            # A retry of the same counter order (same key) finds its check instead of opening another.
+            previous = s.scalar(select(Order).join(Visit).where(Order.idempotency_key == key,
+                                                                Visit.kind == kind, Visit.table_id.is_(None)))
+            if previous is not None:
+                visit = load_visit(s, previous.visit_id, lock=True)
+            else:
+                visit = Visit(kind=kind, pickup=pickup, nonce=secrets.token_urlsafe(16), opened_at=ctx.clock.now())
+                s.add(visit)
+                s.flush()
+        if covers is not None:
+            visit.covers = covers
+        data, created = _add_order(ctx, s, visit, key, digest, items, kind if kind != "table" else "staff", seats)
+        return {**data, "label": visit.label, "url": visit_url(ctx, visit)}, created
+
+
+def open_checks(ctx: Context) -> list[dict]:
+    """The open takeaway and counter checks (tables are on the floor)."""
+    with ctx.db.read() as s:
+        visits = s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.is_(None))
+                           .order_by(Visit.id).options(*VISIT_LOADS)).all()
+        return [summary_of(ctx, v) for v in visits]
 
 
 def _replay(ctx: Context, s: Session, order: Order, digest: str) -> dict:
@@ -185,9 +233,44 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         visit.closed_at = ctx.clock.now()
         visit.closed_by = staff_id
         s.flush()
+        ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
+        if visit.table_id is None:  # a takeaway or counter check: no next party
+            ctx.publish(s, "pos", "check", summary_of(ctx, visit))
+            return {"closed_visit_id": visit.id, "next_visit_id": None, "table_id": None, "url": None}
         nxt = open_visit(ctx, s, visit.table_id)
         receipts.queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
-        ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,
                 "url": visit_url(ctx, nxt)}
+
+
+# -- diners asking ------------------------------------------------------------
+
+def ask_staff(ctx: Context, token: str, kind: str, item_id: int | None, reason: str | None,
+              text: str | None) -> tuple[dict, bool]:
+    """A diner's request from the phone (pos.requests), on their open visit."""
+    with ctx.db.write() as s:
+        visit = visit_for_token(ctx, s, token, lock=True)
+        return requests.ask(ctx, s, visit, kind, item_id, reason, text)
+
+
+# -- the floor plan -----------------------------------------------------------
+
+def arrange_floor(ctx: Context, placements: list[dict]) -> list[dict]:
+    """A manager moves tables on the floor plan: [{table_id, x, y, shape?}]; every table
+    named must exist, and two tables may not share a cell."""
+    with ctx.db.write() as s:
+        tables = {t.id: t for t in s.scalars(select(DiningTable))}
+        unknown = [p["table_id"] for p in placements if p["table_id"] not in tables]
+        if unknown:
+            raise NotFound(f"There is no table {unknown[0]}.", code="unknown_table", details={"table_ids": unknown})
+        for p in placements:
+            t = tables[p["table_id"]]
+            t.x, t.y = p["x"], p["y"]
+            t.shape = p.get("shape") or t.shape
+        cells = [(t.x, t.y) for t in tables.values() if t.x is not None]
+        if len(cells) != len(set(cells)):
+            raise Conflict("Two tables would stand in the same place.", code="overlap")
+        for v in s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.is_not(None))):
+            ctx.publish(s, "pos", "table", table_summary(ctx, s, v))
+    return floor(ctx)

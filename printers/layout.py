@@ -358,8 +358,8 @@ def qr_slip(d: dict, paper_mm: int = 80) -> list[dict]:
     ]
 
 
-_CASH_ROWS = (("float", "Opening float"), ("cash_sales", "Cash sales"), ("cash_in", "Paid in"),
-              ("cash_out", "Paid out"), ("refunds", "Cash refunds"), ("expected", "Expected in drawer"),
+_CASH_ROWS = (("float", "Opening float"), ("cash_sales", "Cash sales"), ("cash_tips", "Cash tips"),
+              ("cash_in", "Paid in"), ("cash_out", "Paid out"), ("refunds", "Cash refunds"), ("expected", "Expected in drawer"),
               ("counted", "Counted"), ("difference", "Difference"))
 
 
@@ -371,7 +371,7 @@ def day_report(d: dict, paper_mm: int = 80) -> list[dict]:
     "average_check", "discounts"/"comps"/"voids"/"refunds": {"count", "amount"},
     "taxes": [{"label", "amount"}], "tenders": [{"label", "count", "amount"}],
     "sales_by_category"/"sales_by_dish": [{"name", "qty", "amount"}],
-    "cash": {"float", "cash_sales", "cash_in", "cash_out", "refunds", "expected", "counted",
+    "cash": {"float", "cash_sales", "cash_tips", "cash_in", "cash_out", "refunds", "expected", "counted",
     "difference"} (each optional), "cash_movements": [{"time", "label", "amount", "reason"?}]}
     A section whose data is missing or empty is left out; numbers are printed as given.
     """

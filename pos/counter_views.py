@@ -1,0 +1,120 @@
+"""The terminal's own orders and the room around the checks: counter and takeaway orders
+(and orders typed for a table), the open takeaway checks, diners' requests, and the
+floor plan a manager arranges."""
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from flask import Blueprint, current_app, jsonify
+from pydantic import Field, RootModel, model_validator
+
+from app.api import Id, Schema, Text, api
+from pos import requests, services
+from pos.diner_views import MAX_LINES, OrderLine, RequestOut
+from pos.ordering import RequestedLine
+from pos.schemas import OrderOut, TablesOut
+from staff.auth import current_staff, role_guard
+
+bp = Blueprint("counter", __name__)
+
+cashier = role_guard("cashier")
+manager = role_guard("manager")
+
+
+def _ctx():
+    return current_app.extensions["pos_ctx"]
+
+
+def _staff_id() -> int | None:
+    staff = current_staff()
+    return staff["id"] if staff else None
+
+
+class StaffLine(OrderLine):
+    seat: int | None = Field(None, ge=1, le=50, description="which guest, for splitting by seats")
+
+
+class StaffOrder(Schema):
+    kind: Literal["table", "takeaway", "counter"]
+    table_id: Id | None = Field(None, description="kind table: the table")
+    pickup: Text | None = Field(None, min_length=1, max_length=40, description="takeaway/counter: name or number")
+    covers: int | None = Field(None, ge=1, le=99, description="guests, for the day's covers")
+    idempotency_key: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=8, max_length=64,
+                                 pattern=r"^[A-Za-z0-9_-]+$", description="made once per order by the terminal")
+    items: list[StaffLine] = Field(min_length=1, max_length=MAX_LINES)
+
+    @model_validator(mode="after")
+    def _where(self) -> "StaffOrder":
+        if self.kind == "table" and self.table_id is None:
+            raise ValueError("a table order names its table_id")
+        if self.kind != "table" and not (self.pickup or "").strip():
+            raise ValueError("a takeaway or counter order has a pickup name or number")
+        return self
+
+
+class StaffOrderOut(OrderOut):
+    label: str = Field(description="what the kitchen calls it: the table or the pickup")
+    url: str = Field(description="the page where the check can be followed (its QR code is on the receipt)")
+
+
+class Placement(Schema):
+    table_id: Id
+    x: int = Field(ge=0, le=40)
+    y: int = Field(ge=0, le=40)
+    shape: Literal["square", "round"] | None = None
+
+
+class Floor(Schema):
+    tables: list[Placement] = Field(min_length=1, max_length=200)
+
+
+class Resolve(Schema):
+    resolution: Text | None = Field(None, max_length=300)
+
+
+class RequestsOut(RootModel[list[RequestOut]]):
+    pass
+
+
+@api.route(bp, "/api/pos/orders", "POST", body=StaffOrder, guard=cashier, response=StaffOrderOut, ok=(201, 200),
+           errors=(404, 409, 422),
+           summary="An order typed at the terminal: for a table, or a takeaway or counter order under a pickup name")
+def staff_order(body: StaffOrder):
+    lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
+             for i in body.items]
+    order, created = services.place_staff_order(
+        _ctx(), kind=body.kind, table_id=body.table_id, pickup=(body.pickup or "").strip() or None,
+        key=body.idempotency_key, items=lines, seats=[i.seat for i in body.items], covers=body.covers)
+    return jsonify(order), 201 if created else 200
+
+
+@api.route(bp, "/api/pos/checks", "GET", guard=cashier, response=TablesOut,
+           summary="The open takeaway and counter checks")
+def open_checks():
+    return jsonify(services.open_checks(_ctx()))
+
+
+@api.route(bp, "/api/pos/floor", "PUT", body=Floor, guard=manager, response=TablesOut, errors=(404, 409),
+           summary="Arrange tables on the floor plan (grid cells)")
+def arrange(body: Floor):
+    return jsonify(services.arrange_floor(_ctx(), [p.model_dump() for p in body.tables]))
+
+
+@api.route(bp, "/api/pos/requests", "GET", guard=cashier, response=RequestsOut,
+           summary="Diners' requests not yet resolved, oldest first")
+def open_requests():
+    return jsonify(requests.open_requests(_ctx()))
+
+
+@api.route(bp, "/api/pos/requests/<id:request_id>/ack", "POST", guard=cashier, response=RequestOut, errors=(404,),
+           summary="Someone is on it: the terminal stops ringing")
+def acknowledge(request_id: int):
+    return jsonify(requests.acknowledge(_ctx(), request_id, _staff_id()))
+
+
+@api.route(bp, "/api/pos/requests/<id:request_id>/resolve", "POST", body=Resolve, guard=cashier,
+           response=RequestOut, errors=(404, 409), summary="Done: the request leaves the list")
+def resolve(request_id: int, body: Resolve):
+    return jsonify(requests.resolve(_ctx(), request_id, _staff_id(), body.resolution))
+

@@ -1,0 +1,101 @@
+"""Diners asking from their phone: call a waiter, ask for the bill, or report a problem
+with a dish (the item, a reason, optional text). A request rings on the cashier's
+terminal (room "pos") until someone acknowledges it, and stays listed until resolved;
+the diner's page hears each step (room "visit:<id>").
+
+Pressing "call a waiter" twice while the first call is still open is one request, and a
+visit has at most MAX_OPEN open requests: a phone cannot flood the terminal."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.context import Context
+from app.errors import Conflict, DomainError, NotFound
+from pos.model import OrderItem, ServiceRequest, Visit
+
+KINDS = ("waiter", "bill", "problem")
+PROBLEM_REASONS = ("wrong_dish", "cold", "taste", "foreign_object", "missing", "slow", "other")
+MAX_OPEN = 5
+
+
+def request_dict(r: ServiceRequest, visit: Visit, item: OrderItem | None = None) -> dict:
+    return {"id": r.id, "visit_id": r.visit_id, "table": visit.label, "kind": r.kind, "item_id": r.item_id,
+            "item": (item.names if item is not None else None), "reason": r.reason, "text": r.text,
+            "created_at": r.created_at.isoformat(),
+            "acknowledged_at": r.acknowledged_at.isoformat() if r.acknowledged_at else None,
+            "resolved_at": r.resolved_at.isoformat() if r.resolved_at else None, "resolution": r.resolution}
+
+
+def _publish(ctx: Context, s: Session, r: ServiceRequest) -> dict:
+    visit = s.get(Visit, r.visit_id)
+    data = request_dict(r, visit, s.get(OrderItem, r.item_id) if r.item_id else None)
+    ctx.publish(s, ["pos", f"visit:{r.visit_id}"], "request", data)
+    return data
+
+
+def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None = None, reason: str | None = None,
+        text: str | None = None) -> tuple[dict, bool]:
+    """A diner's request on their (locked, open) visit, in the caller's transaction.
+    Returns (request, created)."""
+    if kind not in KINDS:
+        raise DomainError(f"Ask for one of {', '.join(KINDS)}.", code="unknown_request", status=422)
+    open_ = s.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == visit.id,
+                                                   ServiceRequest.resolved_at.is_(None))).all()
+    if kind in ("waiter", "bill"):
+        same = next((r for r in open_ if r.kind == kind and r.acknowledged_at is None), None)
+        if same is not None:  # already ringing: the same call
+            return _publish(ctx, s, same), False
+    else:
+        if reason not in PROBLEM_REASONS:
+            raise DomainError(f"Choose a reason: {', '.join(PROBLEM_REASONS)}.", code="unknown_reason", status=422)
+        item = s.get(OrderItem, item_id) if item_id else None
+        if item is None or item.order.visit_id != visit.id:
+            raise NotFound("Choose a dish from this table's orders.", code="unknown_item")
+    if len(open_) >= MAX_OPEN:
+        raise Conflict("Staff already have your requests; they are on their way.", code="too_many_requests",
+                       status=429)
+    r = ServiceRequest(visit_id=visit.id, kind=kind, item_id=item_id if kind == "problem" else None,
+                       reason=reason if kind == "problem" else None, text=text if kind == "problem" else None,
+                       created_at=ctx.clock.now())
+    s.add(r)
+    s.flush()
+    return _publish(ctx, s, r), True
+
+
+def _load(s: Session, request_id: int) -> ServiceRequest:
+    r = s.get(ServiceRequest, request_id, with_for_update=True)
+    if r is None:
+        raise NotFound(f"There is no request {request_id}.", code="unknown_request")
+    return r
+
+
+def acknowledge(ctx: Context, request_id: int, staff_id: int | None) -> dict:
+    """Someone is on it: the terminal stops ringing; the diner sees it is seen."""
+    with ctx.db.write() as s:
+        r = _load(s, request_id)
+        if r.acknowledged_at is None:
+            r.acknowledged_at, r.acknowledged_by = ctx.clock.now(), staff_id
+        return _publish(ctx, s, r)
+
+
+def resolve(ctx: Context, request_id: int, staff_id: int | None, resolution: str | None = None) -> dict:
+    """Done (the bill brought, the dish replaced): it leaves the terminal's list."""
+    with ctx.db.write() as s:
+        r = _load(s, request_id)
+        if r.resolved_at is not None:
+            raise Conflict("This request is already resolved.", code="already_resolved")
+        now = ctx.clock.now()
+        r.acknowledged_at = r.acknowledged_at or now
+        r.acknowledged_by = r.acknowledged_by or staff_id
+        r.resolved_at, r.resolved_by, r.resolution = now, staff_id, resolution
+        return _publish(ctx, s, r)
+
+
+def open_requests(ctx: Context) -> list[dict]:
+    """Every request not yet resolved, oldest first (what the terminal lists)."""
+    with ctx.db.read() as s:
+        rows = s.scalars(select(ServiceRequest).where(ServiceRequest.resolved_at.is_(None))
+                         .order_by(ServiceRequest.id)).all()
+        return [request_dict(r, s.get(Visit, r.visit_id), s.get(OrderItem, r.item_id) if r.item_id else None)
+                for r in rows]

@@ -1,0 +1,145 @@
+"""Orders typed at the terminal (table, takeaway, counter) go the diner's way to the
+kitchen and printer; diners' requests ring on the terminal until acknowledged; a manager
+arranges the floor plan. Refusals are 4xx with a code and write nothing."""
+from sqlalchemy import select
+
+from app.factory import socketio_of
+from kitchen import services as kitchen
+from pos import services
+from printers.model import PrintJob
+from tests.helpers import KUNG_PAO, MILK_TEA, order, row_counts, token_of, visit_of
+
+
+def _updates(sock, kind):
+    return [m["args"][0]["data"] for m in sock.get_received()
+            if m["name"] == "update" and m["args"][0]["kind"] == kind]
+
+
+def test_a_takeaway_order_reaches_the_kitchen_under_its_pickup_name_and_closes_without_a_next_party(
+        client, sign_in, ctx):
+    sign_in(client, "cashier")
+    body = {"kind": "takeaway", "pickup": "Chan 陳生", "idempotency_key": "takeaway-0001",
+            "items": [{**KUNG_PAO, "seat": 1}, MILK_TEA]}
+    r = client.post("/api/pos/orders", json=body)
+    assert r.status_code == 201, r.get_json()
+    placed = r.get_json()
+    assert placed["label"] == "外賣 Takeaway Chan 陳生" and "/v/" in placed["url"]
+    assert client.post("/api/pos/orders", json=body).status_code == 200  # a retry: the same order, no second check
+    [wok] = kitchen.open_tickets(ctx, "wok")["tickets"]
+    assert wok["table"] == "外賣 Takeaway Chan 陳生"
+    with ctx.db.read() as s:
+        job = s.scalar(select(PrintJob).where(PrintJob.kind == "kitchen_ticket"))
+        assert job.document["table"] == "外賣 Takeaway Chan 陳生"
+    [check] = client.get("/api/pos/checks").get_json()
+    assert (check["kind"], check["pickup"], check["table_id"], check["total"]) == ("takeaway", "Chan 陳生", None, 22330)
+    # The customer follows it on the page whose QR code is on the receipt.
+    page = client.get(placed["url"].split("5000", 1)[1])
+    assert page.status_code == 200 and "宮保雞丁" in page.get_data(as_text=True)
+    visit_id = check["visit_id"]
+    assert client.post(f"/api/pos/visits/{visit_id}/payments", json={"tender": "cash", "tendered": 30000}
+                       ).status_code == 201
+    closed = client.post(f"/api/pos/visits/{visit_id}/close").get_json()
+    assert closed == {"closed_visit_id": visit_id, "next_visit_id": None, "table_id": None, "url": None}
+    assert client.get("/api/pos/checks").get_json() == []
+
+
+def test_a_table_order_from_the_terminal_lands_on_the_tables_check_with_seats(client, sign_in, ctx):
+    sign_in(client, "cashier")
+    table_id = next(v["table_id"] for v in services.current_visits(ctx) if v["table"] == "T4")
+    r = client.post("/api/pos/orders", json={"kind": "table", "table_id": table_id, "covers": 2,
+                                             "items": [{**KUNG_PAO, "seat": 1}, {**MILK_TEA, "seat": 2}]})
+    assert r.status_code == 201
+    check = client.get(f"/api/pos/visits/{visit_of(ctx, 'T4')}").get_json()
+    assert check["covers"] == 2 and check["table"] == "T4"
+    split = client.get(f"/api/pos/visits/{visit_of(ctx, 'T4')}/split?by=seats").get_json()
+    assert [(p["label"], p["amount"]) for p in split["parts"]] == [("Seat 1", 19360), ("Seat 2", 2970)]
+
+
+def test_bad_staff_orders_are_refused_and_write_nothing(client, sign_in, ctx):
+    sign_in(client, "cashier")
+    before = row_counts(ctx.db)
+    for body, status, code in [
+        ({"kind": "takeaway", "items": [MILK_TEA]}, 422, "validation_error"),  # no pickup
+        ({"kind": "table", "items": [MILK_TEA]}, 422, "validation_error"),  # no table
+        ({"kind": "table", "table_id": 999, "items": [MILK_TEA]}, 404, "unknown_table"),
+        ({"kind": "counter", "pickup": "12", "items": [{"dish_id": 11, "quantity": 1}]}, 422, "invalid_order"),
+    ]:
+        r = client.post("/api/pos/orders", json=body)
+        assert (r.status_code, r.get_json()["error"]["code"]) == (status, code), (body, r.get_json())
+    assert row_counts(ctx.db) == before
+    sign_in(client, "cook")
+    assert client.post("/api/pos/orders", json={"kind": "counter", "pickup": "1", "items": [MILK_TEA]}
+                       ).status_code == 403
+
+
+def test_a_diners_request_rings_on_the_terminal_until_acknowledged(app, client, sign_in, ctx):
+    token = token_of(ctx, "T5")
+    placed, _ = order(ctx, token, KUNG_PAO)
+    sign_in(client, "cashier")
+    terminal = socketio_of(app).test_client(app, flask_test_client=client)
+    terminal.emit("join", {"rooms": ["pos"], "after": 0, "token": None}, callback=True)
+    terminal.get_received()
+    phone = app.test_client()
+    r = phone.post(f"/api/visits/{token}/requests", json={"kind": "waiter"})
+    assert r.status_code == 201
+    call = r.get_json()
+    assert (call["table"], call["kind"], call["acknowledged_at"]) == ("T5", "waiter", None)
+    assert phone.post(f"/api/visits/{token}/requests", json={"kind": "waiter"}).get_json()["id"] == call["id"]
+    dish = placed["items"][0]["id"]
+    r = phone.post(f"/api/visits/{token}/requests", json={"kind": "problem", "item_id": dish, "reason": "cold",
+                                                           "text": "<b>cold</b> soup"})
+    assert r.status_code == 201 and r.get_json()["text"] == "<b>cold</b> soup"
+    heard = _updates(terminal, "request")
+    assert [(e["kind"], e["acknowledged_at"]) for e in heard] == [("waiter", None), ("waiter", None), ("problem", None)]
+    assert [q["kind"] for q in client.get("/api/pos/requests").get_json()] == ["waiter", "problem"]
+    acked = client.post(f"/api/pos/requests/{call['id']}/ack").get_json()
+    assert acked["acknowledged_at"] is not None
+    assert _updates(terminal, "request")[-1]["acknowledged_at"] is not None  # the ringing stops everywhere
+    done = client.post(f"/api/pos/requests/{call['id']}/resolve", json={"resolution": "menu brought"})
+    assert done.status_code == 200 and done.get_json()["resolved_at"]
+    assert [q["kind"] for q in client.get("/api/pos/requests").get_json()] == ["problem"]
+    assert client.post(f"/api/pos/requests/{call['id']}/resolve", json={}).get_json()["error"]["code"] == \
+        "already_resolved"
+
+
+def test_bad_requests_are_refused_and_a_phone_cannot_flood_the_terminal(client, ctx):
+    token = token_of(ctx, "T6")
+    other, _ = order(ctx, token_of(ctx, "T7"), MILK_TEA)
+    before = row_counts(ctx.db)
+    url = f"/api/visits/{token}/requests"
+    for body, status, code in [
+        ({"kind": "dance"}, 422, "validation_error"),
+        ({"kind": "problem", "reason": "cold"}, 404, "unknown_item"),
+        ({"kind": "problem", "item_id": other["items"][0]["id"], "reason": "cold"}, 404, "unknown_item"),
+        ({"kind": "problem", "item_id": 1, "reason": "bored"}, 422, "validation_error"),
+    ]:
+        r = client.post(url, json=body)
+        assert (r.status_code, r.get_json()["error"]["code"]) == (status, code), body
+    assert client.post("/api/visits/not-a-token/requests", json={"kind": "bill"}).status_code == 403
+    assert row_counts(ctx.db) == before
+    placed, _ = order(ctx, token, MILK_TEA)
+    item = placed["items"][0]["id"]
+    for _ in range(5):
+        assert client.post(url, json={"kind": "problem", "item_id": item, "reason": "other"}).status_code == 201
+    r = client.post(url, json={"kind": "bill"})
+    assert r.status_code == 429 and r.get_json()["error"]["code"] == "too_many_requests"
+
+
+def test_a_manager_arranges_the_floor(client, sign_in, ctx):
+    tables = {v["table"]: v["table_id"] for v in services.current_visits(ctx)}
+    body = {"tables": [{"table_id": tables["T1"], "x": 0, "y": 0, "shape": "round"},
+                       {"table_id": tables["T2"], "x": 2, "y": 0}]}
+    sign_in(client, "cashier")
+    assert client.put("/api/pos/floor", json=body).status_code == 403
+    sign_in(client, "manager")
+    r = client.put("/api/pos/floor", json=body)
+    assert r.status_code == 200
+    placed = {t["table"]: (t["x"], t["y"], t["shape"]) for t in r.get_json()}
+    assert placed["T1"] == (0, 0, "round") and placed["T2"] == (2, 0, "square")
+    before = row_counts(ctx.db)
+    r = client.put("/api/pos/floor", json={"tables": [{"table_id": tables["T3"], "x": 0, "y": 0}]})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "overlap"
+    r = client.put("/api/pos/floor", json={"tables": [{"table_id": 999, "x": 5, "y": 5}]})
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_table"
+    assert row_counts(ctx.db) == before
+    assert {t["table"]: t["x"] for t in client.get("/api/pos/tables").get_json()}["T1"] == 0
