@@ -249,3 +249,105 @@ def audit_log(ctx: Context, *, action: str | None = None, staff_id: int | None =
                  "approver": names.get(e.approved_by), "visit_id": e.visit_id, "item_id": e.item_id,
                  "amount": e.amount, "amount_formatted": money(ctx, e.amount) if e.amount is not None else None,
                  "reason": e.reason, "details": e.details} for e in s.scalars(q)]
+
+
+# -- moving and merging checks, price overrides -----------------------------------------------------
+
+def _table_visit(s: Session, table_id: int) -> Visit:
+    visit_id = s.scalar(select(Visit.id).where(Visit.table_id == table_id, Visit.closed_at.is_(None)))
+    if visit_id is None:
+        raise NotFound(f"There is no table {table_id}.", code="unknown_table")
+    return load_visit(s, visit_id, lock=True)
+
+
+def _retell_kitchen(ctx: Context, s: Session, visit: Visit) -> None:
+    """The kitchen's cards and the pass show the check's new table; nothing is printed again."""
+    orders = {o.id for o in visit.orders}
+    tickets = {t for o in visit.orders for i in o.items if (t := i.ticket_id) is not None}
+    kitchen.publish(ctx, s, tickets, orders)
+
+
+def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None) -> dict:
+    """The party moves to another (free) table with its whole check. The tables swap visits,
+    so each keeps exactly one open visit; the diners' link keeps working."""
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        if visit.table_id is None:
+            raise Conflict("A takeaway or counter check has no table to move from.", code="not_a_table")
+        target = _table_visit(s, to_table_id)
+        if target.id == visit.id:
+            raise Conflict("The check is already at that table.", code="same_table")
+        if target.orders or target.payments:
+            raise Conflict("That table has a check of its own: merge instead.", code="table_taken")
+        source_table = visit.table_id
+        visit.table_id = None  # free the source's slot in the one-open-visit-per-table index
+        s.flush()
+        target.table_id = source_table
+        s.flush()
+        visit.table_id = to_table_id
+        s.flush()
+        s.expire(visit, ["table"])
+        s.expire(target, ["table"])
+        audit(ctx, s, "check_moved", staff_id=staff["id"] if staff else None, visit_id=visit.id,
+              from_table=source_table, to_table=to_table_id)
+        _retell_kitchen(ctx, s, visit)
+        ctx.publish(s, "pos", "table", table_summary(ctx, s, target))
+        return _changed(ctx, s, visit)
+
+
+def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: dict | None) -> dict:
+    """Two tables become one check: the orders, payments, discounts and requests of one move
+    to the other, nothing goes to the kitchen again, and the emptied table gets its next
+    visit and QR link (its old link stops working)."""
+    from pos.model import ServiceRequest
+    from pos.services import open_visit
+    if from_visit_id == into_visit_id:
+        raise Conflict("A check cannot be merged into itself.", code="same_check")
+    with ctx.db.write() as s:
+        # Lock both in id order, so two merges the other way round cannot deadlock.
+        first, second = sorted((from_visit_id, into_visit_id))
+        locked = {first: _open_check(s, first), second: _open_check(s, second)}
+        source, into = locked[from_visit_id], locked[into_visit_id]
+        for o in list(source.orders):
+            o.visit_id = into.id
+        for p in list(source.payments):
+            p.visit_id = into.id
+        for a in list(source.adjustments):
+            a.visit_id = into.id
+        for r in s.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == source.id)):
+            r.visit_id = into.id
+        source.closed_at = ctx.clock.now()
+        source.closed_by = staff["id"] if staff else None
+        s.flush()
+        s.expire_all()
+        into = load_visit(s, into.id)
+        audit(ctx, s, "checks_merged", staff_id=staff["id"] if staff else None, visit_id=into.id,
+              merged_visit=source.id)
+        ctx.publish(s, f"visit:{source.id}", "visit_closed", {"visit_id": source.id, "merged_into": into.id})
+        _retell_kitchen(ctx, s, into)
+        if source.table_id is not None:
+            nxt = open_visit(ctx, s, source.table_id)
+            ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
+        return _changed(ctx, s, into)
+
+
+def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, staff: dict | None,
+                   approval: dict | None, address: str) -> dict:
+    """Charge an item at another price (manager approved, audited with the old price)."""
+    with ctx.db.read() as s:
+        item = s.get(OrderItem, item_id)
+        if item is None:
+            raise NotFound(f"There is no item {item_id}.", code="unknown_item")
+        visit_id = item.order.visit_id
+    approver = approve(ctx, staff, approval, address, "A price change")
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        item = next(i for o in visit.orders for i in o.items if i.id == item_id)
+        if item.status == "voided":
+            raise Conflict("This item is voided.", code="already_voided")
+        old = item.unit_price
+        item.unit_price = unit_price
+        audit(ctx, s, "price_override", staff_id=staff["id"] if staff else None, approved_by=approver,
+              visit_id=visit.id, item_id=item.id, amount=(unit_price - old) * item.quantity, reason=reason,
+              old_unit_price=old, new_unit_price=unit_price)
+        return _changed(ctx, s, visit)

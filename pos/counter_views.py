@@ -6,14 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import Field, RootModel, model_validator
 
 from app.api import Id, Schema, Text, api
-from pos import requests, services
+from pos import cashier as till, requests, services
+from pos.cashier_views import Approval
 from pos.diner_views import MAX_LINES, OrderLine, RequestOut
 from pos.ordering import RequestedLine
-from pos.schemas import OrderOut, TablesOut
+from pos.schemas import CheckOut, OrderOut, TablesOut
 from staff.auth import current_staff, role_guard
 
 bp = Blueprint("counter", __name__)
@@ -118,3 +119,37 @@ def acknowledge(request_id: int):
 def resolve(request_id: int, body: Resolve):
     return jsonify(requests.resolve(_ctx(), request_id, _staff_id(), body.resolution))
 
+
+
+class MoveCheck(Schema):
+    to_table_id: Id
+
+
+class MergeCheck(Schema):
+    into_visit_id: Id = Field(description="the check that takes this one's orders and payments")
+
+
+class PriceOverride(Schema):
+    unit_price: int = Field(ge=0, le=10**9, description="minor units")
+    reason: Text = Field(min_length=1, max_length=200)
+    approval: Approval | None = None
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/move", "POST", body=MoveCheck, guard=cashier, response=CheckOut,
+           errors=(404, 409), summary="Move a check to a free table (nothing is sent to the kitchen again)")
+def move_check(visit_id: int, body: MoveCheck):
+    return jsonify(till.move_check(_ctx(), visit_id, body.to_table_id, current_staff()))
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/merge", "POST", body=MergeCheck, guard=cashier, response=CheckOut,
+           errors=(404, 409), summary="Merge this check into another table's; this table gets its next visit")
+def merge_check(visit_id: int, body: MergeCheck):
+    return jsonify(till.merge_checks(_ctx(), visit_id, body.into_visit_id, current_staff()))
+
+
+@api.route(bp, "/api/pos/items/<id:item_id>/price", "POST", body=PriceOverride, guard=cashier, response=CheckOut,
+           errors=(404, 409), summary="Charge an item at another price (manager; audited)")
+def override_price(item_id: int, body: PriceOverride):
+    return jsonify(till.override_price(_ctx(), item_id, unit_price=body.unit_price, reason=body.reason,
+                                       staff=current_staff(), approval=body.approval.model_dump() if body.approval
+                                       else None, address=request.remote_addr))

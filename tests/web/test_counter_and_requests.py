@@ -143,3 +143,57 @@ def test_a_manager_arranges_the_floor(client, sign_in, ctx):
     assert r.status_code == 404 and r.get_json()["error"]["code"] == "unknown_table"
     assert row_counts(ctx.db) == before
     assert {t["table"]: t["x"] for t in client.get("/api/pos/tables").get_json()}["T1"] == 0
+
+
+def test_a_check_moves_to_a_free_table_and_the_kitchen_hears_without_a_new_ticket(client, sign_in, ctx):
+    token = token_of(ctx, "T1")
+    order(ctx, token, KUNG_PAO)
+    tables = {v["table"]: v["table_id"] for v in services.current_visits(ctx)}
+    visit = visit_of(ctx, "T1")
+    sign_in(client, "cashier")
+    with ctx.db.read() as s:
+        jobs_before = len(s.scalars(select(PrintJob)).all())
+    r = client.post(f"/api/pos/visits/{visit}/move", json={"to_table_id": tables["T8"]})
+    assert r.status_code == 200 and r.get_json()["table"] == "T8"
+    assert visit_of(ctx, "T8") == visit and visit_of(ctx, "T1") != visit  # the tables swapped visits
+    assert [t["table"] for t in kitchen.open_tickets(ctx, "wok")["tickets"]] == ["T8"]
+    with ctx.db.read() as s:
+        assert len(s.scalars(select(PrintJob)).all()) == jobs_before  # nothing printed again
+    assert client.get(f"/v/{token}").status_code == 200  # the diners' link still works
+    order(ctx, token_of(ctx, "T2"), MILK_TEA)
+    r = client.post(f"/api/pos/visits/{visit}/move", json={"to_table_id": tables["T2"]})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "table_taken"
+
+
+def test_two_tables_merge_into_one_check(client, sign_in, ctx):
+    t3, t4 = token_of(ctx, "T3"), token_of(ctx, "T4")
+    order(ctx, t3, KUNG_PAO)
+    order(ctx, t4, MILK_TEA)
+    v3, v4 = visit_of(ctx, "T3"), visit_of(ctx, "T4")
+    sign_in(client, "cashier")
+    r = client.post(f"/api/pos/visits/{v4}/merge", json={"into_visit_id": v3})
+    assert r.status_code == 200
+    merged = r.get_json()
+    assert merged["totals"]["total"] == 22330 and len(merged["orders"]) == 2
+    assert visit_of(ctx, "T4") != v4  # T4 is free again, with a new link
+    assert client.post(f"/api/visits/{t4}/orders", json={"idempotency_key": "after-merge-1",
+                                                         "items": [MILK_TEA]}).status_code == 403
+    assert [t["table"] for t in kitchen.open_tickets(ctx, "bar")["tickets"]] == ["T3"]
+    r = client.post(f"/api/pos/visits/{v3}/merge", json={"into_visit_id": v3})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "same_check"
+
+
+def test_a_price_override_needs_a_manager_and_is_audited(client, sign_in, ctx):
+    from pos import cashier
+    placed, _ = order(ctx, token_of(ctx, "T5"), MILK_TEA)
+    item = placed["items"][0]["id"]
+    sign_in(client, "cashier")
+    before = row_counts(ctx.db)
+    r = client.post(f"/api/pos/items/{item}/price", json={"unit_price": 2000, "reason": "staff meal"})
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "approval_required"
+    assert row_counts(ctx.db) == before
+    r = client.post(f"/api/pos/items/{item}/price", json={"unit_price": 2000, "reason": "staff meal",
+                                                          "approval": {"manager_id": 3, "pin": "3333"}})
+    assert r.status_code == 200 and r.get_json()["totals"]["subtotal"] == 2000
+    [entry] = cashier.audit_log(ctx, action="price_override")
+    assert entry["amount"] == -700 and entry["details"]["old_unit_price"] == 2700
