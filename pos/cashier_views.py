@@ -146,6 +146,14 @@ def qr_sheet():
                            restaurant=ctx.settings.restaurant.name)
 
 
+@bp.get("/pos/audit")
+@require_page_role("manager")
+def audit_page():
+    """The audit log for managers: voids, comps, discounts, refunds, drawer openings."""
+    r = _ctx().settings.restaurant
+    return render_template("pos/audit.html", staff=current_staff(), restaurant=r.name, tz=r.timezone)
+
+
 @api.route(bp, "/api/pos/tables", "GET", guard=cashier, response=TablesOut, summary="Every table with its state and totals")
 def tables():
     return jsonify(services.floor(_ctx()))

@@ -106,7 +106,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                           "change": p.change, "tip": p.tip, "reference": p.reference, "refund_of": p.refund_of,
                           "created_at": p.created_at.isoformat()} for p in visit.payments],
             "adjustments": [{"id": a.id, "kind": a.kind, "item_id": a.item_id,
-                             "percent": str(a.percent.normalize()) if a.percent is not None else None,
+                             "percent": format(a.percent.normalize(), "f") if a.percent is not None else None,
                              "amount": a.amount, "reason": a.reason, "taken": taken,
                              "taken_formatted": money(ctx, taken)}
                             for a, taken in zip(active_adjustments(visit), t.adjustment_amounts)],

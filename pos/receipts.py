@@ -63,7 +63,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
             lines.append(line)
     check_discounts = [{"label": a.reason or "Discount",
                         "amount": money(ctx, -(a.amount if a.amount is not None else 0)) if a.percent is None
-                        else f"-{a.percent.normalize()}%"}
+                        else f"-{format(a.percent.normalize(), 'f')}%"}
                        for a in adjustments if a.item_id is None and a.kind == "discount"]
     tips = sum(p.tip for p in payments)
     return {
