@@ -20,7 +20,7 @@ from app.errors import Conflict, NotFound
 from kitchen import planner, sequencing
 from kitchen.model import Ticket
 from menu.model import localized
-from pos.checks import table_summary
+from pos.checks import publish_summary
 from pos.model import Order, OrderItem, Visit
 from printers import services as printing
 
@@ -176,7 +176,7 @@ def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, ta
             visits[o.visit_id] = o.visit
     for visit in visits.values():
         if visit.is_open:  # a closed check's table already shows its next visit
-            ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+            publish_summary(ctx, s, visit)
 
 
 def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset(), orders: set[int] = frozenset(),

@@ -17,7 +17,7 @@ from app.context import Context
 from app.errors import Conflict, DomainError, NotFound
 from kitchen import services as kitchen
 from pos import billing, receipts
-from pos.checks import check_dict, load_visit, money, table_summary, visit_bill
+from pos.checks import check_dict, load_visit, money, publish_summary, visit_bill
 from pos.model import AuditEntry, CheckAdjustment, OrderItem, Payment, RegisterSession, Visit
 from staff.services import approve
 
@@ -47,7 +47,7 @@ def _changed(ctx: Context, s: Session, visit: Visit) -> dict:
     """The check after a change, and the cashier screens told."""
     s.flush()
     visit = load_visit(s, visit.id)
-    ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
+    publish_summary(ctx, s, visit)
     return check_dict(ctx, visit)
 
 
@@ -291,7 +291,7 @@ def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None
         audit(ctx, s, "check_moved", staff_id=staff["id"] if staff else None, visit_id=visit.id,
               from_table=source_table, to_table=to_table_id)
         _retell_kitchen(ctx, s, visit)
-        ctx.publish(s, "pos", "table", table_summary(ctx, s, target))
+        publish_summary(ctx, s, target)
         return _changed(ctx, s, visit)
 
 
@@ -327,7 +327,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         _retell_kitchen(ctx, s, into)
         if source.table_id is not None:
             nxt = open_visit(ctx, s, source.table_id)
-            ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
+            publish_summary(ctx, s, nxt)
         return _changed(ctx, s, into)
 
 

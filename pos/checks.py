@@ -123,6 +123,14 @@ def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:
     return summary_of(ctx, load_visit(s, visit.id))
 
 
+def publish_summary(ctx: Context, s: Session, visit: Visit) -> dict:
+    """Tell the cashier terminals: a table's tile ("table") or an open takeaway or counter
+    check ("check"; open false once it is closed)."""
+    summary = table_summary(ctx, s, visit)
+    ctx.publish(s, "pos", "table" if visit.table_id is not None else "check", summary)
+    return summary
+
+
 def summary_of(ctx: Context, visit: Visit) -> dict:
     """table_summary of a visit already loaded with VISIT_LOADS."""
     t = visit_bill(ctx, visit)
@@ -131,7 +139,7 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
     return {"table_id": visit.table_id, "table": visit.label, "seats": table.seats if table else 0,
             "x": table.x if table else None, "y": table.y if table else None,
             "shape": table.shape if table else None,
-            "kind": visit.kind, "pickup": visit.pickup, "visit_id": visit.id, "state": table_state([i.status for i in items], t.due, t.total),
+            "kind": visit.kind, "pickup": visit.pickup, "visit_id": visit.id, "open": visit.is_open, "state": table_state([i.status for i in items], t.due, t.total),
             "items": sum(i.quantity for i in items if i.status != "voided"),
             "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
             "opened_at": visit.opened_at.isoformat(),

@@ -39,6 +39,7 @@ class StaffLine(OrderLine):
 class StaffOrder(Schema):
     kind: Literal["table", "takeaway", "counter"]
     table_id: Id | None = Field(None, description="kind table: the table")
+    visit_id: Id | None = Field(None, description="add to this open check instead (any kind)")
     pickup: Text | None = Field(None, min_length=1, max_length=40, description="takeaway/counter: name or number")
     covers: int | None = Field(None, ge=1, le=99, description="guests, for the day's covers")
     idempotency_key: str = Field(default_factory=lambda: uuid.uuid4().hex, min_length=8, max_length=64,
@@ -47,6 +48,8 @@ class StaffOrder(Schema):
 
     @model_validator(mode="after")
     def _where(self) -> "StaffOrder":
+        if self.visit_id is not None:
+            return self
         if self.kind == "table" and self.table_id is None:
             raise ValueError("a table order names its table_id")
         if self.kind != "table" and not (self.pickup or "").strip():
@@ -85,7 +88,7 @@ def staff_order(body: StaffOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
              for i in body.items]
     order, created = services.place_staff_order(
-        _ctx(), kind=body.kind, table_id=body.table_id, pickup=(body.pickup or "").strip() or None,
+        _ctx(), kind=body.kind, table_id=body.table_id, visit_id=body.visit_id, pickup=(body.pickup or "").strip() or None,
         key=body.idempotency_key, items=lines, seats=[i.seat for i in body.items], covers=body.covers)
     return jsonify(order), 201 if created else 200
 

@@ -116,6 +116,7 @@ class TableOut(Out):
     kind: VisitKind
     pickup: str | None
     visit_id: int
+    open: bool
     state: TableState
     items: int
     total: int

@@ -17,8 +17,7 @@ from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from menu import services as menu
 from pos import cashier, receipts, requests
-from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, summary_of, table_summary,
-                        visit_bill, visit_url)
+from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, publish_summary, summary_of, visit_bill, visit_url)
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
 from pos.tokens import read_token
@@ -126,23 +125,24 @@ def _add_order(ctx: Context, s: Session, visit: Visit, key: str, digest: str, it
     kitchen.accept_order(ctx, s, order)
     data = order_dict(ctx, order)
     ctx.publish(s, f"visit:{visit.id}", "order", data)
-    if visit.table_id is not None:
-        ctx.publish(s, "pos", "table", table_summary(ctx, s, visit))
-    else:
-        ctx.publish(s, "pos", "check", summary_of(ctx, load_visit(s, visit.id)))
+    publish_summary(ctx, s, visit)
     return data, True
 
 
 def place_staff_order(ctx: Context, *, kind: str, table_id: int | None, pickup: str | None, key: str,
                       items: list[RequestedLine], seats: list[int | None], covers: int | None = None,
-                      ) -> tuple[dict, bool]:
+                      visit_id: int | None = None) -> tuple[dict, bool]:
     """An order entered at the terminal: for a table (its open check), or a takeaway or
     counter order, which opens a check of its own under a pickup name or number. It goes
     through the same kitchen and printer path as a diner's. Returns (order with its
     visit's id and link, created)."""
     digest = _request_hash(items)
     with ctx.db.write() as s:
-        if kind == "table":
+        if visit_id is not None:  # another round on an open check
+            visit = load_visit(s, visit_id, lock=True)
+            if not visit.is_open:
+                raise Conflict("This check is closed.", code="check_closed")
+        elif kind == "table":
             visit = s.scalar(select(Visit).where(Visit.table_id == table_id, Visit.closed_at.is_(None)))
             if visit is None:
                 raise NotFound(f"There is no table {table_id}.", code="unknown_table")
@@ -159,7 +159,8 @@ def place_staff_order(ctx: Context, *, kind: str, table_id: int | None, pickup: 
                 s.flush()
         if covers is not None:
             visit.covers = covers
-        data, created = _add_order(ctx, s, visit, key, digest, items, kind if kind != "table" else "staff", seats)
+        data, created = _add_order(ctx, s, visit, key, digest, items,
+                                   visit.kind if visit.kind != "table" else "staff", seats)
         return {**data, "label": visit.label, "url": visit_url(ctx, visit)}, created
 
 
@@ -235,11 +236,11 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
         s.flush()
         ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         if visit.table_id is None:  # a takeaway or counter check: no next party
-            ctx.publish(s, "pos", "check", summary_of(ctx, visit))
+            publish_summary(ctx, s, visit)
             return {"closed_visit_id": visit.id, "next_visit_id": None, "table_id": None, "url": None}
         nxt = open_visit(ctx, s, visit.table_id)
         receipts.queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
-        ctx.publish(s, "pos", "table", table_summary(ctx, s, nxt))
+        publish_summary(ctx, s, nxt)
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,
                 "url": visit_url(ctx, nxt)}
 
@@ -272,5 +273,5 @@ def arrange_floor(ctx: Context, placements: list[dict]) -> list[dict]:
         if len(cells) != len(set(cells)):
             raise Conflict("Two tables would stand in the same place.", code="overlap")
         for v in s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.is_not(None))):
-            ctx.publish(s, "pos", "table", table_summary(ctx, s, v))
+            publish_summary(ctx, s, v)
     return floor(ctx)
