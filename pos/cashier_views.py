@@ -134,7 +134,7 @@ def terminal():
     tenders = [t.model_dump() for t in ctx.settings.pos.tenders]
     return render_template("pos/terminal.html", tables=services.floor(ctx), seq=seq, staff=current_staff(),
                            currency=r.currency, minor_unit=r.minor_unit, restaurant=r.name, tenders=tenders,
-                           tips=ctx.settings.pos.tips, tz=r.timezone)
+                           tips=ctx.settings.pos.tips, tz=r.timezone, checks=services.open_checks(ctx))
 
 
 @bp.get("/pos/qr-sheet")

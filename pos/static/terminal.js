@@ -1,5 +1,7 @@
 import { connectLive, api, h, money } from "/static/live.js";
 import { watchPrinters } from "/static/printers.js";
+import { openOrderEntry } from "/static/cashier/order_entry.js";
+import { watchRequests } from "/static/cashier/requests.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);
@@ -7,7 +9,9 @@ const unit = 10 ** boot.minor_unit;
 const STEP = (1 / unit).toFixed(boot.minor_unit);
 const toMinor = (typed) => Math.round(Number(typed) * unit);
 const toMajor = (minor) => (minor / unit).toFixed(boot.minor_unit);
-const tables = new Map(boot.tables.map((t) => [t.table_id, t]));
+// Tiles by key: a table's id, or "v<visit id>" for an open takeaway or counter check.
+const keyOf = (x) => x.table_id ?? `v${x.visit_id}`;
+const tables = new Map([...boot.tables, ...(boot.checks || [])].map((t) => [keyOf(t), t]));
 const pane = document.getElementById("check");
 const STATE = { free: "Free 空枱", ordering: "Ordering 已落單", eating: "Eating 用餐中", paid: "Paid 已付款" };
 const ITEM = { queued: "Queued 排隊中", cooking: "Cooking 烹調中", ready: "Ready 已完成", served: "Served 已上菜",
@@ -43,7 +47,8 @@ const APPROVAL_ERRORS = {
 //   only while its table is selected and only if no newer ticket has been drawn;
 // - the outcome of the cashier's action (the change to hand back, the closed table's new
 //   QR code) is pinned: later refreshes keep it, until the cashier picks a table.
-let selected = null; // table id
+let selected = null; // the selected tile's key (keyOf)
+let arranging = null; // a manager arranging the floor: { pick: table key or null }
 let current = null;  // { check, ticket } drawn in the pane
 let pin = null;      // { visitId, change } after taking cash; { closed } after closing the table
 let tickets = 0;
@@ -53,23 +58,72 @@ let split = null;       // { visitId, title, parts: [{label, amount, amount_form
 let notice = null;      // { visitId, text }: the last non-cash payment taken
 let problem = null;     // { visitId, text }: why the last action on the check failed
 
+// The floor plan: tables placed by a manager stand at their grid cells (x, y); tables not
+// placed yet follow in a row after them. Open takeaway and counter checks sit above.
+const GRID_W = 8;
 function renderFloor() {
-  document.getElementById("floor").replaceChildren(...[...tables.values()].map((t) =>
-    h("button", { class: `tile ${t.state}${t.table_id === selected ? " selected" : ""}`, "data-table": t.table_id,
-                  "data-state": t.state, onclick: () => select(t.table_id) },
+  const placed = [...tables.values()].filter((t) => t.table_id != null);
+  const free = new Set(placed.filter((t) => t.x == null).map((t) => t.table_id));
+  let next = 0;
+  const maxY = Math.max(-1, ...placed.filter((t) => t.x != null).map((t) => t.y));
+  const cell = (t) => {
+    if (t.x != null) return [t.x, t.y];
+    const i = next++;
+    return [i % GRID_W, maxY + 1 + Math.floor(i / GRID_W)];
+  };
+  const tiles = placed.map((t) => {
+    const [x, y] = cell(t);
+    return h("button", { class: `tile ${t.state}${keyOf(t) === selected ? " selected" : ""}${t.shape === "round" ? " round" : ""}${arranging?.pick === t.table_id ? " picked" : ""}`,
+                         "data-table": t.table_id, "data-state": t.state, style: `grid-column:${x + 1};grid-row:${y + 1}`,
+                         onclick: () => (arranging ? arrangePick(t) : select(keyOf(t))) },
       h("span", { class: "name" }, t.table, t.late ? h("span", { class: "late-badge" }, "LATE 遲") : null),
       h("span", { class: "state" }, STATE[t.state] || t.state),
-      h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : `${t.seats} seats`))));
+      h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : `${t.seats} seats`));
+  });
+  const cells = arranging ? Array.from({ length: GRID_W * (maxY + 3 + Math.ceil(free.size / GRID_W)) }, (_, i) =>
+    h("button", { class: "cell", "data-cell": `${i % GRID_W},${Math.floor(i / GRID_W)}`,
+                  style: `grid-column:${(i % GRID_W) + 1};grid-row:${Math.floor(i / GRID_W) + 1}`,
+                  onclick: () => arrangeDrop(i % GRID_W, Math.floor(i / GRID_W)) })) : [];
+  const checks = [...tables.values()].filter((t) => t.table_id == null && t.open !== false);
+  document.getElementById("open-checks").replaceChildren(
+    h("button", { class: "new-order", id: "new-takeaway", onclick: () => newOrder("takeaway") }, "+ Takeaway 外賣"),
+    h("button", { class: "new-order", id: "new-counter", onclick: () => newOrder("counter") }, "+ Counter 櫃台"),
+    ...checks.map((t) => h("button", { class: `tile check-tile ${t.state}${keyOf(t) === selected ? " selected" : ""}`,
+                                       "data-visit": t.visit_id, "data-state": t.state, onclick: () => select(keyOf(t)) },
+      h("span", { class: "name" }, t.table), h("span", {}, `${t.items} · ${t.total_formatted}`))));
+  const floor = document.getElementById("floor");
+  floor.classList.toggle("arranging", !!arranging);
+  floor.replaceChildren(...cells, ...tiles);
 }
 
-function select(tableId) {
-  selected = tableId;
+function newOrder(mode) {
+  openOrderEntry({ mode, fmt, onSent: (order) => { select(`v${order.visit_id}`); } });
+}
+
+// A manager arranges the floor: tap a table, then the cell it goes to (saved at once).
+function arrangePick(t) { arranging.pick = t.table_id; renderFloor(); }
+async function arrangeDrop(x, y) {
+  if (!arranging?.pick) return;
+  try {
+    (await api("PUT", "/api/pos/floor", { tables: [{ table_id: arranging.pick, x, y }] })).forEach((t) => tables.set(keyOf(t), t));
+  } catch (e) { alert(e.message); }
+  arranging.pick = null;
+  renderFloor();
+}
+document.getElementById("arrange")?.addEventListener("click", (e) => {
+  arranging = arranging ? null : { pick: null };
+  e.currentTarget.classList.toggle("on", !!arranging);
+  renderFloor();
+});
+
+function select(key) {
+  selected = key;
   pin = null;
   current = null;
   tender = CASH.name;
   split = notice = problem = null;
   renderFloor();
-  const t = tables.get(tableId);
+  const t = tables.get(key);
   pane.replaceChildren(h("h2", {}, t.table), h("p", { class: "hint" }, "Loading… 載入中"));
   refresh(t);
 }
@@ -79,21 +133,21 @@ async function refresh(t) {
   try {
     show(await api("GET", `/api/pos/visits/${t.visit_id}`), ticket);
   } catch (e) {
-    if (selected === t.table_id && !current && !pin) {
+    if (selected === keyOf(t) && !current && !pin) {
       pane.replaceChildren(h("h2", {}, t.table), h("p", { class: "error-box" }, e.message));
     }
   }
 }
 
 function show(check, ticket) {
-  if (check.table_id !== selected || pin?.closed || (current && current.ticket > ticket)) return; // stale
+  if (keyOf(check) !== selected || pin?.closed || (current && current.ticket > ticket)) return; // stale
   current = { check, ticket };
   paint();
 }
 
 // The check an action answered with: newer than any fetch that is still on its way.
 function drew(check) {
-  if (check.table_id !== selected || pin?.closed) return;
+  if (keyOf(check) !== selected || pin?.closed) return;
   problem = null;
   current = { check, ticket: ++tickets };
   paint();
@@ -152,9 +206,14 @@ function checkView(c, change) {
     c.totals.paid ? ["Paid 已付", f.paid] : null, c.totals.tips ? ["Tips 小費", f.tips, "tips"] : null,
     ["Due 應付", f.due, "total"]].filter(Boolean);
   const due = c.totals.due;
-  const actions = live.length ? h("div", { class: "check-actions" },
-    h("button", { id: "discount-check", onclick: () => discountDialog(c, null) }, "Discount whole check 全單折扣"),
-    h("button", { id: "split", onclick: () => splitDialog(c) }, "Split 分單")) : null;
+  const actions = h("div", { class: "check-actions" },
+    c.open ? h("button", { id: "add-items", class: "primary", onclick: () => openOrderEntry({
+      mode: c.table_id == null ? c.kind : "table", tableId: c.table_id, visitId: c.visit_id, label: c.table, fmt,
+      onSent: () => refresh(tables.get(selected)) }) }, "Add items 加單") : null,
+    live.length ? h("button", { id: "discount-check", onclick: () => discountDialog(c, null) }, "Discount whole check 全單折扣") : null,
+    live.length ? h("button", { id: "split", onclick: () => splitDialog(c) }, "Split 分單") : null,
+    c.table_id != null && c.open ? h("button", { id: "move-check", onclick: () => tablePicker(c, "move") }, "Move 轉枱") : null,
+    c.open ? h("button", { id: "merge-check", onclick: () => tablePicker(c, "merge") }, "Merge 併枱") : null);
   const close = h("button", { id: "close-table", disabled: due > 0, onclick: () => closeTable(c, close) }, "Close table 結枱");
   const receipt = rows.length ? printReceiptButton(c.visit_id, due > 0 ? "Print bill 列印賬單" : "Print receipt 列印收據") : null;
   const mine = (x) => (x && x.visitId === c.visit_id ? x : null);
@@ -255,7 +314,7 @@ async function payCash(c, input, button) {
   const ticket = ++tickets;
   try {
     const r = await api("POST", `/api/pos/visits/${c.visit_id}/payments/cash`, { tendered: minor });
-    if (selected !== c.table_id || pin?.closed) return;
+    if (selected !== keyOf(c) || pin?.closed) return;
     pin = { visitId: c.visit_id, change: r.change_formatted, tendered: fmt(r.tendered) };
     notice = null;  // the change is what the cashier needs to see now
     paid(c, r.amount);
@@ -280,7 +339,7 @@ async function payOther(c, t, fields, button) {
   try {
     const r = await api("POST", `/api/pos/visits/${c.visit_id}/payments`,
                         { tender: t.name, amount, tip, reference: reference || null });
-    if (selected !== c.table_id || pin?.closed) return;
+    if (selected !== keyOf(c) || pin?.closed) return;
     pin = null;  // an earlier cash payment's change was handed back already
     notice = { visitId: c.visit_id,
                text: `${t.label} ${fmt(r.amount)}${r.tip ? ` + tip 小費 ${fmt(r.tip)}` : ""} ✓ paid 已收` };
@@ -392,7 +451,7 @@ function splitDialog(c) {
           r = await api("POST", `/api/pos/visits/${c.visit_id}/split`, { groups });
           title = "Split by items 按菜式";
         }
-        if (selected === c.table_id) { split = { visitId: c.visit_id, title, parts: r.parts, chosen: null, paid: new Set() }; paint(); }
+        if (selected === keyOf(c)) { split = { visitId: c.visit_id, title, parts: r.parts, chosen: null, paid: new Set() }; paint(); }
         m.d.close();
       } catch (e) { go.disabled = false; m.fail(e.message); }
     } }, "Split 分單");
@@ -516,7 +575,7 @@ function refundDialog(c, p, refundable) {
       if (!(minor > 0 && minor <= refundable)) throw new Error(`Refund up to ${fmt(refundable)} 最多可退 ${fmt(refundable)}`);
       await withApproval((approval) => api("POST", `/api/pos/payments/${p.id}/refund`,
                                            withBody({ amount: minor, reason }, approval)), "A refund needs a manager's approval.");
-      if (selected === c.table_id) refresh(tables.get(selected));  // a refund sends no table event
+      if (selected === keyOf(c)) refresh(tables.get(selected));  // a refund sends no table event
     },
   });
 }
@@ -663,6 +722,10 @@ function printReceiptButton(visitId, label) {
 }
 
 function closedView(r) {
+  if (r.table_id == null) {  // takeaway or counter: no next party
+    return [h("h2", {}, `${r.table} closed 已結帳`),
+      h("div", { class: "pay" }, printReceiptButton(r.closed_visit_id, "Reprint receipt 補印收據"))];
+  }
   return [h("h2", {}, `${r.table} closed 已結帳`),
     h("div", { class: "newqr" }, h("p", {}, "New QR code for the next guests 新客人二維碼"),
       h("img", { src: `/api/pos/tables/${r.table_id}/qr.png?v=${r.next_visit_id}`, alt: `QR ${r.table}` }),
@@ -670,29 +733,55 @@ function closedView(r) {
     h("div", { class: "pay" }, printReceiptButton(r.closed_visit_id, "Reprint receipt 補印收據"))];
 }
 
+// Move this check to a free table, or merge it into another open check.
+function tablePicker(c, what) {
+  const candidates = [...tables.values()].filter((t) => t.visit_id !== c.visit_id && t.open !== false
+    && (what === "move" ? t.table_id != null && t.state === "free" : t.state !== "free"));
+  const dlg = h("dialog", { class: "table-picker", id: "table-picker" },
+    h("h3", {}, what === "move" ? `Move ${c.table} to 轉去` : `Merge ${c.table} into 併入`),
+    candidates.length ? h("div", { class: "choices" }, candidates.map((t) => h("button", { "data-target": keyOf(t), onclick: async () => {
+      try {
+        const body = what === "move" ? { to_table_id: t.table_id } : { into_visit_id: t.visit_id };
+        const check = await api("POST", `/api/pos/visits/${c.visit_id}/${what}`, body);
+        dlg.close(); dlg.remove();
+        select(keyOf(check));
+      } catch (e) { alert(e.message); }
+    } }, t.table))) : h("p", { class: "hint" }, what === "move" ? "No free table 冇空枱" : "No other open check 冇其他單"),
+    h("button", { onclick: () => { dlg.close(); dlg.remove(); } }, "Cancel 取消"));
+  document.body.append(dlg);
+  dlg.showModal();
+}
+
 async function closeTable(c, button) {
   button.disabled = true;
   try {
     const r = await api("POST", `/api/pos/visits/${c.visit_id}/close`);
-    if (selected !== c.table_id) return;
+    if (selected !== keyOf(c)) return;
     pin = { closed: { ...r, table: c.table } };
     paint();
   } catch (e) { button.disabled = false; showProblem(c, e.message); }
 }
 
+const requestsPanel = watchRequests(document.getElementById("requests"));
+
 connectLive({
   rooms: ["pos"], seq: boot.seq,
-  keyOf: (e) => (e.kind === "table" ? `t${e.data.table_id}` : `e${e.seq}`),
+  keyOf: (e) => (e.kind === "table" || e.kind === "check" ? `t${keyOf(e.data)}` : e.kind === "request" ? `r${e.data.id}` : `e${e.seq}`),
   onEvent: (e) => {
-    if (e.kind !== "table") return;
-    tables.set(e.data.table_id, e.data);
+    if (e.kind === "request") { requestsPanel.update(e.data); return; }
+    if (e.kind !== "table" && e.kind !== "check") return;
+    if (e.kind === "check" && e.data.open === false) tables.delete(keyOf(e.data));
+    else tables.set(keyOf(e.data), e.data);
     renderFloor();
-    if (e.data.table_id === selected && !pin?.closed) refresh(e.data);
+    if (keyOf(e.data) === selected && !pin?.closed && e.data.open !== false) refresh(e.data);
   },
   onReset: async () => {
-    (await api("GET", "/api/pos/tables")).forEach((t) => tables.set(t.table_id, t));
+    (await api("GET", "/api/pos/tables")).forEach((t) => tables.set(keyOf(t), t));
+    for (const [k, t] of tables) if (t.table_id == null) tables.delete(k);
+    (await api("GET", "/api/pos/checks")).forEach((t) => tables.set(keyOf(t), t));
+    requestsPanel.reload();
     renderFloor();
-    if (selected !== null && !pin?.closed) refresh(tables.get(selected));
+    if (selected !== null && !pin?.closed && tables.has(selected)) refresh(tables.get(selected));
   },
   onStatus: (st) => { document.getElementById("conn").className = `status-dot ${st}`; },
 });
