@@ -351,3 +351,11 @@ def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, 
               visit_id=visit.id, item_id=item.id, amount=(unit_price - old) * item.quantity, reason=reason,
               old_unit_price=old, new_unit_price=unit_price)
         return _changed(ctx, s, visit)
+
+
+def seat_party(ctx: Context, visit_id: int, covers: int, staff: dict | None) -> dict:
+    """A party sits down: the table shows "seated" and the day counts its covers."""
+    with ctx.db.write() as s:
+        visit = _open_check(s, visit_id)
+        visit.covers = covers
+        return _changed(ctx, s, visit)

@@ -54,7 +54,7 @@ def order_dict(ctx: Context, order: Order) -> dict:
 
 # Everything a check shows, loaded in a few queries for any number of visits.
 VISIT_LOADS = (selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.payments),
-               selectinload(Visit.adjustments), selectinload(Visit.table))
+               selectinload(Visit.adjustments), selectinload(Visit.requests), selectinload(Visit.table))
 
 
 def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
@@ -96,10 +96,9 @@ def totals_dict(ctx: Context, t: billing.Bill) -> dict:
 
 def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     t = visit_bill(ctx, visit)
-    items = [i for o in visit.orders for i in o.items]
     return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.label, "kind": visit.kind,
             "pickup": visit.pickup, "covers": visit.covers, "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
-            "state": table_state([i.status for i in items], t.due, t.total),
+            "state": state_of(visit, t),
             "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **_promise(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
             "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
@@ -131,6 +130,18 @@ def publish_summary(ctx: Context, s: Session, visit: Visit) -> dict:
     return summary
 
 
+def _late(visit: Visit) -> bool:
+    return any(o.late_at is not None and any(i.status in ("queued", "cooking", "ready") for i in o.items)
+               for o in visit.orders)
+
+
+def state_of(visit: Visit, t: billing.Bill) -> str:
+    """The table's state on the floor (pos.floor.table_state) from a loaded visit."""
+    return table_state([i.status for o in visit.orders for i in o.items], t.due, t.total,
+                       seated=visit.covers is not None, late=_late(visit),
+                       bill_requested=any(r.kind == "bill" and r.resolved_at is None for r in visit.requests))
+
+
 def summary_of(ctx: Context, visit: Visit) -> dict:
     """table_summary of a visit already loaded with VISIT_LOADS."""
     t = visit_bill(ctx, visit)
@@ -138,12 +149,12 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
     table = visit.table
     return {"table_id": visit.table_id, "table": visit.label, "seats": table.seats if table else 0,
             "x": table.x if table else None, "y": table.y if table else None,
-            "shape": table.shape if table else None,
-            "kind": visit.kind, "pickup": visit.pickup, "visit_id": visit.id, "open": visit.is_open, "state": table_state([i.status for i in items], t.due, t.total),
+            "shape": table.shape if table else None, "kind": visit.kind, "pickup": visit.pickup,
+            "visit_id": visit.id, "open": visit.is_open, "state": state_of(visit, t), "covers": visit.covers,
+            "requests": sum(1 for r in visit.requests if r.resolved_at is None),
             "items": sum(i.quantity for i in items if i.status != "voided"),
             "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
             "opened_at": visit.opened_at.isoformat(),
-            "late": any(o.late_at is not None and any(i.status in ("queued", "cooking", "ready") for i in o.items)
-                        for o in visit.orders)}
+            "late": _late(visit)}
 
 

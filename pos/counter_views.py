@@ -156,3 +156,13 @@ def override_price(item_id: int, body: PriceOverride):
     return jsonify(till.override_price(_ctx(), item_id, unit_price=body.unit_price, reason=body.reason,
                                        staff=current_staff(), approval=body.approval.model_dump() if body.approval
                                        else None, address=request.remote_addr))
+
+
+class Seat(Schema):
+    covers: int = Field(ge=1, le=99)
+
+
+@api.route(bp, "/api/pos/visits/<id:visit_id>/covers", "POST", body=Seat, guard=cashier, response=CheckOut,
+           errors=(404, 409), summary="Seat a party: how many guests (the table shows seated; the day counts covers)")
+def seat_party(visit_id: int, body: Seat):
+    return jsonify(till.seat_party(_ctx(), visit_id, body.covers, current_staff()))

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 
-def table_state(item_statuses: list[str], due: int, total: int) -> str:
-    """free: nothing ordered; ordering: dishes still queued or cooking; eating: all
-    dishes out of the kitchen; paid: nothing left to pay on a non-empty check."""
+def table_state(item_statuses: list[str], due: int, total: int, *, seated: bool = False,
+                late: bool = False, bill_requested: bool = False) -> str:
+    """free: nobody there; seated: a party sat down (covers taken) but has not ordered;
+    ordering: dishes still queued or cooking; waiting: ... and an order is past the time
+    promised (waiting long); eating: all dishes out of the kitchen; bill: the diners asked
+    for the bill; paid: nothing left to pay on a non-empty check."""
     live = [s for s in item_statuses if s != "voided"]
     if not live:
-        return "free"
+        return "seated" if seated else "free"
     if total > 0 and due == 0:
         return "paid"
+    if bill_requested:
+        return "bill"
     if any(s in ("queued", "cooking") for s in live):
-        return "ordering"
+        return "waiting" if late else "ordering"
     return "eating"

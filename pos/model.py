@@ -46,6 +46,7 @@ class Visit(Base):
     orders: Mapped[list["Order"]] = relationship(back_populates="visit", order_by="Order.id")
     payments: Mapped[list["Payment"]] = relationship(back_populates="visit", order_by="Payment.id")
     adjustments: Mapped[list["CheckAdjustment"]] = relationship(order_by="CheckAdjustment.id")
+    requests: Mapped[list["ServiceRequest"]] = relationship(order_by="ServiceRequest.id", viewonly=True)
 
     __table_args__ = (
         # At most one open visit per table, enforced by the database on both engines.

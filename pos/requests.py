@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.errors import Conflict, DomainError, NotFound
+from pos.checks import publish_summary
 from pos.model import OrderItem, ServiceRequest, Visit
 
 KINDS = ("waiter", "bill", "problem")
@@ -31,6 +32,8 @@ def _publish(ctx: Context, s: Session, r: ServiceRequest) -> dict:
     visit = s.get(Visit, r.visit_id)
     data = request_dict(r, visit, s.get(OrderItem, r.item_id) if r.item_id else None)
     ctx.publish(s, ["pos", f"visit:{r.visit_id}"], "request", data)
+    s.flush()
+    publish_summary(ctx, s, visit)  # the tile shows a table asking for its bill
     return data
 
 

@@ -9,7 +9,7 @@ from pydantic import Field, RootModel
 from app.api import Out
 
 ItemStatus = Literal["queued", "cooking", "ready", "served", "voided"]
-TableState = Literal["free", "ordering", "eating", "paid"]
+TableState = Literal["free", "seated", "ordering", "waiting", "eating", "bill", "paid"]
 
 
 class ItemOut(Out):
@@ -117,6 +117,8 @@ class TableOut(Out):
     pickup: str | None
     visit_id: int
     open: bool
+    covers: int | None
+    requests: int = Field(description="diners' requests not yet resolved")
     state: TableState
     items: int
     total: int

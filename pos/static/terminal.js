@@ -13,7 +13,8 @@ const toMajor = (minor) => (minor / unit).toFixed(boot.minor_unit);
 const keyOf = (x) => x.table_id ?? `v${x.visit_id}`;
 const tables = new Map([...boot.tables, ...(boot.checks || [])].map((t) => [keyOf(t), t]));
 const pane = document.getElementById("check");
-const STATE = { free: "Free 空枱", ordering: "Ordering 已落單", eating: "Eating 用餐中", paid: "Paid 已付款" };
+const STATE = { free: "Free 空枱", seated: "Seated 已入座", ordering: "Ordering 已落單", waiting: "Waiting long 等候過久",
+                eating: "Eating 用餐中", bill: "Bill asked 要埋單", paid: "Paid 已付款" };
 const ITEM = { queued: "Queued 排隊中", cooking: "Cooking 烹調中", ready: "Ready 已完成", served: "Served 已上菜",
                voided: "Voided 已取消" };
 
@@ -77,8 +78,8 @@ function renderFloor() {
                          "data-table": t.table_id, "data-state": t.state, style: `grid-column:${x + 1};grid-row:${y + 1}`,
                          onclick: () => (arranging ? arrangePick(t) : select(keyOf(t))) },
       h("span", { class: "name" }, t.table, t.late ? h("span", { class: "late-badge" }, "LATE 遲") : null),
-      h("span", { class: "state" }, STATE[t.state] || t.state),
-      h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : `${t.seats} seats`));
+      h("span", { class: "state" }, STATE[t.state] || t.state, t.requests ? h("span", { class: "req-badge" }, ` 🔔${t.requests}`) : null),
+      h("span", {}, t.items ? `${t.items} · ${t.total_formatted}` : t.covers ? `${t.covers} / ${t.seats} guests` : `${t.seats} seats`));
   });
   const cells = arranging ? Array.from({ length: GRID_W * (maxY + 3 + Math.ceil(free.size / GRID_W)) }, (_, i) =>
     h("button", { class: "cell", "data-cell": `${i % GRID_W},${Math.floor(i / GRID_W)}`,
@@ -212,6 +213,8 @@ function checkView(c, change) {
       onSent: () => refresh(tables.get(selected)) }) }, "Add items 加單") : null,
     live.length ? h("button", { id: "discount-check", onclick: () => discountDialog(c, null) }, "Discount whole check 全單折扣") : null,
     live.length ? h("button", { id: "split", onclick: () => splitDialog(c) }, "Split 分單") : null,
+    c.table_id != null && c.open ? h("button", { id: "seat-party", onclick: () => seatDialog(c) },
+      c.covers ? `Guests ${c.covers} 人數` : "Seat party 入座") : null,
     c.table_id != null && c.open ? h("button", { id: "move-check", onclick: () => tablePicker(c, "move") }, "Move 轉枱") : null,
     c.open ? h("button", { id: "merge-check", onclick: () => tablePicker(c, "merge") }, "Merge 併枱") : null);
   const close = h("button", { id: "close-table", disabled: due > 0, onclick: () => closeTable(c, close) }, "Close table 結枱");
@@ -731,6 +734,18 @@ function closedView(r) {
       h("img", { src: `/api/pos/tables/${r.table_id}/qr.png?v=${r.next_visit_id}`, alt: `QR ${r.table}` }),
       h("p", {}, h("a", { href: r.url, target: "_blank", rel: "noopener", id: "next-link" }, "open link 開啟連結"))),
     h("div", { class: "pay" }, printReceiptButton(r.closed_visit_id, "Reprint receipt 補印收據"))];
+}
+
+// How many guests sat down: the tile shows "seated", the day counts the covers.
+function seatDialog(c) {
+  const dlg = h("dialog", { class: "table-picker", id: "seat-dialog" }, h("h3", {}, `${c.table}: guests 人數`),
+    h("div", { class: "choices" }, Array.from({ length: 12 }, (_, i) => h("button", { "data-covers": i + 1, onclick: async () => {
+      try { drew(await api("POST", `/api/pos/visits/${c.visit_id}/covers`, { covers: i + 1 })); } catch (e) { alert(e.message); }
+      dlg.close(); dlg.remove();
+    } }, String(i + 1)))),
+    h("button", { onclick: () => { dlg.close(); dlg.remove(); } }, "Cancel 取消"));
+  document.body.append(dlg);
+  dlg.showModal();
 }
 
 // Move this check to a free table, or merge it into another open check.

@@ -4,7 +4,8 @@ A table's service from the till: a discount the cashier may give, a void and a c
 ask for the manager's PIN on the terminal (a wrong PIN is refused in the dialog), the check
 split in two equal parts, one paid by card with a tip and the terminal's reference and the
 other in cash with change, the receipt printed, the table closed; the audit page lists it
-all with the approving manager. And: a discount too big for a cashier asks the manager when
+all with the approving manager; the cashier closes the day with the counted cash and the
+manager's PIN, and the Z report shows the service (and prints). And: a discount too big for a cashier asks the manager when
 the server refuses it, discounts come off again with their ×, a split by items, a refund."""
 from __future__ import annotations
 
@@ -248,6 +249,27 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(audit.locator("#audit-status")).to_have_text("No entries 沒有記錄")
     audit.locator("#f-until").fill((day - timedelta(days=1)).isoformat())
     expect(audit.locator("#audit-error")).to_have_text("The end date is before the start 結束日期早於開始日期")
+
+    # The end of the day: the cashier closes the register with the counted cash, the manager
+    # approves with their PIN, and the Z report shows this service and goes to the printer.
+    from pos import register
+    running = register.current(live.ctx)
+    day = pos.context.new_page()
+    day.goto(f"{live.url}/pos/day")
+    expect(day.locator("#expected")).to_contain_text(running["formatted"]["expected"])
+    day.locator("#counted").fill(f"{(running['expected'] - 100) / 100:.2f}")  # HK$1.00 short
+    day.locator("#approver").select_option(str(MANAGER_ID))
+    day.locator("#approver-pin").fill(DEMO_PINS["manager"][1])
+    day.locator("#close-register").click()
+    expect(day.locator("#report h2")).to_contain_text("Z report 日結報表")
+    expect(day.locator("#cash")).to_contain_text("-HK$1.00")
+    expect(day.locator("#by-dish")).to_contain_text("宮保雞丁")
+    expect(day.locator("#by-tender")).to_contain_text("Card 信用卡")
+    expect(day.locator("#adjustments")).to_contain_text("Voids 取消")
+    with live.ctx.db.read() as s:
+        from printers.model import PrintJob
+        [z] = s.scalars(select(PrintJob).where(PrintJob.kind == "day_report")).all()
+    assert z.document["cash"]["difference"] == "-HK$1.00"
 
     expected_refusals(contexts.errors, 401, "/api/pos/items/")  # the wrong PIN
     assert contexts.errors == []

@@ -197,3 +197,18 @@ def test_a_price_override_needs_a_manager_and_is_audited(client, sign_in, ctx):
     assert r.status_code == 200 and r.get_json()["totals"]["subtotal"] == 2000
     [entry] = cashier.audit_log(ctx, action="price_override")
     assert entry["amount"] == -700 and entry["details"]["old_unit_price"] == 2700
+
+
+def test_the_floor_shows_a_seated_party_and_a_table_asking_for_its_bill(client, sign_in, ctx):
+    sign_in(client, "cashier")
+    visit = visit_of(ctx, "T6")
+    r = client.post(f"/api/pos/visits/{visit}/covers", json={"covers": 3})
+    assert r.status_code == 200 and r.get_json()["covers"] == 3
+    tiles = {t["table"]: t for t in client.get("/api/pos/tables").get_json()}
+    assert tiles["T6"]["state"] == "seated" and tiles["T6"]["covers"] == 3
+    token = token_of(ctx, "T6")
+    order(ctx, token, MILK_TEA)
+    assert client.post(f"/api/visits/{token}/requests", json={"kind": "bill"}).status_code == 201
+    tiles = {t["table"]: t for t in client.get("/api/pos/tables").get_json()}
+    assert tiles["T6"]["state"] == "bill" and tiles["T6"]["requests"] == 1
+    assert client.post(f"/api/pos/visits/{visit}/covers", json={"covers": 0}).status_code == 422

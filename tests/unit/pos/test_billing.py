@@ -74,6 +74,14 @@ def test_table_state(statuses, due, total, state):
     assert table_state(statuses, due, total) == state
 
 
+def test_table_state_seated_waiting_long_and_asking_for_the_bill():
+    assert table_state([], 0, 0, seated=True) == "seated"
+    assert table_state(["queued"], 100, 100, late=True) == "waiting"
+    assert table_state(["ready"], 100, 100, late=True) == "eating"  # late but served out: eating
+    assert table_state(["served"], 100, 100, bill_requested=True) == "bill"
+    assert table_state(["served"], 0, 100, bill_requested=True) == "paid"
+
+
 def test_money_format():
     assert format_money(123456, "HKD", 2) == "HK$1,234.56"
     assert format_money(-5, "EUR", 2) == "-€0.05"
