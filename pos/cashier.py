@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.context import Context
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from pos import billing, receipts
 from pos.checks import check_dict, load_visit, money, publish_summary, visit_bill
@@ -65,13 +65,28 @@ def _adjusted_bill(ctx: Context, visit: Visit, extra: billing.Adjustment | None 
 
 
 def _needs_manager(ctx: Context, visit: Visit, adj: billing.Adjustment) -> bool:
-    """Comps always; a discount above pos.discount_approval_percent of what it applies to."""
+    """Comps always; a discount when, with it, the discounts come to more than
+    pos.discount_approval_percent of the prices they apply to: the item's own discounts
+    against its price, and all discounts on the check against the check's prices (so small
+    discounts stacked up count together)."""
     if adj.kind == "comp":
         return True
-    before, after = _adjusted_bill(ctx, visit), _adjusted_bill(ctx, visit, adj)
-    base = (next(ln.net for ln in before.lines if ln.key == adj.line) if adj.line is not None else before.net)
-    given = before.net - after.net
-    return base > 0 and Decimal(given) * 100 > ctx.settings.pos.discount_approval_percent * base
+    limit = ctx.settings.pos.discount_approval_percent
+    after = _adjusted_bill(ctx, visit, adj)
+    if Decimal(after.discounts) * 100 > limit * after.subtotal:
+        return True
+    if adj.line is not None:
+        line = after.line(adj.line)
+        return Decimal(line.discount) * 100 > limit * line.gross
+    return False
+
+
+def _not_below_paid(before: billing.Bill, after: billing.Bill) -> None:
+    """A change that makes a check cost less than was already paid on it is refused: refund
+    the difference first, so no guest's money is silently kept."""
+    if after.total < before.total and after.total < after.paid:
+        raise Conflict("More has been paid than the check would cost: refund the difference first.",
+                       code="refund_first", details={"paid": after.paid, "total": after.total})
 
 
 def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | None, percent: Decimal | None,
@@ -86,6 +101,8 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
         if item_id is not None and not any(i.id == item_id and i.status != "voided"
                                            for o in visit.orders for i in o.items):
             raise NotFound(f"Item {item_id} is not on this check.", code="unknown_item")
+        if item_id is None and not any(i.status != "voided" for o in visit.orders for i in o.items):
+            raise Conflict("Nothing is on this check yet to discount.", code="nothing_to_discount")
         needs = _needs_manager(ctx, visit, adj)
     approver = approve(ctx, staff, approval, address, "A comp" if kind == "comp" else "This discount") \
         if needs else None
@@ -94,6 +111,10 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
         visit = _open_check(s, visit_id)
         before = _adjusted_bill(ctx, visit)
         after = _adjusted_bill(ctx, visit, adj)  # validates again, under the lock
+        if approver is None and _needs_manager(ctx, visit, adj):  # the check changed meanwhile
+            raise Forbidden("This discount needs a manager's approval.", code="approval_required",
+                            details={"needed": "manager"})
+        _not_below_paid(before, after)
         row = CheckAdjustment(visit_id=visit.id, item_id=item_id, kind=kind, percent=percent, amount=amount,
                               reason=reason, staff_id=staff_id, approved_by=approver, created_at=ctx.clock.now())
         visit.adjustments.append(row)
@@ -138,6 +159,8 @@ def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, ap
             raise Conflict("This item is already voided.", code="already_voided")
         if item.status == "served":
             raise Conflict("This item was served: comp it instead.", code="served")
+        before = visit_bill(ctx, visit)
+        _not_below_paid(before, visit_bill(ctx, visit, without={item.id}))
         kitchen.void_items(ctx, s, [item], reason)
         for a in visit.adjustments:
             if a.item_id == item.id and a.removed_at is None:
@@ -277,7 +300,7 @@ def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None
         target = _table_visit(s, to_table_id)
         if target.id == visit.id:
             raise Conflict("The check is already at that table.", code="same_table")
-        if target.orders or target.payments:
+        if target.orders or target.payments or target.adjustments:
             raise Conflict("That table has a check of its own: merge instead.", code="table_taken")
         source_table = visit.table_id
         visit.table_id = None  # free the source's slot in the one-open-visit-per-table index
@@ -308,6 +331,12 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         first, second = sorted((from_visit_id, into_visit_id))
         locked = {first: _open_check(s, first), second: _open_check(s, second)}
         source, into = locked[from_visit_id], locked[into_visit_id]
+        if any(a.item_id is None and a.removed_at is None for a in source.adjustments):
+            # A check discount was given (and approved) for that check alone.
+            raise Conflict("Take this check's whole-check discounts off before merging it.",
+                           code="check_discounts")
+        if source.covers or into.covers:
+            into.covers = (into.covers or 0) + (source.covers or 0)
         for o in list(source.orders):
             o.visit_id = into.id
         for p in list(source.payments):
@@ -328,6 +357,8 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         if source.table_id is not None:
             nxt = open_visit(ctx, s, source.table_id)
             publish_summary(ctx, s, nxt)
+        else:
+            publish_summary(ctx, s, source)  # the takeaway card leaves the terminals
         return _changed(ctx, s, into)
 
 
@@ -346,7 +377,9 @@ def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, 
         if item.status == "voided":
             raise Conflict("This item is voided.", code="already_voided")
         old = item.unit_price
+        before = visit_bill(ctx, visit)
         item.unit_price = unit_price
+        _not_below_paid(before, visit_bill(ctx, visit))
         audit(ctx, s, "price_override", staff_id=staff["id"] if staff else None, approved_by=approver,
               visit_id=visit.id, item_id=item.id, amount=(unit_price - old) * item.quantity, reason=reason,
               old_unit_price=old, new_unit_price=unit_price)

@@ -69,16 +69,18 @@ def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
     return visit
 
 
-def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...] = ()) -> billing.Bill:
+def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...] = (),
+               without: set[int] = frozenset()) -> billing.Bill:
     """The check's arithmetic (pos.billing) from a visit loaded with VISIT_LOADS: its items
     not voided, its discounts and comps in force (plus `extra`, to see one before adding
-    it), and its payments. Refunds do not reopen a check: they are money given back,
+    it; `without`: these items taken off, to see a void before it), and its payments.
+    Refunds do not reopen a check: they are money given back,
     reported on their own."""
     r = ctx.settings.restaurant
     lines = [billing.Line(i.id, i.unit_price * i.quantity, i.seat)
-             for o in visit.orders for i in o.items if i.status != "voided"]
+             for o in visit.orders for i in o.items if i.status != "voided" and i.id not in without]
     adjustments = [billing.Adjustment(a.kind, a.item_id, a.percent, a.amount, a.reason)
-                   for a in active_adjustments(visit)]
+                   for a in active_adjustments(visit) if a.item_id not in without]
     payments = [p for p in visit.payments if p.kind == "payment"]
     return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_charge, tax_pct=r.tax_rate,
                         prices_include_tax=r.prices_include_tax, paid=sum(p.amount for p in payments),

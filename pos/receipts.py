@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from app.context import Context
 from app.errors import Conflict
 from menu.model import localized
-from pos.checks import load_visit, money, visit_bill, visit_url
+from pos.checks import active_adjustments, load_visit, money, visit_bill, visit_url
 from pos.model import Visit
 from printers import services as printing
 
@@ -45,7 +45,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     last = max(payments, key=lambda p: p.id, default=None)
     change = sum(p.change or 0 for p in payments)
     by_line = {ln.key: ln for ln in b.lines}
-    adjustments = [a for a in visit.adjustments if a.removed_at is None]
+    adjustments = active_adjustments(visit)
     lines = []
     for o in visit.orders:
         for i in o.items:
@@ -61,10 +61,11 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                 reason = next((a.reason for a in adjustments if a.item_id == i.id and a.kind == "discount"), "")
                 line["discount"] = {"label": reason or "Discount", "amount": money(ctx, -ln.discount)}
             lines.append(line)
-    check_discounts = [{"label": a.reason or "Discount",
-                        "amount": money(ctx, -(a.amount if a.amount is not None else 0)) if a.percent is None
-                        else f"-{format(a.percent.normalize(), 'f')}%"}
-                       for a in adjustments if a.item_id is None and a.kind == "discount"]
+    check_discounts = [{"label": (a.reason or "Discount")
+                        + (f" {format(a.percent.normalize(), 'f')}%" if a.percent is not None else ""),
+                        "amount": money(ctx, -taken)}
+                       for a, taken in zip(adjustments, b.adjustment_amounts)
+                       if a.item_id is None and a.kind == "discount"]
     tips = sum(p.tip for p in payments)
     return {
         "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.label,

@@ -6,14 +6,13 @@ NULL once closed, and its unique constraint refuses a second open one on both en
 (write transactions are serialised anyway; the constraint is the safety net). Every
 payment and refund taken while a session is open carries its id (pos.cashier.pay).
 
-Which checks a Z report counts: each visit (check) counts in exactly one session, the one
-that took its first payment taken with a register open (so a check paid partly before
-and partly after a close is not counted twice, and a closed report never changes), plus
-the checks closed during the session with nothing ever paid on them (all comped or
-voided: their comps and voids are reported). Sales, discounts, comps, voids, service, tax,
-covers and the average check come from those checks as they are now (pos.checks.visit_bill);
-tenders, tips, refunds and the cash drawer from the payments and refunds taken in the
-session, whichever check they belong to.
+Which checks a Z report counts: the checks closed during the session. A closed check no
+longer changes, and each is closed once in one session, so its sales are in exactly one
+report even when it was paid across a close (a check still open at closing counts in the
+session that closes it; the close reports how many are still open). Sales, discounts,
+comps, voids, service, tax, covers and the average check come from those checks
+(pos.checks.visit_bill); tenders, tips, refunds and the cash drawer from the payments and
+refunds taken in the session, whichever check they belong to.
 
 Expected cash = float + cash sales + cash tips - cash refunds + cash in - cash out: a tip
 paid in cash stays in the drawer (pos.billing.apply_tender gives back only the change).
@@ -28,7 +27,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.context import Context
 from app.errors import Conflict, DomainError, NotFound
@@ -43,8 +42,7 @@ from staff.services import approve
 
 MAX_AMOUNT = 10**9
 MOVEMENT_LABELS = {"in": "Paid in", "out": "Paid out"}
-COUNTING_RULE = ("Checks whose first payment was taken in this session, and checks closed during it "
-                 "with nothing paid (all comped or voided).")
+COUNTING_RULE = ("Checks closed during this session; checks still open are counted when they close.")
 
 
 # -- small helpers --------------------------------------------------------------------------------
@@ -240,21 +238,18 @@ def cash_movement(ctx: Context, kind: str, amount: int, reason: str, staff: dict
 # -- the Z report -------------------------------------------------------------------------------------
 
 def _counted_visit_ids(s: Session, reg: RegisterSession, until: datetime) -> list[int]:
-    """See the module docstring: first payment taken in this session, or closed during it
-    with nothing ever paid."""
-    here = aliased(Payment)
-    paid_in_session = select(here.visit_id).where(here.register_id == reg.id, here.kind == "payment")
-    firsts = (select(Payment.visit_id, func.min(Payment.id).label("first_id"))
-              .where(Payment.kind == "payment", Payment.register_id.is_not(None),
-                     Payment.visit_id.in_(paid_in_session))
-              .group_by(Payment.visit_id).subquery())
-    paid_here = set(s.scalars(select(firsts.c.visit_id).join(Payment, Payment.id == firsts.c.first_id)
-                              .where(Payment.register_id == reg.id)))
-    unpaid_closed = set(s.scalars(select(Visit.id).where(
+    """See the module docstring: the checks closed during this session (with something
+    ordered). Each check is closed once, and sessions never overlap, so every check's sales
+    are in exactly one report, whenever and in how many sessions it was paid."""
+    return list(s.scalars(select(Visit.id).where(
         Visit.closed_at.is_not(None), Visit.closed_at >= reg.opened_at, Visit.closed_at <= until,
-        ~exists().where(Payment.visit_id == Visit.id, Payment.kind == "payment"),
-        exists().where(Order.visit_id == Visit.id))))
-    return sorted(paid_here | unpaid_closed)
+        exists().where(Order.visit_id == Visit.id)).order_by(Visit.id)))
+
+
+def _open_checks(s: Session) -> int:
+    """Checks with something ordered and not closed yet: they count when they close."""
+    return s.scalar(select(func.count(Visit.id)).where(Visit.closed_at.is_(None),
+                                                       exists().where(Order.visit_id == Visit.id)))
 
 
 def _figure(ctx: Context, count: int, amount: int) -> dict:
@@ -353,7 +348,7 @@ def _report(ctx: Context, s: Session, reg: RegisterSession, now: datetime, *, co
         "opened_by": names.get(reg.opened_by), "closed_by": names.get(closed_by), "approved_by": names.get(approved_by),
         "generated_at": now.isoformat(), "currency": r.currency, "minor_unit": r.minor_unit,
         "counting": COUNTING_RULE, "visit_ids": [v.id for v in visits],
-        "checks": checks, "covers": covers, "covers_basis": basis, "covers_note": COVERS_NOTES[basis],
+        "checks": checks, "open_checks": _open_checks(s), "covers": covers, "covers_basis": basis, "covers_note": COVERS_NOTES[basis],
         "sales": sales, "formatted": {k: money(ctx, v) for k, v in sales.items()},
         "sales_by_category": [{**c, "amount_formatted": money(ctx, c["amount"])} for c in sorted(
             by_category.values(), key=lambda c: (category_sort[c["category_id"]], c["category_id"]))],

@@ -201,6 +201,7 @@ class ReportOut(Out):
     counting: str = Field(description="which checks the report counts")
     visit_ids: list[int]
     checks: int
+    open_checks: int = Field(0, description="checks with orders still open when the report was made: they count when they close")
     covers: int
     covers_basis: Literal["recorded", "estimated", "mixed"]
     covers_note: str

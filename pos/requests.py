@@ -47,8 +47,8 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
                                                    ServiceRequest.resolved_at.is_(None))).all()
     if kind in ("waiter", "bill"):
         same = next((r for r in open_ if r.kind == kind and r.acknowledged_at is None), None)
-        if same is not None:  # already ringing: the same call
-            return _publish(ctx, s, same), False
+        if same is not None:  # already ringing: the same call, nothing new to tell
+            return request_dict(same, visit, None), False
     else:
         if reason not in PROBLEM_REASONS:
             raise DomainError(f"Choose a reason: {', '.join(PROBLEM_REASONS)}.", code="unknown_reason", status=422)
@@ -102,3 +102,14 @@ def open_requests(ctx: Context) -> list[dict]:
                          .order_by(ServiceRequest.id)).all()
         return [request_dict(r, s.get(Visit, r.visit_id), s.get(OrderItem, r.item_id) if r.item_id else None)
                 for r in rows]
+
+
+def close_with_visit(ctx: Context, s: Session, visit_id: int, staff_id: int | None) -> None:
+    """The check is closed: its open requests are done (they leave the terminals' list)."""
+    for r in s.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == visit_id,
+                                                    ServiceRequest.resolved_at.is_(None))):
+        now = ctx.clock.now()
+        r.acknowledged_at = r.acknowledged_at or now
+        r.resolved_at, r.resolved_by, r.resolution = now, staff_id, "check closed"
+        ctx.publish(s, ["pos", f"visit:{visit_id}"], "request",
+                    request_dict(r, s.get(Visit, visit_id), s.get(OrderItem, r.item_id) if r.item_id else None))

@@ -85,11 +85,20 @@ def place_order(ctx: Context, token: str, idempotency_key: str, items: list[Requ
     try:
         with ctx.db.write() as s:
             visit = visit_for_token(ctx, s, token, lock=True)
+            _table_link_only(visit)
             return _add_order(ctx, s, visit, idempotency_key, digest, items, source)
     except IntegrityError:
         # Two submits with one key raced (PostgreSQL): the other one won; return its order.
         with ctx.db.read() as s:
             return _replay(ctx, s, _order_by_key(s, visit_for_token(ctx, s, token).id, idempotency_key), digest), False
+
+
+def _table_link_only(visit: Visit) -> None:
+    """A takeaway or counter check's link (on its receipt) only follows the order: more is
+    ordered and asked for at the counter."""
+    if visit.table_id is None:
+        raise Forbidden("This link follows a takeaway order; please order at the counter.",
+                        code="follow_only")
 
 
 def _order_by_key(s: Session, visit_id: int, key: str) -> Order:
@@ -181,9 +190,16 @@ def _replay(ctx: Context, s: Session, order: Order, digest: str) -> dict:
 # -- the check ---------------------------------------------------------------
 
 def diner_view(ctx: Context, token: str, lang: str) -> dict:
+    """The check as the diner's phone shows it: staff-only details (card references,
+    discount reasons) left out."""
     with ctx.db.read() as s:
         visit = load_visit(s, visit_for_token(ctx, s, token).id)
-        return check_dict(ctx, visit, lang)
+        check = check_dict(ctx, visit, lang)
+        for p in check["payments"]:
+            p["reference"] = None
+        for a in check["adjustments"]:
+            a["reason"] = ""
+        return check
 
 
 def closed_receipt(ctx: Context, token: str, lang: str) -> dict:
@@ -233,6 +249,7 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
                            details={"due": t.due, "due_formatted": money(ctx, t.due)})
         visit.closed_at = ctx.clock.now()
         visit.closed_by = staff_id
+        requests.close_with_visit(ctx, s, visit.id, staff_id)
         s.flush()
         ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         if visit.table_id is None:  # a takeaway or counter check: no next party
@@ -252,6 +269,7 @@ def ask_staff(ctx: Context, token: str, kind: str, item_id: int | None, reason: 
     """A diner's request from the phone (pos.requests), on their open visit."""
     with ctx.db.write() as s:
         visit = visit_for_token(ctx, s, token, lock=True)
+        _table_link_only(visit)
         return requests.ask(ctx, s, visit, kind, item_id, reason, text)
 
 

@@ -272,3 +272,41 @@ def test_manager_only_operations_refuse_cashiers(client, sign_in, ctx, method, u
     r = client.open(url, method=method, json=body)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "insufficient_role"
     assert row_counts(ctx.db) == before
+
+
+def test_small_discounts_stacked_up_need_the_manager_like_one_big_one(client, sign_in, ctx, table):
+    sign_in(client, "cashier")
+    url = f"/api/pos/visits/{table}/adjustments"
+    assert client.post(url, json={"kind": "discount", "percent": "15", "reason": "a"}).status_code == 201
+    r = client.post(url, json={"kind": "discount", "percent": "15", "reason": "b"})  # 27.75 % in all
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "approval_required"
+    kp = items_of(client.get(f"/api/pos/visits/{table}").get_json())[11]
+    r = client.post(url, json={"kind": "discount", "item_id": kp["id"], "amount": 5000, "reason": "c"})
+    assert r.status_code == 403  # 28 % of that dish
+
+
+def test_an_empty_check_cannot_carry_a_discount_to_what_is_ordered_or_merged_later(client, sign_in, ctx, table):
+    sign_in(client, "manager")
+    empty = visit_of(ctx, "T3")
+    before = row_counts(ctx.db)
+    r = client.post(f"/api/pos/visits/{empty}/adjustments", json={"kind": "discount", "percent": "100", "reason": "x"})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "nothing_to_discount"
+    assert row_counts(ctx.db) == before
+    order(ctx, token_of(ctx, "T3"), MILK_TEA)
+    assert client.post(f"/api/pos/visits/{empty}/adjustments",
+                       json={"kind": "discount", "percent": "50", "reason": "friend"}).status_code == 201
+    r = client.post(f"/api/pos/visits/{empty}/merge", json={"into_visit_id": table})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "check_discounts"
+
+
+def test_a_paid_check_cannot_shrink_below_what_was_paid(client, sign_in, ctx, table):
+    sign_in(client, "manager")
+    client.post(f"/api/pos/visits/{table}/payments", json={"tender": "card", "reference": "R1"})  # all of it
+    kp = items_of(client.get(f"/api/pos/visits/{table}").get_json())[11]
+    before = row_counts(ctx.db)
+    for url, body in [(f"/api/pos/items/{kp['id']}/void", {"reason": "x"}),
+                      (f"/api/pos/visits/{table}/adjustments", {"kind": "discount", "percent": "10", "reason": "x"}),
+                      (f"/api/pos/items/{kp['id']}/price", {"unit_price": 100, "reason": "x"})]:
+        r = client.post(url, json=body)
+        assert r.status_code == 409 and r.get_json()["error"]["code"] == "refund_first", url
+    assert row_counts(ctx.db) == before

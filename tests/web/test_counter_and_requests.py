@@ -90,7 +90,7 @@ def test_a_diners_request_rings_on_the_terminal_until_acknowledged(app, client, 
                                                            "text": "<b>cold</b> soup"})
     assert r.status_code == 201 and r.get_json()["text"] == "<b>cold</b> soup"
     heard = _updates(terminal, "request")
-    assert [(e["kind"], e["acknowledged_at"]) for e in heard] == [("waiter", None), ("waiter", None), ("problem", None)]
+    assert [(e["kind"], e["acknowledged_at"]) for e in heard] == [("waiter", None), ("problem", None)]  # asked twice: told once
     assert [q["kind"] for q in client.get("/api/pos/requests").get_json()] == ["waiter", "problem"]
     acked = client.post(f"/api/pos/requests/{call['id']}/ack").get_json()
     assert acked["acknowledged_at"] is not None
@@ -212,3 +212,26 @@ def test_the_floor_shows_a_seated_party_and_a_table_asking_for_its_bill(client, 
     tiles = {t["table"]: t for t in client.get("/api/pos/tables").get_json()}
     assert tiles["T6"]["state"] == "bill" and tiles["T6"]["requests"] == 1
     assert client.post(f"/api/pos/visits/{visit}/covers", json={"covers": 0}).status_code == 422
+
+
+def test_a_takeaway_link_follows_the_order_but_cannot_order_or_ask(client, sign_in, ctx):
+    sign_in(client, "cashier")
+    placed = client.post("/api/pos/orders", json={"kind": "takeaway", "pickup": "Lee", "items": [MILK_TEA]}).get_json()
+    token = placed["url"].rsplit("/v/", 1)[1]
+    phone = client.application.test_client()
+    assert phone.get(f"/api/visits/{token}").status_code == 200  # following it works
+    before = row_counts(ctx.db)
+    r = phone.post(f"/api/visits/{token}/orders", json={"idempotency_key": "takeaway-more-1", "items": [MILK_TEA]})
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "follow_only"
+    r = phone.post(f"/api/visits/{token}/requests", json={"kind": "waiter"})
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "follow_only"
+    assert row_counts(ctx.db) == before
+
+
+def test_calling_again_while_it_rings_writes_nothing(client, ctx):
+    token = token_of(ctx, "T8")
+    assert client.post(f"/api/visits/{token}/requests", json={"kind": "waiter"}).status_code == 201
+    before = row_counts(ctx.db)
+    for _ in range(5):
+        assert client.post(f"/api/visits/{token}/requests", json={"kind": "waiter"}).status_code == 200
+    assert row_counts(ctx.db) == before

@@ -273,7 +273,7 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert [(h["id"], h["open"], h["difference"]) for h in history] == [(opened["id"], False, -330)]
 
 
-def test_a_check_counts_once_in_the_session_of_its_first_payment(client, sign_in, ctx, clock):
+def test_a_check_paid_across_a_close_counts_once_in_the_session_that_closes_it(client, sign_in, ctx, clock):
     sign_in(client, "manager")
     first = open_day(client, 10000)
     t2 = seat(ctx, "T2")
@@ -282,13 +282,15 @@ def test_a_check_counts_once_in_the_session_of_its_first_payment(client, sign_in
     clock.advance(hours=20)
     second = open_day(client, 10000)
     assert second["business_day"] == "2026-11-28"
-    pay(client, t2, tender="cash", tendered=12330)
+    order(ctx, token_of(ctx, "T2"), MILK_TEA)  # a round after the first close: HK$29.70 more
+    pay(client, t2, tender="cash", tendered=15300)
     close_table(client, t2)
     z1 = client.get(f"/api/pos/registers/{first['id']}/report").get_json()
     z2 = client.get(f"/api/pos/registers/{second['id']}/report").get_json()
-    assert (z1["checks"], z1["sales"]["total"], z1["sales"]["payments"]) == (1, 22330, 10000)
-    assert (z2["checks"], z2["sales"]["total"], z2["sales"]["payments"]) == (0, 0, 12330)
-    assert (z2["cash"]["cash_sales"], z2["cash"]["expected"], z2["covers_basis"]) == (12330, 22330, "recorded")
+    assert (z1["checks"], z1["sales"]["total"], z1["sales"]["payments"], z1["open_checks"]) == (0, 0, 10000, 1)
+    assert (z2["checks"], z2["sales"]["total"], z2["sales"]["payments"], z2["open_checks"]) == (1, 25300, 15300, 0)
+    assert z1["sales"]["payments"] + z2["sales"]["payments"] == z2["sales"]["total"]  # every cent in one report
+    assert (z2["cash"]["cash_sales"], z2["cash"]["expected"]) == (15300, 25300)
 
 
 def test_a_fully_comped_check_closed_in_the_session_is_counted(client, sign_in, ctx):
