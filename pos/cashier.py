@@ -17,7 +17,7 @@ from app.context import Context
 from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from pos import billing, receipts
-from pos.checks import check_dict, load_visit, money, publish_summary, visit_bill
+from pos.checks import check_dict, load_visit, money, publish_summary, visit_bill, visit_url
 from pos.model import AuditEntry, CheckAdjustment, OrderItem, Payment, RegisterSession, Visit
 from staff.services import approve
 
@@ -291,8 +291,10 @@ def _retell_kitchen(ctx: Context, s: Session, visit: Visit) -> None:
 
 
 def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None) -> dict:
-    """The party moves to another (free) table with its whole check. The tables swap visits,
-    so each keeps exactly one open visit; the diners' link keeps working."""
+    """The party moves to another (free) table with its whole check and its phones' link.
+    The free table's unused visit is closed; the table left behind gets a new visit. Both
+    tables get a fresh QR slip, so the paper code on each table is that table's check."""
+    from pos.services import open_visit
     with ctx.db.write() as s:
         visit = _open_check(s, visit_id)
         if visit.table_id is None:
@@ -303,18 +305,18 @@ def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None
         if target.orders or target.payments or target.adjustments:
             raise Conflict("That table has a check of its own: merge instead.", code="table_taken")
         source_table = visit.table_id
-        visit.table_id = None  # free the source's slot in the one-open-visit-per-table index
-        s.flush()
-        target.table_id = source_table
+        target.closed_at = ctx.clock.now()  # nobody used it; its link stops working
         s.flush()
         visit.table_id = to_table_id
         s.flush()
         s.expire(visit, ["table"])
-        s.expire(target, ["table"])
+        left = open_visit(ctx, s, source_table)
+        for v in (visit, left):
+            receipts.queue_qr_slip(ctx, s, v.label, visit_url(ctx, v))
         audit(ctx, s, "check_moved", staff_id=staff["id"] if staff else None, visit_id=visit.id,
               from_table=source_table, to_table=to_table_id)
         _retell_kitchen(ctx, s, visit)
-        publish_summary(ctx, s, target)
+        publish_summary(ctx, s, left)
         return _changed(ctx, s, visit)
 
 
@@ -356,6 +358,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         _retell_kitchen(ctx, s, into)
         if source.table_id is not None:
             nxt = open_visit(ctx, s, source.table_id)
+            receipts.queue_qr_slip(ctx, s, nxt.label, visit_url(ctx, nxt))
             publish_summary(ctx, s, nxt)
         else:
             publish_summary(ctx, s, source)  # the takeaway card leaves the terminals
