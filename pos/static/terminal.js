@@ -33,6 +33,7 @@ const REASONS = {
   comp: ["Complaint 投訴", "Long wait 等候太耐", "Wrong dish 上錯菜", "On the house 店長招待"],
   void: ["Ordered by mistake 落錯單", "Guest changed mind 客人改變主意", "Sold out 沽清", "Long wait 等候太耐"],
   refund: ["Overcharged 收多咗錢", "Complaint 投訴", "Wrong tender 付款方式錯誤", "Paid twice 重複付款"],
+  price: ["Staff meal 員工餐", "Wrong price on menu 餐牌價錢錯", "Special request 特別要求", "Manager's call 經理決定"],
 };
 // What the manager approval dialog says for the errors of a typed approval.
 const APPROVAL_ERRORS = {
@@ -515,6 +516,19 @@ function itemDialog(c, i) {
           submit: async (reason) => drew(await withApproval((approval) => api("POST", url,
             withBody({ kind: "comp", item_id: i.id, reason }, approval)), "A comp needs a manager's approval.")) }) },
           "Comp 招待"),
+        h("button", { id: "act-price", disabled: comped, onclick: () => {
+          const price = h("input", { type: "number", id: "price-value", min: 0, step: STEP, inputmode: "decimal",
+                                     value: toMajor(i.unit_price) });
+          actionForm(m, {
+            heading: "Price change: each at 改價：每份", reasons: REASONS.price, label: "Change price 改價", back: menu,
+            fields: [h("label", { class: "field" }, h("span", {}, "Unit price 單價"), price)],
+            submit: async (reason) => {
+              const minor = toMinor(price.value);
+              if (!(minor >= 0)) throw new Error("Type the new price 請輸入新價錢");
+              drew(await withApproval((approval) => api("POST", `/api/pos/items/${i.id}/price`,
+                withBody({ unit_price: minor, reason }, approval)), "A price change needs a manager's approval."));
+            } });
+        } }, "Price 改價"),
         h("button", { id: "act-void", class: "danger", disabled: i.status === "served", onclick: () => actionForm(m, {
           heading: "Void: off the check, the kitchen is told 取消：從賬單移除並通知廚房", reasons: REASONS.void,
           label: "Void 取消", danger: true, back: menu,

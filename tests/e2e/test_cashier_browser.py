@@ -371,3 +371,26 @@ def test_a_manager_at_the_terminal_voids_without_being_asked(serve, contexts):
     expect(pos.locator("#approval-dialog")).to_have_count(0)
     expect(pos.locator("#check .sum.total").last).to_contain_text("HK$0.00")
     assert contexts.errors == []
+
+
+def test_a_price_change_asks_the_manager_and_is_audited(serve, contexts):
+    live = serve()
+    t2 = live.visit("T2")
+    assert live.post_order(live.token("T2"), [{"dish_id": KUNG_PAO, "quantity": 2, "options": [MILD, LARGE]}]
+                           ).status_code == 201
+    item = check_items(live, t2["visit_id"])["Kung Pao Chicken"]
+    pos = staff_context(contexts, live, "cashier").new_page()
+    pos.goto(f"{live.url}/pos")
+    pos.locator(f'[data-table="{t2["table_id"]}"]').click()
+    pos.locator(f'#check tr[data-item="{item}"]').click()
+    pos.locator("#item-dialog #act-price").click()
+    pos.locator("#item-dialog #price-value").fill("50")
+    pos.locator("#item-dialog .quick-reason", has_text="Staff meal").click()
+    pos.locator("#item-dialog #action-submit").click()
+    expect(pos.locator("#approval-dialog #approval-why")).to_contain_text("A price change needs a manager's approval.")
+    approve(pos, "3333")
+    expect(pos.locator(f'#check tr[data-item="{item}"] .amt').first).to_have_text("HK$100.00")
+    from pos import cashier
+    [entry] = cashier.audit_log(live.ctx, action="price_override")
+    assert (entry["approver"], entry["details"]["new_unit_price"], entry["reason"]) == ("May 美姐", 5000, "Staff meal 員工餐")
+    assert contexts.errors == []
