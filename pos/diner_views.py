@@ -55,7 +55,7 @@ def diner_page(token: str):
         receipt = services.closed_receipt(ctx, token, lang) if e.code == "visit_closed" else None
         return render_template("pos/link_error.html", error=e, receipt=receipt), e.status
     r = ctx.settings.restaurant
-    boot = {"token": token, "lang": lang, "languages": list(r.languages), "currency": r.currency,
+    boot = {"token": token, "lang": lang, "kind": check["kind"], "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check, "tz": r.timezone,
             "apology": localized(ctx.settings.kitchen.late_apology, lang, r.languages)}

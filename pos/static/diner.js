@@ -21,7 +21,12 @@ const T = {
                   duplicate_option: "a choice is picked twice, please remove it and add it again",
                   validation_error: "please check this item", other: "cannot be ordered" },
         allergens: { peanut: "Peanut", sesame: "Sesame", soy: "Soy", egg: "Egg", milk: "Milk", fish: "Fish",
-                     shellfish: "Shellfish", gluten: "Gluten" } },
+                     shellfish: "Shellfish", gluten: "Gluten" },
+        waiter: "Call a waiter", bill: "Ask for the bill", problem: "Problem with a dish",
+        asked: { waiter: "A waiter has been called", bill: "The bill is on its way", problem: "Staff have your message" },
+        seen: "Staff are on their way", which: "Which dish?", why: "What is wrong?", more: "Anything to add (optional)",
+        send: "Send", reasons: { wrong_dish: "Not what I ordered", cold: "Cold", taste: "Tastes wrong",
+          foreign_object: "Something in it", missing: "Never came", slow: "Taking too long", other: "Other" } },
   "zh-Hant": { add: "加入訂單", cart: (n, t) => `查看訂單 · ${n} 項 · ${t}`, place: "落單", yourOrder: "你的訂單",
         note: "給廚房的備註", soldOut: "已售罄", required: (a, b) => a === b ? `必選 ${a} 項` : `選 ${a}–${b} 項`,
         optional: (b) => `可選，最多 ${b} 項`, yours: "本枱訂單", order: "訂單",
@@ -39,7 +44,12 @@ const T = {
                   duplicate_option: "選項重複，請刪除後重新加入",
                   validation_error: "請檢查此項", other: "未能落單" },
         allergens: { peanut: "花生", sesame: "芝麻", soy: "大豆", egg: "蛋", milk: "奶", fish: "魚",
-                     shellfish: "甲殼類海鮮", gluten: "麩質" } },
+                     shellfish: "甲殼類海鮮", gluten: "麩質" },
+        waiter: "叫侍應", bill: "埋單", problem: "菜式有問題",
+        asked: { waiter: "已通知侍應", bill: "賬單即將送上", problem: "職員已收到你的訊息" },
+        seen: "職員正在過來", which: "哪一道菜？", why: "有甚麼問題？", more: "補充（可選）",
+        send: "送出", reasons: { wrong_dish: "上錯菜", cold: "凍咗", taste: "味道唔啱", foreign_object: "有異物",
+          missing: "一直未上", slow: "等得太耐", other: "其他" } },
 };
 const t = T[lang] || T[lang?.startsWith("zh") ? "zh-Hant" : "en"];
 const fmt = (m) => money(m, boot.currency, boot.minor_unit, lang);
@@ -234,6 +244,7 @@ function mergeOrder(order) {
                         promised_at: order.promised_at, late: order.late, items: order.items });
   }
   refreshCheck();
+  renderHelp();  // a dish to report a problem with
 }
 
 async function refreshCheck() {
@@ -299,19 +310,73 @@ function showClosed() {
   window.scrollTo({ top: 0, behavior: "smooth" });
 }
 
+// Asking the staff: call a waiter, ask for the bill, or report a problem with a dish. The
+// line under the buttons says it was sent, then that someone is on the way (live).
+const asked = new Map(); // request id -> request
+function renderHelp() {
+  const box = document.getElementById("help");
+  if (!box || boot.kind !== "table" || closed) { box?.replaceChildren(); return; }
+  const open = [...asked.values()].filter((r) => !r.resolved_at);
+  box.replaceChildren(
+    h("div", { class: "help-buttons" },
+      h("button", { id: "call-waiter", onclick: () => ask({ kind: "waiter" }) }, t.waiter),
+      h("button", { id: "ask-bill", onclick: () => ask({ kind: "bill" }) }, t.bill),
+      check.orders.length ? h("button", { id: "report-problem", onclick: problemDialog }, t.problem) : null),
+    ...open.map((r) => h("p", { class: `help-status ${r.acknowledged_at ? "seen" : ""}`, "data-request": r.id, role: "status" },
+      r.acknowledged_at ? `${t.asked[r.kind]} · ${t.seen}` : t.asked[r.kind])));
+}
+
+function trackRequest(r) {
+  asked.set(r.id, r);
+  renderHelp();
+}
+
+async function ask(body) {
+  try { trackRequest(await api("POST", `/api/visits/${token}/requests`, body)); return true; }
+  catch (e) { alert(e.message); return false; }
+}
+
+function problemDialog() {
+  const dlg = document.getElementById("help-dialog");
+  let item = null, reason = null;
+  const items = check.orders.flatMap((o) => o.items).filter((i) => i.status !== "voided");
+  const text = h("textarea", { id: "problem-text", maxlength: 300, rows: 2 });
+  const send = h("button", { class: "primary", id: "send-problem", disabled: true, onclick: async () => {
+    send.disabled = true;
+    if (await ask({ kind: "problem", item_id: item, reason, text: text.value.trim() || null })) dlg.close();
+    else send.disabled = false;
+  } }, t.send);
+  const pick = (group, value, set) => (e) => {
+    group.querySelectorAll("button").forEach((b) => b.classList.remove("on"));
+    e.currentTarget.classList.add("on");
+    set(value);
+    send.disabled = !(item && reason);
+  };
+  const itemsBox = h("div", { class: "chips" });
+  itemsBox.append(...items.map((i) => h("button", { "data-item": i.id, onclick: pick(itemsBox, i.id, (v) => { item = v; }) },
+    `${i.quantity} × ${i.name}`)));
+  const reasonsBox = h("div", { class: "chips" });
+  reasonsBox.append(...Object.entries(t.reasons).map(([code, label]) => h("button", { "data-reason": code,
+    onclick: pick(reasonsBox, code, (v) => { reason = v; }) }, label)));
+  dlg.replaceChildren(h("h2", {}, t.problem), h("p", {}, t.which), itemsBox, h("p", {}, t.why), reasonsBox,
+    h("label", {}, t.more, text), h("div", { class: "actions" }, h("button", { onclick: () => dlg.close() }, t.close), send));
+  dlg.showModal();
+}
+
 document.getElementById("open-cart").addEventListener("click", () => openCart());
-renderMenu(); renderCartBar(); renderOrders();
+renderMenu(); renderCartBar(); renderOrders(); renderHelp();
 
 // The menu works before (and without) the socket; live status arrives once it connects.
 function startLive() {
   connectLive({
     rooms: [`visit:${boot.visit_id}`, "menu"], seq: boot.seq, token,
-    keyOf: (e) => e.kind === "items" ? `i${e.data.items.map((i) => i.id).join(",")}`
+    keyOf: (e) => e.kind === "request" ? `r${e.data.id}` : e.kind === "items" ? `i${e.data.items.map((i) => i.id).join(",")}`
       : e.kind === "dish" ? `d${e.data.dish_id}` : `e${e.seq}`,
     onEvent: (e) => {
       if (e.kind === "order") mergeOrder(e.data);
       else if (e.kind === "items") setItemStatus(e.data);
-      else if (e.kind === "visit_closed") showClosed();
+      else if (e.kind === "visit_closed") { showClosed(); renderHelp(); }
+      else if (e.kind === "request") trackRequest(e.data);
       else if (e.kind === "dish") {
         const d = dishes.get(e.data.dish_id);
         if (d) { d.sold_out = e.data.sold_out; renderMenu(); if (document.getElementById("cart-dialog").open) openCart(); }

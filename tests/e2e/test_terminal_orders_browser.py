@@ -111,3 +111,33 @@ def test_a_manager_arranges_the_floor(serve, contexts):
     pos.reload()
     expect(t1).to_have_attribute("style", re.compile(r"grid-column:\s*6"))
     assert contexts.errors == []
+
+
+def test_a_phone_reports_a_cold_dish_and_sees_the_staff_coming(serve, contexts):
+    from tests.e2e.browser import PHONE
+    live = serve()
+    t4 = live.visit("T4")
+    assert live.post_order(live.token("T4"), [{"dish_id": KUNG_PAO, "quantity": 1, "options": [MILD, LARGE]}]
+                           ).status_code == 201
+    pos = staff_context(contexts, live, "cashier", **TABLET).new_page()
+    pos.goto(f"{live.url}/pos")
+    expect(pos.locator("#conn")).to_have_class(re.compile(r"\bonline\b"))
+    phone = contexts(**PHONE).new_page()
+    phone.goto(f"{t4['url']}?lang=en")
+    phone.click("#report-problem")
+    dialog = phone.locator("#help-dialog")
+    send = dialog.locator("#send-problem")
+    expect(send).to_be_disabled()  # a dish and a reason first
+    dialog.locator("[data-item]").first.click()
+    dialog.locator('[data-reason="cold"]').click()
+    dialog.locator("#problem-text").fill("<b>soup</b> is cold")
+    send.click()
+    status = phone.locator("#help .help-status")
+    expect(status).to_have_text("Staff have your message")
+    card = pos.locator("#requests .request.ringing")
+    expect(card).to_contain_text("T4")
+    expect(card.locator("q")).to_have_text("<b>soup</b> is cold")  # text, never markup
+    card.locator(".ack").click()
+    expect(status).to_have_text("Staff have your message · Staff are on their way")
+    expect(pos.locator('#requests .request.seen')).to_have_count(1)
+    assert contexts.errors == []
