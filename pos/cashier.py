@@ -141,15 +141,21 @@ def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, staff: di
 
 # -- voids -------------------------------------------------------------------------------------
 
-def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, approval: dict | None,
-              address: str) -> dict:
-    """Take an item the kitchen already has off the check: manager approved; the kitchen
-    gets a VOID ticket and its screens update; its discounts go with it."""
+def _visit_of_item(ctx: Context, item_id: int) -> int:
+    """The check an item is on (404 when there is no such item), read before asking a
+    manager, so a request for nothing never costs a PIN try."""
     with ctx.db.read() as s:
         item = s.get(OrderItem, item_id)
         if item is None:
             raise NotFound(f"There is no item {item_id}.", code="unknown_item")
-        visit_id = item.order.visit_id
+        return item.order.visit_id
+
+
+def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, approval: dict | None,
+              address: str) -> dict:
+    """Take an item the kitchen already has off the check: manager approved; the kitchen
+    gets a VOID ticket and its screens update; its discounts go with it."""
+    visit_id = _visit_of_item(ctx, item_id)
     approver = approve(ctx, staff, approval, address, "A void")
     staff_id = staff["id"] if staff else None
     with ctx.db.write() as s:
@@ -368,11 +374,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
 def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, staff: dict | None,
                    approval: dict | None, address: str) -> dict:
     """Charge an item at another price (manager approved, audited with the old price)."""
-    with ctx.db.read() as s:
-        item = s.get(OrderItem, item_id)
-        if item is None:
-            raise NotFound(f"There is no item {item_id}.", code="unknown_item")
-        visit_id = item.order.visit_id
+    visit_id = _visit_of_item(ctx, item_id)
     approver = approve(ctx, staff, approval, address, "A price change")
     with ctx.db.write() as s:
         visit = _open_check(s, visit_id)

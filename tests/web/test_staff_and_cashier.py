@@ -2,7 +2,7 @@
 import pytest
 
 from kitchen import services as kitchen
-from tests.helpers import KUNG_PAO, row_counts, token_of, visit_of
+from tests.helpers import KUNG_PAO, MILK_TEA, row_counts, token_of, visit_of
 
 
 def test_pages_need_a_signed_in_role(client, sign_in):
@@ -26,6 +26,25 @@ def test_pages_need_a_signed_in_role(client, sign_in):
     ("POST", "/api/pos/visits/1/close", None),
     ("GET", "/api/pos/tables/1/qr.png", None),
     ("POST", "/api/pos/visits/1/receipt", None),
+    ("POST", "/api/pos/visits/1/payments", {"tender": "cash", "tendered": 100}),
+    ("POST", "/api/pos/visits/1/adjustments", {"kind": "discount", "amount": 100, "reason": "x"}),
+    ("DELETE", "/api/pos/visits/1/adjustments/1", None),
+    ("POST", "/api/pos/items/1/void", {"reason": "x"}),
+    ("POST", "/api/pos/items/1/price", {"unit_price": 100, "reason": "x"}),
+    ("POST", "/api/pos/payments/1/refund", {"amount": 100, "reason": "x"}),
+    ("GET", "/api/pos/visits/1/split?by=equal&n=2", None),
+    ("POST", "/api/pos/visits/1/split", {"groups": [[1]]}),
+    ("POST", "/api/pos/visits/1/move", {"to_table_id": 2}),
+    ("POST", "/api/pos/visits/1/merge", {"into_visit_id": 2}),
+    ("POST", "/api/pos/visits/1/covers", {"covers": 2}),
+    ("POST", "/api/pos/orders", {"kind": "counter", "pickup": "1", "items": [MILK_TEA]}),
+    ("GET", "/api/pos/checks", None),
+    ("GET", "/api/pos/requests", None),
+    ("POST", "/api/pos/requests/1/ack", None),
+    ("POST", "/api/pos/requests/1/resolve", {}),
+    ("GET", "/api/pos/register", None),
+    ("POST", "/api/pos/register/cash", {"kind": "in", "amount": 100, "reason": "x"}),
+    ("POST", "/api/pos/register/close", {"counted": 100}),
 ])
 def test_cashier_api_refuses_nobody_and_cooks(client, sign_in, method, url, body, ctx):
     before = row_counts(ctx.db)
