@@ -46,9 +46,7 @@ def _open_check(s: Session, visit_id: int) -> Visit:
 def _changed(ctx: Context, s: Session, visit: Visit) -> dict:
     """The check after a change, and the cashier screens told."""
     s.flush()
-    visit = load_visit(s, visit.id)
-    publish_summary(ctx, s, visit)
-    return check_dict(ctx, visit)
+    return check_dict(ctx, publish_summary(ctx, s, visit))
 
 
 # -- discounts and comps -----------------------------------------------------------------------
@@ -239,9 +237,12 @@ def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: di
         load_visit(s, original.visit_id, lock=True)  # serialises refunds of one check
         register_id = open_register_id(s)
         done = sum(p.amount for p in s.scalars(select(Payment).where(Payment.refund_of == payment_id)))
-        if amount <= 0 or amount > original.amount - done:
+        try:  # the limit is pos.billing's, applied to this one payment
+            left = billing.refundable({original.tender: original.amount}, {original.tender: done},
+                                      original.tender, amount)
+        except billing.BillingError:
             raise Conflict(f"At most {money(ctx, original.amount - done)} of this payment can be refunded.",
-                           code="over_refund", details={"refundable": original.amount - done})
+                           code="over_refund", details={"refundable": original.amount - done}) from None
         row = Payment(visit_id=original.visit_id, kind="refund", tender=original.tender, amount=amount,
                       tendered=amount, change=0, refund_of=original.id, register_id=register_id,
                       created_at=ctx.clock.now(), staff_id=staff_id)
@@ -254,7 +255,7 @@ def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: di
             audit(ctx, s, "drawer_open", staff_id=staff_id, visit_id=original.visit_id, amount=-amount,
                   payment_id=row.id)
         return {"refund_id": row.id, "payment_id": original.id, "amount": amount, "tender": original.tender,
-                "refundable": original.amount - done - amount}
+                "refundable": left}
 
 
 # -- the audit log -----------------------------------------------------------------------------

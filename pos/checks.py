@@ -119,17 +119,13 @@ def active_adjustments(visit: Visit) -> list:
     return [a for a in visit.adjustments if a.removed_at is None]
 
 
-def table_summary(ctx: Context, s: Session, visit: Visit) -> dict:
-    """The table's tile on the cashier's floor, from the visit as it is now in this session."""
-    return summary_of(ctx, load_visit(s, visit.id))
-
-
-def publish_summary(ctx: Context, s: Session, visit: Visit) -> dict:
-    """Tell the cashier terminals: a table's tile ("table") or an open takeaway or counter
-    check ("check"; open false once it is closed)."""
-    summary = table_summary(ctx, s, visit)
-    ctx.publish(s, "pos", "table" if visit.table_id is not None else "check", summary)
-    return summary
+def publish_summary(ctx: Context, s: Session, visit: Visit) -> Visit:
+    """Tell the cashier terminals, from the visit as it is now in this session: a table's
+    tile ("table") or an open takeaway or counter check ("check"; open false once it is
+    closed). Returns the visit as loaded for it (with VISIT_LOADS)."""
+    fresh = load_visit(s, visit.id)
+    ctx.publish(s, "pos", "table" if fresh.table_id is not None else "check", summary_of(ctx, fresh))
+    return fresh
 
 
 def _late(visit: Visit) -> bool:
@@ -145,7 +141,7 @@ def state_of(visit: Visit, t: billing.Bill) -> str:
 
 
 def summary_of(ctx: Context, visit: Visit) -> dict:
-    """table_summary of a visit already loaded with VISIT_LOADS."""
+    """The tile of a visit already loaded with VISIT_LOADS (what publish_summary sends)."""
     t = visit_bill(ctx, visit)
     items = [i for o in visit.orders for i in o.items]
     table = visit.table

@@ -17,7 +17,8 @@ from app.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from menu import services as menu
 from pos import cashier, receipts, requests
-from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, publish_summary, summary_of, visit_bill, visit_url)
+from pos.checks import (VISIT_LOADS, check_dict, load_visit, money, order_dict, publish_summary, summary_of,
+                        visit_bill, visit_url)
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Visit
 from pos.ordering import OrderRejected, RequestedLine, price_lines
 from pos.tokens import read_token
@@ -290,6 +291,7 @@ def arrange_floor(ctx: Context, placements: list[dict]) -> list[dict]:
         cells = [(t.x, t.y) for t in tables.values() if t.x is not None]
         if len(cells) != len(set(cells)):
             raise Conflict("Two tables would stand in the same place.", code="overlap")
-        for v in s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.is_not(None))):
-            publish_summary(ctx, s, v)
+        moved = {p["table_id"] for p in placements}
+        for v in s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.in_(moved))):
+            publish_summary(ctx, s, v)  # only the tiles that moved
     return floor(ctx)

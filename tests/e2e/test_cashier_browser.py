@@ -45,8 +45,8 @@ def check_items(live, visit_id: int) -> dict[str, int]:
     return {i["names"]["en"]: i["id"] for o in check["orders"] for i in o["items"]}
 
 
-def open_table(contexts, live, table: dict):
-    page = staff_context(contexts, live, "cashier").new_page()
+def open_table(contexts, live, table: dict, role: str = "cashier"):
+    page = staff_context(contexts, live, role).new_page()
     page.goto(f"{live.url}/pos")
     expect(page.locator("#conn")).to_have_class("status-dot online")
     page.locator(f'[data-table="{table["table_id"]}"]').click()
@@ -358,9 +358,7 @@ def test_a_manager_at_the_terminal_voids_without_being_asked(serve, contexts):
     assert live.post_order(live.token("T2"), [{"dish_id": KUNG_PAO, "quantity": 1, "options": [MILD, LARGE]}]
                            ).status_code == 201
     item = check_items(live, t2["visit_id"])["Kung Pao Chicken"]
-    pos = staff_context(contexts, live, "manager").new_page()
-    pos.goto(f"{live.url}/pos")
-    pos.locator(f'[data-table="{t2["table_id"]}"]').click()
+    pos = open_table(contexts, live, t2, "manager")
     row = pos.locator(f'#check tr[data-item="{item}"]')
     row.click()
     pos.locator("#item-dialog #act-void").click()
@@ -379,9 +377,7 @@ def test_a_price_change_asks_the_manager_and_is_audited(serve, contexts):
     assert live.post_order(live.token("T2"), [{"dish_id": KUNG_PAO, "quantity": 2, "options": [MILD, LARGE]}]
                            ).status_code == 201
     item = check_items(live, t2["visit_id"])["Kung Pao Chicken"]
-    pos = staff_context(contexts, live, "cashier").new_page()
-    pos.goto(f"{live.url}/pos")
-    pos.locator(f'[data-table="{t2["table_id"]}"]').click()
+    pos = open_table(contexts, live, t2)
     pos.locator(f'#check tr[data-item="{item}"]').click()
     pos.locator("#item-dialog #act-price").click()
     pos.locator("#item-dialog #price-value").fill("50")
