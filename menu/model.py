@@ -50,7 +50,9 @@ class Dish(Base):
     price: Mapped[int] = mapped_column()  # minor units (cents)
     prep_seconds: Mapped[int] = mapped_column(default=300)
     station: Mapped[str] = mapped_column(String(32))
-    allergens: Mapped[list] = mapped_column(JSON, default=list)
+    allergens: Mapped[list] = mapped_column(JSON, default=list)  # codes, e.g. ["peanut", "soy"]
+    diet: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")  # "vegetarian", "vegan"
+    spice: Mapped[int] = mapped_column(default=0, server_default="0")  # 0 not spicy .. 3 very spicy, as served
     image: Mapped[str | None] = mapped_column(String(255))
     sold_out: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

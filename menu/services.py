@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import i18n
 from app.context import Context
 from app.errors import NotFound
 from menu.model import Category, Dish, ModifierGroup, localized
@@ -28,8 +29,9 @@ def catalogue(session: Session, dish_ids: set[int]) -> dict:
 
 
 def menu_for(ctx: Context, lang: str) -> list[dict]:
-    """The menu by category in one language (with fallbacks), as the diner page shows it."""
-    fallbacks = ctx.settings.restaurant.languages
+    """The menu by category in one language, as the diner page shows it. A text missing in
+    that language is taken from the nearest one that has it (app.i18n.fallbacks)."""
+    fallbacks = i18n.fallbacks(lang, ctx.settings.restaurant.languages)
     with ctx.db.read() as s:
         cats = s.scalars(select(Category).order_by(Category.sort, Category.id).options(
             selectinload(Category.dishes).selectinload(Dish.modifier_groups)
@@ -40,7 +42,8 @@ def menu_for(ctx: Context, lang: str) -> list[dict]:
                 "id": d.id, "name": localized(d.names, lang, fallbacks),
                 "description": localized(d.descriptions, lang, fallbacks),
                 "price": d.price, "prep_seconds": d.prep_seconds, "station": d.station,
-                "allergens": list(d.allergens or []), "image": d.image, "sold_out": d.sold_out,
+                "allergens": list(d.allergens or []), "diet": list(d.diet or []), "spice": d.spice or 0,
+                "image": d.image, "sold_out": d.sold_out,
                 "groups": [{
                     "id": g.id, "name": localized(g.names, lang, fallbacks),
                     "min": g.min_picks, "max": g.max_picks,

@@ -1,10 +1,11 @@
 """The menu API: reading it, and marking dishes sold out (86) and back."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
-from pydantic import RootModel
+from flask import Blueprint, current_app, g, jsonify, request
+from pydantic import Field, RootModel
 
 from app.api import Out, Schema, api
+from app.i18n import negotiate
 from menu import services
 from staff.auth import role_guard
 
@@ -41,6 +42,8 @@ class MenuDishOut(Out):
     prep_seconds: int
     station: str
     allergens: list[str]
+    diet: list[str] = Field(description="vegetarian, vegan")
+    spice: int = Field(ge=0, le=3, description="0 not spicy .. 3 very spicy, as served")
     image: str | None
     sold_out: bool
     groups: list[GroupOut]
@@ -73,11 +76,12 @@ class SoldOutOut(Out):
 
 
 def language(ctx) -> str:
-    langs = ctx.settings.restaurant.languages
-    lang = request.args.get("lang") or request.cookies.get("lang")
-    if lang in langs:
-        return lang
-    return request.accept_languages.best_match(langs) or langs[0]
+    """This request's language (app.i18n.negotiate: ?lang=, the remembered cookie, the
+    phone's Accept-Language), also set as the interface language of the page it renders."""
+    lang = negotiate(request.args.get("lang"), request.cookies.get("lang"), list(request.accept_languages),
+                     ctx.settings.restaurant.languages)
+    g.lang = lang
+    return lang
 
 
 @api.route(bp, "/api/menu", "GET", response=MenuOut, summary="The menu by category in one language (?lang=)")

@@ -6,12 +6,14 @@ from typing import Literal
 from flask import Blueprint, current_app, jsonify, make_response, render_template
 from pydantic import Field
 
+from app import i18n
 from app.api import Id, Out, Schema, Text, api
 from app.errors import DomainError
 from menu import services as menu
 from menu.model import localized
 from menu.views import language
 from pos import services
+from pos.diner_text import diner_strings
 from pos.ordering import RequestedLine
 from pos.schemas import CheckOut, OrderOut
 
@@ -53,14 +55,16 @@ def diner_page(token: str):
         check = services.diner_view(ctx, token, lang)
     except DomainError as e:
         receipt = services.closed_receipt(ctx, token, lang) if e.code == "visit_closed" else None
-        return render_template("pos/link_error.html", error=e, receipt=receipt), e.status
+        return render_template("pos/link_error.html", error=e, receipt=receipt, lang=lang), e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "kind": check["kind"], "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check, "tz": r.timezone,
-            "apology": localized(ctx.settings.kitchen.late_apology, lang, r.languages)}
+            "apology": localized(ctx.settings.kitchen.late_apology, lang, i18n.fallbacks(lang, r.languages)),
+            "t": diner_strings()}
+    languages = [(code, i18n.SHORT.get(code, code), i18n.NAMES.get(code, code)) for code in r.languages]
     resp = make_response(render_template("pos/diner.html", boot=boot,
-                                         check=check, lang=lang, restaurant=r.name, languages=r.languages))
+                                         check=check, lang=lang, restaurant=r.name, languages=languages))
     resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
     return resp
 
@@ -73,7 +77,7 @@ def get_visit(token: str):
 
 
 @api.route(bp, "/api/visits/<token>/orders", "POST", body=PlaceOrder, response=OrderOut, ok=(201, 200),
-           errors=(403, 409),
+           errors=(403, 409, 429),
            summary="Place an order for this visit (idempotent by idempotency_key)")
 def place_order(token: str, body: PlaceOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)

@@ -2,56 +2,9 @@ import { connectLive, api, h, money } from "/static/live.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const { token, lang } = boot;
-const T = {
-  en: { add: "Add to order", cart: (n, t) => `View order · ${n} item${n === 1 ? "" : "s"} · ${t}`, place: "Place order",
-        yourOrder: "Your order", note: "Notes for the kitchen", soldOut: "Sold out",
-        required: (a, b) => a === b ? `choose ${a}` : `choose ${a}–${b}`,
-        optional: (b) => `optional, up to ${b}`, yours: "Your table's orders", order: "Order",
-        subtotal: "Subtotal", service: "Service charge", tax: "Tax", total: "Total", paid: "Paid",
-        serviceAdded: (p) => `Service charge ${p}% added`, contains: "Contains: ", colon: ": ", sep: "; ",
-        queued: "Queued", cooking: "Cooking", ready: "Ready", served: "Served", voided: "Cancelled",
-        sending: "Sending…", retrying: "No connection, retrying…", remove: "Remove", close: "Close", empty: "Your order is empty",
-        closed: "This table's bill has been settled. Thank you! To order again, please ask our staff for a new code.",
-        sent: "Order sent", problems: "Some items cannot be ordered:", qty: "Quantity",
-        promised: (tm) => `Ready by about ${tm}`, eta: (tm) => `about ${tm}`,
-        errors: { sold_out: "sold out, please remove it", unknown_dish: "no longer on the menu, please remove it",
-                  unknown_option: "a choice is no longer available, please remove it and add it again",
-                  missing_required_option: "a required choice is missing, please remove it and add it again",
-                  too_many_options: "too many choices, please remove it and add it again",
-                  duplicate_option: "a choice is picked twice, please remove it and add it again",
-                  validation_error: "please check this item", other: "cannot be ordered" },
-        allergens: { peanut: "Peanut", sesame: "Sesame", soy: "Soy", egg: "Egg", milk: "Milk", fish: "Fish",
-                     shellfish: "Shellfish", gluten: "Gluten" },
-        waiter: "Call a waiter", bill: "Ask for the bill", problem: "Problem with a dish",
-        asked: { waiter: "A waiter has been called", bill: "The bill is on its way", problem: "Staff have your message" },
-        seen: "Staff are on their way", which: "Which dish?", why: "What is wrong?", more: "Anything to add (optional)",
-        send: "Send", reasons: { wrong_dish: "Not what I ordered", cold: "Cold", taste: "Tastes wrong",
-          foreign_object: "Something in it", missing: "Never came", slow: "Taking too long", other: "Other" } },
-  "zh-Hant": { add: "加入訂單", cart: (n, t) => `查看訂單 · ${n} 項 · ${t}`, place: "落單", yourOrder: "你的訂單",
-        note: "給廚房的備註", soldOut: "已售罄", required: (a, b) => a === b ? `必選 ${a} 項` : `選 ${a}–${b} 項`,
-        optional: (b) => `可選，最多 ${b} 項`, yours: "本枱訂單", order: "訂單",
-        subtotal: "小計", service: "服務費", tax: "稅項", total: "合計", paid: "已付",
-        serviceAdded: (p) => `另加 ${p}% 服務費`, contains: "含：", colon: "：", sep: "；",
-        queued: "排隊中", cooking: "製作中", ready: "已完成", served: "已上菜", voided: "已取消",
-        sending: "傳送中…", retrying: "網絡中斷，重試中…", remove: "刪除", close: "關閉", empty: "訂單是空的",
-        closed: "此枱已結帳，多謝光臨！如需再點餐，請向職員索取新的二維碼。", sent: "已落單",
-        promised: (tm) => `預計 ${tm} 前上齊`, eta: (tm) => `約 ${tm}`,
-        problems: "部分項目未能落單：", qty: "數量",
-        errors: { sold_out: "已售罄，請刪除", unknown_dish: "已不在餐牌上，請刪除",
-                  unknown_option: "部分選項已不再提供，請刪除後重新加入",
-                  missing_required_option: "未選必選項目，請刪除後重新加入",
-                  too_many_options: "選項過多，請刪除後重新加入",
-                  duplicate_option: "選項重複，請刪除後重新加入",
-                  validation_error: "請檢查此項", other: "未能落單" },
-        allergens: { peanut: "花生", sesame: "芝麻", soy: "大豆", egg: "蛋", milk: "奶", fish: "魚",
-                     shellfish: "甲殼類海鮮", gluten: "麩質" },
-        waiter: "叫侍應", bill: "埋單", problem: "菜式有問題",
-        asked: { waiter: "已通知侍應", bill: "賬單即將送上", problem: "職員已收到你的訊息" },
-        seen: "職員正在過來", which: "哪一道菜？", why: "有甚麼問題？", more: "補充（可選）",
-        send: "送出", reasons: { wrong_dish: "上錯菜", cold: "凍咗", taste: "味道唔啱", foreign_object: "有異物",
-          missing: "一直未上", slow: "等得太耐", other: "其他" } },
-};
-const t = T[lang] || T[lang?.startsWith("zh") ? "zh-Hant" : "en"];
+// The interface strings come from the server's message catalogues, in the page's language.
+const t = boot.t;
+const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 const fmt = (m) => money(m, boot.currency, boot.minor_unit, lang);
 const dishes = new Map(boot.menu.flatMap((c) => c.dishes).map((d) => [d.id, d]));
 const servicePct = Number(boot.service_pct || 0);
@@ -66,25 +19,73 @@ const saveCart = () => localStorage.setItem(CART_KEY, JSON.stringify(cart));
 let problems = new Map(); // cart line index -> [error code] from the last refused order
 
 const allergenNames = (codes) => codes.map((a) => t.allergens[a] || a).join(" · ");
+const rule = (g) => (g.min > 0 ? (g.min === g.max ? fill(t.requiredOne, { n: g.min }) : fill(t.requiredRange, g))
+  : fill(t.optional, g));
 
+// Photos: served at the sizes a phone needs (srcset), fetched only when scrolled near.
 function thumb(d, cls) {
-  if (!d.image) return null;
-  return h("img", { class: cls, src: d.image, alt: "", loading: "lazy", decoding: "async",
-                    onerror: (e) => e.target.remove() });
+  const img = d.image;
+  if (!img || typeof img !== "object") return null;
+  const hero = cls === "hero";
+  return h("img", { class: cls, src: hero ? img.hero : img.thumb, srcset: hero ? img.hero_srcset : img.thumb_srcset,
+                    sizes: hero ? "(max-width: 560px) 100vw, 560px" : "64px", alt: "", loading: "lazy",
+                    decoding: "async", onerror: (e) => e.target.remove() });
+}
+
+// Filters: diets to keep, allergens to avoid, not spicy. Remembered on this phone.
+const FILTER_KEY = "diner:filters";
+let filters = new Set(JSON.parse(localStorage.getItem(FILTER_KEY) || "[]"));
+const allDishes = [...dishes.values()];
+const filterChoices = [
+  ...Object.keys(t.diets).filter((k) => allDishes.some((d) => d.diet.includes(k)))
+    .map((k) => [`diet:${k}`, t.diets[k], (d) => d.diet.includes(k)]),
+  ...(allDishes.some((d) => d.spice > 0) ? [["spice:0", t.notSpicy, (d) => !d.spice]] : []),
+  ...Object.keys(t.allergens).filter((k) => allDishes.some((d) => d.allergens.includes(k)))
+    .map((k) => [`avoid:${k}`, fill(t.avoid, { allergen: t.allergens[k] }), (d) => !d.allergens.includes(k)]),
+];
+filters = new Set([...filters].filter((f) => filterChoices.some(([k]) => k === f)));
+const shown = (d) => filterChoices.every(([k, , ok]) => !filters.has(k) || ok(d));
+
+function renderFilters() {
+  const box = document.getElementById("filters");
+  const hidden = allDishes.filter((d) => !shown(d)).length;
+  box.replaceChildren(h("div", { class: "chips" }, filterChoices.map(([k, label]) =>
+    h("button", { class: filters.has(k) ? "on" : "", "data-filter": k, "aria-pressed": String(filters.has(k)),
+                  onclick: () => { filters.has(k) ? filters.delete(k) : filters.add(k); changed(); } }, label))),
+  hidden ? h("p", { class: "hidden-note", id: "hidden-note", "data-hidden": hidden },
+    hidden === 1 ? t.hiddenOne : fill(t.hidden, { n: hidden }), " · ",
+    h("button", { class: "link", id: "show-all", onclick: () => { filters.clear(); changed(); } }, t.showAll),
+    h("small", {}, t.filterNote)) : null);
+  function changed() { localStorage.setItem(FILTER_KEY, JSON.stringify([...filters])); renderFilters(); renderMenu(); }
+}
+
+// Spice (chillies, named for screen readers and in the dish's sheet) and diets.
+function badges(d, long = false) {
+  if (!d.spice && !d.diet.length) return null;
+  return h("div", { class: "badges" },
+    d.spice ? h("span", { class: `spice s${d.spice}`, "data-spice": d.spice, title: t.spice[d.spice],
+                          "aria-label": t.spice[d.spice] }, "🌶".repeat(d.spice), long ? ` ${t.spice[d.spice]}` : "") : null,
+    d.diet.map((k) => h("span", { class: `diet ${k}`, "data-diet": k }, t.diets[k] || k)));
 }
 
 function renderMenu() {
-  document.getElementById("cats").replaceChildren(...boot.menu.map((c) => h("a", { href: `#cat-${c.id}` }, c.name)));
-  document.getElementById("menu").replaceChildren(...boot.menu.map((c) => h("section", { id: `cat-${c.id}` },
+  const cats = boot.menu.map((c) => ({ ...c, dishes: c.dishes.filter(shown) })).filter((c) => c.dishes.length);
+  document.getElementById("cats").replaceChildren(...cats.map((c) => h("a", { href: `#cat-${c.id}` }, c.name)));
+  document.getElementById("menu").replaceChildren(...(cats.length ? cats.map((c) => h("section", { id: `cat-${c.id}` },
     h("h2", {}, c.name),
-    c.dishes.map((d) => h("button", { class: `dish${d.sold_out ? " sold-out" : ""}`, "data-dish": d.id,
-                                      disabled: d.sold_out || closed, onclick: () => openDish(d) },
-      thumb(d, "thumb"),
-      h("div", { class: "info" }, h("div", { class: "name" }, d.name), h("div", { class: "desc" }, d.description),
-        d.allergens.length ? h("div", { class: "tags", "data-allergens": d.allergens.join(" ") },
-          `${t.contains}${allergenNames(d.allergens)}`) : null),
-      h("div", { class: "side" }, h("div", { class: "price" }, fmt(d.price)),
-        d.sold_out ? h("div", { class: "badge" }, t.soldOut) : null))))));
+    c.dishes.map((d) => {
+      const required = d.groups.filter((g) => g.min > 0).map((g) => g.name);
+      return h("button", { class: `dish${d.sold_out ? " sold-out" : ""}`, "data-dish": d.id,
+                           disabled: d.sold_out || closed, onclick: () => openDish(d) },
+        thumb(d, "thumb"),
+        h("div", { class: "info" }, h("div", { class: "name" }, d.name), badges(d),
+          h("div", { class: "desc" }, d.description),
+          d.allergens.length ? h("div", { class: "tags", "data-allergens": d.allergens.join(" ") },
+            `${t.contains}${allergenNames(d.allergens)}`) : null,
+          required.length ? h("div", { class: "choose" }, fill(t.choose, { groups: required.join(t.sep) })) : null),
+        h("div", { class: "side" }, h("div", { class: "price" }, fmt(d.price)),
+          d.sold_out ? h("div", { class: "badge" }, t.soldOut) : null));
+    }))) : [h("p", { class: "nothing" }, t.nothing)]));
 }
 
 function openDish(d) {
@@ -94,7 +95,6 @@ function openDish(d) {
   const qtyOut = h("output", { "aria-label": t.qty }, "1");
   const note = h("textarea", { maxlength: 200, placeholder: t.note });
   const error = h("p", { class: "error-box hidden", role: "alert" });
-  const rule = (g) => (g.min > 0 ? t.required(g.min, g.max) : t.optional(g.max));
   // Nothing is chosen for the diner: a required group waits for their pick.
   const groups = d.groups.map((g) => h("fieldset", { "data-group": g.id, onchange: (e) => e.currentTarget.classList.remove("missing") },
     h("legend", {}, g.name, " ", h("span", { class: `rule${g.min > 0 ? " req" : ""}` }, rule(g))),
@@ -118,7 +118,7 @@ function openDish(d) {
     cart.key = null; // the cart changed: the next submit is a new order
     saveCart(); renderCartBar(); dlg.close();
   };
-  dlg.replaceChildren(...[thumb(d, "hero"), h("h2", {}, d.name), h("p", { class: "desc" }, d.description),
+  dlg.replaceChildren(...[thumb(d, "hero"), h("h2", {}, d.name), badges(d, true), h("p", { class: "desc" }, d.description),
     d.allergens.length ? h("p", { class: "tags" }, `${t.contains}${allergenNames(d.allergens)}`) : null,
     ...groups,
     h("div", { class: "qty" }, h("button", { onclick: () => { qty = Math.max(1, qty - 1); qtyOut.textContent = qty; } }, "−"), qtyOut,
@@ -141,7 +141,8 @@ function renderCartBar() {
   const bar = document.getElementById("cartbar");
   const n = cart.lines.reduce((a, l) => a + l.quantity, 0);
   bar.classList.toggle("hidden", n === 0 || closed);
-  document.getElementById("open-cart").textContent = t.cart(n, fmt(cartSubtotal()));
+  document.getElementById("open-cart").textContent = fill(t.cart, {
+    items: fill(n === 1 ? t.itemsOne : t.itemsOther, { n }), total: fmt(cartSubtotal()) });
 }
 
 // What is wrong with a cart line: the server's answer to the last order, and a dish sold out since.
@@ -170,7 +171,7 @@ function openCart(statusLines = null) {
   });
   const summary = lines.length ? h("div", { class: "cart-sums" },
     h("div", { class: "sum-row" }, h("span", {}, t.subtotal), h("span", { id: "cart-subtotal" }, fmt(cartSubtotal()))),
-    servicePct > 0 ? h("div", { class: "sum-row service", id: "cart-service" }, t.serviceAdded(servicePct)) : null) : null;
+    servicePct > 0 ? h("div", { class: "sum-row service", id: "cart-service" }, fill(t.serviceAdded, { pct: servicePct })) : null) : null;
   dlg.replaceChildren(...[h("h2", {}, t.yourOrder), ...(lines.length ? lines : [h("p", {}, t.empty)]), summary, status,
     h("div", { class: "row-actions" }, h("button", { onclick: () => dlg.close() }, t.close), lines.length ? submit : null)]
     .filter(Boolean));
@@ -228,7 +229,9 @@ async function placeOrder(button, status) {
       return;
     } catch (e) {
       if (e.status && e.status < 500) {
-        if (e.body?.error?.code === "visit_closed") { showClosed(); return; }
+        const code = e.body?.error?.code;
+        if (code === "visit_closed") { showClosed(); return; }
+        if (code === "rate_limited") { openCart([t.slowDown]); return; }
         openCart(refusal(e)); // redrawn with each refused line marked
         return;
       }
@@ -259,15 +262,15 @@ function renderOrders() {
   if (!check.orders.length) { box.replaceChildren(); return; }
   const tt = check.totals, f = tt.formatted;
   const sums = [[t.subtotal, f.subtotal, "subtotal"],
-    tt.service_charge ? [servicePct > 0 ? `${t.service} (${servicePct}%)` : t.service, f.service_charge, "service"] : null,
+    tt.service_charge ? [servicePct > 0 ? fill(t.servicePct, { pct: servicePct }) : t.service, f.service_charge, "service"] : null,
     tt.tax && !tt.tax_included ? [t.tax, f.tax, "tax"] : null,
     [t.total, f.total, "total"],
     tt.paid ? [t.paid, f.paid, "paid"] : null].filter(Boolean);
   box.replaceChildren(h("h2", {}, t.yours), ...check.orders.map((o) => {
     const waiting = o.items.some((i) => i.status === "queued" || i.status === "cooking");
     return h("div", { class: "order", "data-order": o.id },
-    h("strong", {}, `${t.order} #${o.number}`),
-    o.promised_at && waiting ? h("span", { class: "promise", "data-promised": o.promised_at }, ` · ${t.promised(hhmm(o.promised_at))}`) : null,
+    h("strong", {}, fill(t.order, { number: o.number })),
+    o.promised_at && waiting ? h("span", { class: "promise", "data-promised": o.promised_at }, ` · ${fill(t.promised, { time: hhmm(o.promised_at) })}`) : null,
     o.late && o.items.some((i) => ["queued", "cooking", "ready"].includes(i.status))
       ? h("p", { class: "apology", role: "status" }, boot.apology) : null,
     h("ul", {}, o.items.map((i) => h("li", { "data-item": i.id, class: i.status },
@@ -275,7 +278,7 @@ function renderOrders() {
         i.modifiers.length ? h("small", {}, ` (${i.modifiers.join(", ")})`) : null,
         i.note ? h("small", { class: "note" }, i.note) : null),
       (i.status === "queued" || i.status === "cooking") && i.due_at
-        ? h("small", { class: "eta", "data-due": i.due_at }, t.eta(hhmm(i.due_at))) : null,
+        ? h("small", { class: "eta", "data-due": i.due_at }, fill(t.eta, { time: hhmm(i.due_at) })) : null,
       h("span", { class: `chip ${i.status}`, "data-status": i.status }, t[i.status] || i.status)))));
   }),
     h("table", { class: "totals", id: "bill" }, h("tbody", {}, sums.map(([k, v, key]) =>
@@ -331,10 +334,38 @@ function trackRequest(r) {
   renderHelp();
 }
 
+// A call for a waiter or the bill is safe to send again (the server keeps one while it
+// rings), so a flaky network is retried a few times; what still fails is said plainly.
 async function ask(body) {
-  try { trackRequest(await api("POST", `/api/visits/${token}/requests`, body)); return true; }
-  catch (e) { alert(e.message); return false; }
+  for (let attempt = 0; ; attempt++) {
+    try { trackRequest(await api("POST", `/api/visits/${token}/requests`, body)); return true; }
+    catch (e) {
+      if (e.body?.error?.code === "visit_closed") { showClosed(); renderHelp(); return false; }
+      if (!e.status && attempt < 3 && body.kind !== "problem") {
+        await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+        continue;
+      }
+      note(e.status === 429 && e.body?.error?.code === "rate_limited" ? t.slowDown : t.askFailed);
+      return false;
+    }
+  }
 }
+
+// A line under the help buttons for what could not be done.
+function note(text) {
+  const box = document.getElementById("help");
+  box.querySelector(".help-error")?.remove();
+  box.append(h("p", { class: "help-error error-box", role: "alert" }, text));
+}
+
+// Offline: the banner says the menu and the cart still work.
+function setNet(online) {
+  const el = document.getElementById("net");
+  el.textContent = online ? "" : t.offline;
+  el.classList.toggle("hidden", online);
+}
+window.addEventListener("offline", () => setNet(false));
+window.addEventListener("online", () => setNet(true));
 
 function problemDialog() {
   const dlg = document.getElementById("help-dialog");
@@ -364,7 +395,8 @@ function problemDialog() {
 }
 
 document.getElementById("open-cart").addEventListener("click", () => openCart());
-renderMenu(); renderCartBar(); renderOrders(); renderHelp();
+renderFilters(); renderMenu(); renderCartBar(); renderOrders(); renderHelp();
+if (navigator.onLine === false) setNet(false);
 
 // The menu works before (and without) the socket; live status arrives once it connects.
 function startLive() {
@@ -383,7 +415,7 @@ function startLive() {
       }
     },
     onReset: refreshCheck,
-    onStatus: (st, err) => { if (st === "refused" && err) showClosed(); },
+    onStatus: (st, err) => { if (st === "refused" && err) showClosed(); else setNet(st === "online" || navigator.onLine); },
   });
 }
 if (window.io) startLive(); else window.addEventListener("load", startLive);
