@@ -28,6 +28,7 @@ def _prepare(settings):
     from app.migrate import upgrade
     from app.realtime import Realtime
     from app.settings import secret_key
+    from menu.photos import seed_demo_photos
     from printers.render import FontNotFound, check_font, check_profile
 
     try:
@@ -45,6 +46,7 @@ def _prepare(settings):
                   realtime=Realtime(None, SystemClock()))
     if is_empty(ctx):
         seed_demo(ctx)
+        seed_demo_photos(ctx)
         log.info("created the demo restaurant")
     from menu.services import stations_in_use
     unknown = stations_in_use(ctx) - set(settings.station_names)

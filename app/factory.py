@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
 
     from kitchen.sockets import register as kitchen_rooms
     from kitchen.views import bp as kitchen_bp
+    from menu.photo_views import bp as photos_bp
     from menu.views import bp as menu_bp
     from pos.cashier_views import bp as cashier_bp
     from pos.counter_views import bp as counter_bp
@@ -59,7 +60,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     from staff.views import bp as staff_bp
 
     app.url_map.converters["id"] = IdConverter
-    for bp in (staff_bp, menu_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp):
+    for bp in (staff_bp, menu_bp, photos_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp):
         app.register_blueprint(bp)
     realtime.install_handlers(db)
     kitchen_rooms(realtime, ctx)
