@@ -164,4 +164,4 @@ api = ApiRegistry("Restaurant server", "1.0")
 
 
 def error_response(err: DomainError):
-    return jsonify(err.body()), err.status
+    return jsonify(err.body()), err.status, err.headers

@@ -8,12 +8,13 @@ class DomainError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str, *, code: str | None = None, details: list | dict | None = None,
-                 status: int | None = None):
+                 status: int | None = None, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.message = message
         self.code = code or self.code
         self.details = details
         self.status = status or self.status
+        self.headers = headers or {}  # extra HTTP response headers, e.g. Retry-After
 
     def body(self) -> dict:
         err = {"code": self.code, "message": self.message}
@@ -36,3 +37,13 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status, code = 409, "conflict"
+
+
+class RateLimited(DomainError):
+    """Too many in a while: 429, ``details.retry_after`` seconds and a Retry-After header."""
+    status, code = 429, "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, details: dict | None = None):
+        super().__init__(message, details={**(details or {}), "retry_after": retry_after},
+                         headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

@@ -172,6 +172,14 @@ class PosSettings(_Frozen):
         return next((t for t in self.tenders if t.name == name), None)
 
 
+class DinerSettings(_Frozen):
+    """What one table link (a diner's phone) may send, so a stuck or hostile phone cannot
+    flood the kitchen or the terminal. Counted per visit over a sliding window."""
+    rate_window_seconds: int = Field(600, ge=1, le=86400)  # the window the two limits below count over
+    max_orders: int = Field(10, ge=1, le=1000)  # new orders a visit's phones may place per window
+    max_requests: int = Field(10, ge=1, le=1000)  # new requests (waiter, bill, problem) per window
+
+
 class Settings(_Frozen):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -179,6 +187,7 @@ class Settings(_Frozen):
     printing: PrintingSettings = PrintingSettings()
     kitchen: KitchenSettings = KitchenSettings()
     pos: PosSettings = PosSettings()
+    diner: DinerSettings = DinerSettings()
     printers: tuple[PrinterSettings, ...] = ()
     stations: tuple[StationSettings, ...] = ()
     # Folder of runtime files (SQLite database, generated secret, printer spool); not from TOML.

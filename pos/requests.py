@@ -3,15 +3,20 @@ with a dish (the item, a reason, optional text). A request rings on the cashier'
 terminal (room "pos") until someone acknowledges it, and stays listed until resolved;
 the diner's page hears each step (room "visit:<id>").
 
-Pressing "call a waiter" twice while the first call is still open is one request, and a
-visit has at most MAX_OPEN open requests: a phone cannot flood the terminal."""
+Pressing "call a waiter" twice while the first call is still open is one request, a
+visit has at most MAX_OPEN open requests, and at most diner.max_requests new ones per
+diner.rate_window_seconds: a phone cannot flood the terminal."""
 from __future__ import annotations
+
+import math
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from app.context import Context
-from app.errors import Conflict, DomainError, NotFound
+from app.errors import Conflict, DomainError, NotFound, RateLimited
 from pos.checks import publish_summary
 from pos.model import OrderItem, ServiceRequest, Visit
 
@@ -37,6 +42,24 @@ def _publish(ctx: Context, s: Session, r: ServiceRequest) -> dict:
     return data
 
 
+def limit_rate(ctx: Context, s: Session, created_at: InstrumentedAttribute, *where, limit: int,
+               message: str) -> None:
+    """Refuse (429 rate_limited, nothing written) when ``limit`` rows matching ``where``
+    were created within the last diner.rate_window_seconds by the injected clock. Counted
+    in the database inside the caller's transaction, after it has locked the visit, so the
+    limit holds across processes. ``retry_after`` is when enough of them have left the
+    window for one more (the limit-th newest leaves; seconds, rounded up)."""
+    window = timedelta(seconds=ctx.settings.diner.rate_window_seconds)
+    now = ctx.clock.now()
+    newest = s.scalars(select(created_at).where(*where, created_at > now - window)
+                       .order_by(created_at.desc()).limit(limit)).all()
+    if len(newest) < limit:
+        return
+    retry_after = max(1, math.ceil((newest[-1] + window - now).total_seconds()))
+    raise RateLimited(message, retry_after=retry_after,
+                      details={"limit": limit, "window_seconds": ctx.settings.diner.rate_window_seconds})
+
+
 def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None = None, reason: str | None = None,
         text: str | None = None) -> tuple[dict, bool]:
     """A diner's request on their (locked, open) visit, in the caller's transaction.
@@ -58,6 +81,10 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
     if len(open_) >= MAX_OPEN:
         raise Conflict("Staff already have your requests; they are on their way.", code="too_many_requests",
                        status=429)
+    limit_rate(ctx, s, ServiceRequest.created_at, ServiceRequest.visit_id == visit.id,
+               limit=ctx.settings.diner.max_requests,
+               message="This table has sent many requests in the last few minutes; please wait a moment "
+                       "or wave to a member of staff.")
     r = ServiceRequest(visit_id=visit.id, kind=kind, item_id=item_id if kind == "problem" else None,
                        reason=reason if kind == "problem" else None, text=text if kind == "problem" else None,
                        created_at=ctx.clock.now())

@@ -113,8 +113,13 @@ def _add_order(ctx: Context, s: Session, visit: Visit, key: str, digest: str, it
                source: str, seats: list[int | None] | None = None) -> tuple[dict, bool]:
     """The order on a locked, open visit (or the first one sent with this key)."""
     existing = s.scalar(select(Order).where(Order.visit_id == visit.id, Order.idempotency_key == key))
-    if existing is not None:
+    if existing is not None:  # a replay is answered even over the limit below
         return _replay(ctx, s, existing, digest), False
+    if source == "diner":  # the phones' orders; the till's are not limited
+        requests.limit_rate(ctx, s, Order.created_at, Order.visit_id == visit.id, Order.source == "diner",
+                            limit=ctx.settings.diner.max_orders,
+                            message="This table has sent many orders in the last few minutes; please wait "
+                                    "a moment or order from a member of staff.")
     try:
         priced = price_lines(menu.catalogue(s, {i.dish_id for i in items}), items)
     except OrderRejected as e:
