@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.diner_page
 
-Builds the demo restaurant on SQLite in a temporary folder, asks the server (Flask's test
+Builds the demo restaurant (with its photos) on SQLite in a temporary folder, asks the server (Flask's test
 client: the bytes the server sends) for a table's page in each menu language, then follows
 what the page loads: stylesheets and scripts named in the HTML, and ES module imports inside
 the scripts, recursively, plus any fonts the stylesheets name (url(...)). Photos are
@@ -29,6 +29,7 @@ from app.demo import seed_demo
 from app.factory import create_app
 from app.models import metadata
 from app.settings import load_settings
+from menu.photos import seed_demo_photos
 from pos import services as pos
 
 _ASSETS = re.compile(r'<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+)"')
@@ -87,6 +88,7 @@ def main() -> int:
         app = create_app(settings, clock=SystemClock(), db=db)
         ctx = app.extensions["pos_ctx"]
         seed_demo(ctx)
+        seed_demo_photos(ctx)  # the photos' URLs are in the menu the page carries
         token = pos.current_visits(ctx)[0]["url"].rsplit("/v/", 1)[1]
         client = app.test_client()
         sizes, plain = {}, {}

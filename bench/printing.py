@@ -72,7 +72,9 @@ def demo_app(tmp: Path, printer_port: int):
     url = f"sqlite:///{tmp / 'bench.db'}"
     db = Database(url)
     metadata.create_all(db.engine)
-    settings = load_settings(overrides={"database.url": url, "server.secret_key": "bench"})
+    # far more orders per table than the per-visit limit lets a real table place
+    settings = load_settings(overrides={"database.url": url, "server.secret_key": "bench",
+                                        "diner.max_orders": 1000})
     printers = tuple(p.model_copy(update={"port": printer_port}) for p in settings.printers)
     settings = settings.model_copy(update={"var_dir": tmp / "var", "printers": printers})
     app = create_app(settings, clock=SystemClock(), db=db)

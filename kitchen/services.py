@@ -33,11 +33,15 @@ def _iso(dt: datetime | None) -> str | None:
 
 
 def names_for_kitchen(ctx: Context, names: dict) -> tuple[str, str | None]:
-    """The dish name in the kitchen's language, and the other language's name if different."""
+    """The dish name in the kitchen's language, and its name in another language if
+    different: a different language first (English beside Chinese), not merely the other
+    script of the same one (Simplified beside Traditional)."""
     langs = ctx.settings.restaurant.languages
     main = localized(names, ctx.settings.restaurant.kitchen_lang, langs)
-    alt = next((names[lang] for lang in langs if names.get(lang) and names[lang] != main), None)
-    return main, alt
+    base = ctx.settings.restaurant.kitchen_lang.split("-")[0]
+    others = sorted((lang for lang in langs if names.get(lang) and names[lang] != main),
+                    key=lambda lang: lang.split("-")[0] == base)
+    return main, (names[others[0]] if others else None)
 
 
 def ticket_status(items: Iterable[OrderItem]) -> str:

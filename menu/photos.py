@@ -55,8 +55,15 @@ def token_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:TOKEN_HEX]
 
 
-def variant_url(dish_id: int, token: str, width: int) -> str:
+def variant_url(dish_id: int, token: str, width: int | str) -> str:
     return f"/photos/dishes/{dish_id}/{width}.webp?v={token}"
+
+
+def url_template(dish_id: int, token: str | None) -> str | None:
+    """The dish's photo URL with "{w}" for the width (one of THUMB_WIDTHS or HERO_WIDTHS),
+    or None: the compact form the menu JSON carries (the diner page fills in the widths,
+    which it gets as boot["photo_widths"]), some 50 bytes a dish instead of 300."""
+    return variant_url(dish_id, token, "{w}") if token else None
 
 
 def image_urls(dish_id: int, token: str | None) -> dict | None:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import i18n
 from app.context import Context
 from app.errors import NotFound
+from menu import photos
 from menu.model import Category, Dish, ModifierGroup, localized
 
 
@@ -43,7 +44,7 @@ def menu_for(ctx: Context, lang: str) -> list[dict]:
                 "description": localized(d.descriptions, lang, fallbacks),
                 "price": d.price, "prep_seconds": d.prep_seconds, "station": d.station,
                 "allergens": list(d.allergens or []), "diet": list(d.diet or []), "spice": d.spice or 0,
-                "image": d.image, "sold_out": d.sold_out,
+                "image": photos.url_template(d.id, d.image), "sold_out": d.sold_out,
                 "groups": [{
                     "id": g.id, "name": localized(g.names, lang, fallbacks),
                     "min": g.min_picks, "max": g.max_picks,

@@ -44,7 +44,8 @@ class MenuDishOut(Out):
     allergens: list[str]
     diet: list[str] = Field(description="vegetarian, vegan")
     spice: int = Field(ge=0, le=3, description="0 not spicy .. 3 very spicy, as served")
-    image: str | None
+    image: str | None = Field(description='the photo\'s URL with "{w}" for a width: 160 or 320 for a thumbnail, '
+                                          '480 or 960 for a full-width picture; null without a photo')
     sold_out: bool
     groups: list[GroupOut]
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from app import i18n
 from app.api import Id, Out, Schema, Text, api
 from app.errors import DomainError
+from menu import photos
 from menu import services as menu
 from menu.model import localized
 from menu.views import language
@@ -61,7 +62,7 @@ def diner_page(token: str):
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check, "tz": r.timezone,
             "apology": localized(ctx.settings.kitchen.late_apology, lang, i18n.fallbacks(lang, r.languages)),
-            "t": diner_strings()}
+            "t": diner_strings(), "photo_widths": {"thumb": photos.THUMB_WIDTHS, "hero": photos.HERO_WIDTHS}}
     languages = [(code, i18n.SHORT.get(code, code), i18n.NAMES.get(code, code)) for code in r.languages]
     resp = make_response(render_template("pos/diner.html", boot=boot,
                                          check=check, lang=lang, restaurant=r.name, languages=languages))

@@ -12,9 +12,14 @@ let check = boot.check;
 let closed = false;
 
 // The cart lives in the browser, per visit, so a reload or a dropped connection keeps it.
+// cart.sending is the order on its way: its lines and the idempotency key made when Place
+// order was tapped. It is set apart from cart.lines, so the diner may go on choosing while it
+// is retried, and every retry, even after a reload, sends exactly the same order.
 const CART_KEY = `cart:${boot.visit_id}`;
-let cart = JSON.parse(localStorage.getItem(CART_KEY) || '{"lines":[],"key":null}');
+let cart = JSON.parse(localStorage.getItem(CART_KEY) || '{"lines":[]}');
 cart.lines = cart.lines.filter((l) => dishes.has(l.dish_id)); // a dish taken off the menu since
+cart.sending = cart.sending || null;
+let sendState = ""; // "sending" or "retrying" while cart.sending is on its way
 const saveCart = () => localStorage.setItem(CART_KEY, JSON.stringify(cart));
 let problems = new Map(); // cart line index -> [error code] from the last refused order
 
@@ -24,11 +29,11 @@ const rule = (g) => (g.min > 0 ? (g.min === g.max ? fill(t.requiredOne, { n: g.m
 
 // Photos: served at the sizes a phone needs (srcset), fetched only when scrolled near.
 function thumb(d, cls) {
-  const img = d.image;
-  if (!img || typeof img !== "object") return null;
-  const hero = cls === "hero";
-  return h("img", { class: cls, src: hero ? img.hero : img.thumb, srcset: hero ? img.hero_srcset : img.thumb_srcset,
-                    sizes: hero ? "(max-width: 560px) 100vw, 560px" : "64px", alt: "", loading: "lazy",
+  if (!d.image) return null;
+  const widths = boot.photo_widths[cls === "hero" ? "hero" : "thumb"];
+  const at = (w) => d.image.replace("{w}", w);
+  return h("img", { class: cls, src: at(widths[0]), srcset: widths.map((w) => `${at(w)} ${w}w`).join(", "),
+                    sizes: cls === "hero" ? "(max-width: 560px) 100vw, 560px" : "64px", alt: "", loading: "lazy",
                     decoding: "async", onerror: (e) => e.target.remove() });
 }
 
@@ -115,7 +120,6 @@ function openDish(d) {
       return;
     }
     cart.lines.push({ dish_id: d.id, quantity: qty, options, note: note.value.trim() || null });
-    cart.key = null; // the cart changed: the next submit is a new order
     saveCart(); renderCartBar(); dlg.close();
   };
   dlg.replaceChildren(...[thumb(d, "hero"), h("h2", {}, d.name), badges(d, true), h("p", { class: "desc" }, d.description),
@@ -140,9 +144,11 @@ const cartSubtotal = () => cart.lines.reduce((a, l) => a + lineTotal(l), 0);
 function renderCartBar() {
   const bar = document.getElementById("cartbar");
   const n = cart.lines.reduce((a, l) => a + l.quantity, 0);
-  bar.classList.toggle("hidden", n === 0 || closed);
-  document.getElementById("open-cart").textContent = fill(t.cart, {
-    items: fill(n === 1 ? t.itemsOne : t.itemsOther, { n }), total: fmt(cartSubtotal()) });
+  bar.classList.toggle("hidden", (n === 0 && !cart.sending) || closed);
+  bar.classList.toggle("busy", !!cart.sending);
+  document.getElementById("open-cart").textContent = n ? fill(t.cart, {
+    items: fill(n === 1 ? t.itemsOne : t.itemsOther, { n }), total: fmt(cartSubtotal()) })
+    : (sendState === "retrying" ? t.retrying : t.sending);
 }
 
 // What is wrong with a cart line: the server's answer to the last order, and a dish sold out since.
@@ -155,16 +161,23 @@ const problemText = (code) => t.errors[code] || t.errors.other;
 
 function openCart(statusLines = null) {
   const dlg = document.getElementById("cart-dialog");
+  statusLines = statusLines || (sendState === "retrying" ? [t.retrying] : null);
   const status = h("div", { class: `error-box${statusLines ? "" : " hidden"}`, id: "cart-status", role: "alert" },
     (statusLines || []).map((line, i) => h(i ? "p" : "strong", {}, line)));
-  const submit = h("button", { class: "primary", id: "place-order", onclick: () => placeOrder(submit, status) }, t.place);
-  const lines = cart.lines.map((l, idx) => {
+  const submit = h("button", { class: "primary", id: "place-order", disabled: !!cart.sending,
+                               onclick: () => placeOrder() }, cart.sending ? t.sending : t.place);
+  const describe = (l) => {
     const d = dishes.get(l.dish_id);
     const opts = d.groups.flatMap((g) => g.options).filter((o) => l.options.includes(o.id)).map((o) => o.name);
+    return [`${l.quantity} × ${d.name}`, opts.length ? h("small", {}, opts.join(", ")) : null,
+      l.note ? h("small", { class: "note" }, l.note) : null];
+  };
+  const onItsWay = (cart.sending?.lines || []).map((l) => h("div", { class: "cart-line sending", "data-dish": l.dish_id },
+    h("div", {}, ...describe(l)), h("div", { class: "line-side" }, h("span", {}, fmt(lineTotal(l))))));
+  const lines = cart.lines.map((l, idx) => {
     const codes = lineProblems(l, idx);
     return h("div", { class: `cart-line${codes.length ? " problem" : ""}`, "data-line": idx, "data-dish": l.dish_id },
-      h("div", {}, `${l.quantity} × ${d.name}`, opts.length ? h("small", {}, opts.join(", ")) : null,
-        l.note ? h("small", { class: "note" }, l.note) : null,
+      h("div", {}, ...describe(l),
         codes.map((c) => h("small", { class: "line-error", "data-code": c }, problemText(c)))),
       h("div", { class: "line-side" }, h("span", {}, fmt(lineTotal(l))),
         h("button", { class: "remove", onclick: () => removeLine(idx) }, t.remove)));
@@ -172,7 +185,8 @@ function openCart(statusLines = null) {
   const summary = lines.length ? h("div", { class: "cart-sums" },
     h("div", { class: "sum-row" }, h("span", {}, t.subtotal), h("span", { id: "cart-subtotal" }, fmt(cartSubtotal()))),
     servicePct > 0 ? h("div", { class: "sum-row service", id: "cart-service" }, fill(t.serviceAdded, { pct: servicePct })) : null) : null;
-  dlg.replaceChildren(...[h("h2", {}, t.yourOrder), ...(lines.length ? lines : [h("p", {}, t.empty)]), summary, status,
+  dlg.replaceChildren(...[h("h2", {}, t.yourOrder), ...onItsWay,
+    ...(lines.length || onItsWay.length ? lines : [h("p", {}, t.empty)]), summary, status,
     h("div", { class: "row-actions" }, h("button", { onclick: () => dlg.close() }, t.close), lines.length ? submit : null)]
     .filter(Boolean));
   if (!dlg.open) dlg.showModal();
@@ -180,11 +194,10 @@ function openCart(statusLines = null) {
 
 function removeLine(idx) {
   cart.lines.splice(idx, 1);
-  cart.key = null;
   // the other lines keep their problems, under their new index
   problems = new Map([...problems].filter(([i]) => i !== idx).map(([i, c]) => [i > idx ? i - 1 : i, c]));
   saveCart(); renderCartBar();
-  if (cart.lines.length) openCart(); else document.getElementById("cart-dialog").close();
+  if (cart.lines.length || cart.sending) openCart(); else document.getElementById("cart-dialog").close();
 }
 
 // The server's refusal, line by line: {line, code, message, dish_id?} (or, for a request
@@ -210,32 +223,54 @@ function refusal(err) {
   return [t.problems, ...named, ...general];
 }
 
-// One submit, one order: the idempotency key is made once per cart and kept with it,
-// so a double tap, a retry after a timeout or a reload after a lost answer all send the same key.
-async function placeOrder(button, status) {
-  if (!cart.lines.length || closed) return;
-  button.disabled = true;
-  button.textContent = t.sending;
-  cart.key = cart.key || (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`).replace(/[^A-Za-z0-9_-]/g, "");
-  saveCart();
-  status.classList.add("hidden");
+// One submit, one order: tapping Place order sets the lines apart with a key made once
+// (cart.sending, kept in the browser). A double tap, a retry after a timeout or a reload
+// after a lost answer all send that same key with the same lines; the server answers a
+// repeated key with the order it already has. Lines added meanwhile wait for the next order.
+let inFlight = null;
+function placeOrder() {
+  if (closed) return null;
+  if (!cart.sending) {
+    if (!cart.lines.length) return null;
+    const key = (crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`)
+      .replace(/[^A-Za-z0-9_-]/g, "");
+    cart.sending = { key, lines: cart.lines };
+    cart.lines = []; problems = new Map(); saveCart();
+  }
+  inFlight = inFlight || send().finally(() => { inFlight = null; sendState = ""; renderCartBar(); });
+  return inFlight;
+}
+
+function setSendState(state) {
+  sendState = state;
+  renderCartBar();
+  if (document.getElementById("cart-dialog").open) openCart();
+}
+
+async function send() {
+  setSendState("sending");
   for (let attempt = 0; ; attempt++) {
+    const { key, lines } = cart.sending;
     try {
-      const order = await api("POST", `/api/visits/${token}/orders`, { idempotency_key: cart.key, items: cart.lines });
-      cart = { lines: [], key: null }; problems = new Map(); saveCart(); renderCartBar();
+      const order = await api("POST", `/api/visits/${token}/orders`, { idempotency_key: key, items: lines });
+      cart.sending = null; saveCart();
       mergeOrder(order);
-      document.getElementById("cart-dialog").close();
+      sendState = "";
+      const dlg = document.getElementById("cart-dialog");
+      if (cart.lines.length) { if (dlg.open) openCart(); } else dlg.close();
       window.scrollTo({ top: 0, behavior: "smooth" });
       return;
     } catch (e) {
       if (e.status && e.status < 500) {
         const code = e.body?.error?.code;
+        cart.lines = [...cart.sending.lines, ...cart.lines]; // back in the cart, first, as they were
+        cart.sending = null; saveCart(); sendState = "";
         if (code === "visit_closed") { showClosed(); return; }
-        if (code === "rate_limited") { openCart([t.slowDown]); return; }
-        openCart(refusal(e)); // redrawn with each refused line marked
+        renderCartBar();
+        openCart(code === "rate_limited" ? [t.slowDown] : refusal(e)); // each refused line marked
         return;
       }
-      status.replaceChildren(t.retrying); status.classList.remove("hidden");
+      setSendState("retrying");
       await new Promise((r) => setTimeout(r, Math.min(1000 * 2 ** attempt, 8000)));
     }
   }
@@ -250,11 +285,16 @@ function mergeOrder(order) {
   renderHelp();  // a dish to report a problem with
 }
 
+let refreshAgain = null;
 async function refreshCheck() {
   if (closed) return;
   try { check = await api("GET", `/api/visits/${token}?lang=${encodeURIComponent(lang)}`); }
-  catch (e) { if (e.body?.error?.code === "visit_closed") { showClosed(); return; } }
-  renderOrders(); // on a failed fetch, with what the page has
+  catch (e) {
+    if (e.body?.error?.code === "visit_closed") { showClosed(); return; }
+    // no answer (offline): draw what the page has, and ask again shortly so the totals catch up
+    if (!e.status && !refreshAgain) refreshAgain = setTimeout(() => { refreshAgain = null; refreshCheck(); }, 3000);
+  }
+  renderOrders();
 }
 
 function renderOrders() {
@@ -307,7 +347,7 @@ function showClosed() {
   el.replaceChildren(h("strong", {}, t.closed));
   el.classList.remove("hidden");
   localStorage.removeItem(CART_KEY);
-  cart = { lines: [], key: null };
+  cart = { lines: [], sending: null };
   for (const id of ["dish-dialog", "cart-dialog"]) { const d = document.getElementById(id); if (d.open) d.close(); }
   renderCartBar(); renderMenu();
   window.scrollTo({ top: 0, behavior: "smooth" });
@@ -397,9 +437,11 @@ function problemDialog() {
 document.getElementById("open-cart").addEventListener("click", () => openCart());
 renderFilters(); renderMenu(); renderCartBar(); renderOrders(); renderHelp();
 if (navigator.onLine === false) setNet(false);
+if (cart.sending) placeOrder(); // an order whose answer was lost before a reload: the same one again
 
 // The menu works before (and without) the socket; live status arrives once it connects.
 function startLive() {
+  if (!window.io) { setInterval(() => { if (!closed) refreshCheck(); }, 20000); return; } // no socket script: poll
   connectLive({
     rooms: [`visit:${boot.visit_id}`, "menu"], seq: boot.seq, token,
     keyOf: (e) => e.kind === "request" ? `r${e.data.id}` : e.kind === "items" ? `i${e.data.items.map((i) => i.id).join(",")}`

@@ -234,14 +234,14 @@ def test_going_offline_during_a_submit_makes_one_order(serve, contexts):
     # the order the server already had (200, not 201: nothing new was written).
     expect(phone.locator("#cart-status")).to_be_visible()
     assert first_answers == [201]
-    kept = kept_cart(phone, t4["visit_id"])
+    kept = kept_cart(phone, t4["visit_id"])["sending"]
     assert kept["key"] == posts[0]["idempotency_key"] and len(kept["lines"]) == 1  # kept with the cart
     with phone.expect_response(_is_order_post) as retried:
         context.set_offline(False)
     assert retried.value.status == 200
 
     assert_one_order_and_one_ticket(live, t4["visit_id"], phone, retried.value.json()["id"], posts)
-    assert kept_cart(phone, t4["visit_id"]) == {"lines": [], "key": None}  # the cart is done with
+    assert kept_cart(phone, t4["visit_id"]) == {"lines": [], "sending": None}  # the cart is done with
     assert phone.evaluate("window.notReloaded") is True
     # The browser logs the requests cut off while offline (the order, and the check the page
     # fetched on the order's live event); nothing else went wrong.
@@ -270,18 +270,57 @@ def test_a_reload_after_a_lost_answer_sends_the_same_order_again(serve, contexts
     expect(phone.locator("#cart-status")).to_be_visible()
     assert len(staff_check(live, t5["visit_id"])["orders"]) == 1  # written, though the phone never heard
 
-    # The diner reloads: the page shows the order (from the server) and the cart is still
-    # there with its key, so sending it again is the same order.
-    phone.reload()
-    network["up"] = True
-    expect(phone.locator("#orders [data-order]")).to_have_count(1)
-    expect(phone.locator("#cartbar")).to_be_visible()
-    kept = kept_cart(phone, t5["visit_id"])
+    # The order on its way is kept in the phone with its key. The diner reloads, the
+    # network is back: the page sends that same order again by itself.
+    kept = kept_cart(phone, t5["visit_id"])["sending"]
     assert kept["key"] == posts[0]["idempotency_key"] and len(kept["lines"]) == 1
+    network["up"] = True
     with phone.expect_response(_is_order_post) as again:
-        send_cart(phone)
+        phone.reload()
     assert again.value.status == 200  # the order the server had, not a new one
 
     assert_one_order_and_one_ticket(live, t5["visit_id"], phone, again.value.json()["id"], posts)
-    assert kept_cart(phone, t5["visit_id"]) == {"lines": [], "key": None}
+    assert kept_cart(phone, t5["visit_id"]) == {"lines": [], "sending": None}
     assert all("net::ERR_INTERNET_DISCONNECTED" in e for e in contexts.errors), contexts.errors
+
+
+def test_choosing_more_while_an_order_is_retried_does_not_send_anything_twice(serve, contexts):
+    # The diner closes the sheet while the order is being retried and adds another dish:
+    # the order on its way stays as it was tapped, the new dish waits for the next order.
+    live = serve()
+    t6 = live.visit("T6")
+    phone = open_table(contexts, t6["url"])
+    posts: list[dict] = []
+    network = {"up": False}
+
+    def lose_answers_until_the_network_is_back(route):
+        posts.append(route.request.post_data_json)
+        if network["up"]:
+            route.continue_()
+            return
+        if len(posts) == 1:
+            route.fetch()  # written on the server; the answer is lost
+        route.abort("internetdisconnected")
+
+    phone.route(ORDERS, lose_answers_until_the_network_is_back)
+    add_to_cart(phone, CHOY_SUM)
+    send_cart(phone)
+    expect(phone.locator("#cart-status")).to_be_visible()
+    phone.locator("#cart-dialog button", has_text="Close").tap()
+    add_to_cart(phone, SOUP)
+    with phone.expect_response(lambda r: _is_order_post(r) and r.status == 200) as retried:
+        network["up"] = True
+    first = retried.value.json()["id"]
+    assert {p["idempotency_key"] for p in posts} == {posts[0]["idempotency_key"]}
+    assert all([i["dish_id"] for i in p["items"]] == [CHOY_SUM] for p in posts)
+    expect(phone.locator("#cartbar")).to_be_visible()  # the soup, still to send
+    assert [l["dish_id"] for l in kept_cart(phone, t6["visit_id"])["lines"]] == [SOUP]
+
+    with phone.expect_response(lambda r: _is_order_post(r) and r.status == 201) as second:
+        send_cart(phone)
+    assert [i["dish_id"] for i in second.value.request.post_data_json["items"]] == [SOUP]
+    assert second.value.request.post_data_json["idempotency_key"] != posts[0]["idempotency_key"]
+    check = staff_check(live, t6["visit_id"])
+    assert [[(i["dish_id"], i["quantity"]) for i in o["items"]] for o in check["orders"]] == [
+        [(CHOY_SUM, 1)], [(SOUP, 1)]] and check["orders"][0]["id"] == first
+    expect(phone.locator("#orders [data-order]")).to_have_count(2)
