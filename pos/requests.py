@@ -78,6 +78,10 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
         item = s.get(OrderItem, item_id) if item_id else None
         if item is None or item.order.visit_id != visit.id:
             raise NotFound("Choose a dish from this table's orders.", code="unknown_item")
+        same = next((r for r in open_ if r.kind == "problem" and r.acknowledged_at is None and
+                     (r.item_id, r.reason, r.text) == (item_id, reason, text)), None)
+        if same is not None:  # the same report again (a double tap, a retry after a lost answer)
+            return request_dict(same, visit, item), False
     if len(open_) >= MAX_OPEN:
         raise Conflict("Staff already have your requests; they are on their way.", code="too_many_requests",
                        status=429)

@@ -374,14 +374,15 @@ function trackRequest(r) {
   renderHelp();
 }
 
-// A call for a waiter or the bill is safe to send again (the server keeps one while it
-// rings), so a flaky network is retried a few times; what still fails is said plainly.
+// A request is safe to send again (the server keeps one call, or one identical problem
+// report, while it rings), so a flaky network is retried a few times; what still fails is
+// said plainly.
 async function ask(body) {
   for (let attempt = 0; ; attempt++) {
     try { trackRequest(await api("POST", `/api/visits/${token}/requests`, body)); return true; }
     catch (e) {
       if (e.body?.error?.code === "visit_closed") { showClosed(); renderHelp(); return false; }
-      if (!e.status && attempt < 3 && body.kind !== "problem") {
+      if (!e.status && attempt < 3) {
         await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
         continue;
       }

@@ -119,8 +119,12 @@ def test_bad_requests_are_refused_and_a_phone_cannot_flood_the_terminal(client, 
     assert row_counts(ctx.db) == before
     placed, _ = order(ctx, token, MILK_TEA)
     item = placed["items"][0]["id"]
-    for _ in range(5):
-        assert client.post(url, json={"kind": "problem", "item_id": item, "reason": "other"}).status_code == 201
+    problem = {"kind": "problem", "item_id": item, "reason": "other", "text": "too sweet"}
+    assert client.post(url, json=problem).status_code == 201
+    again = client.post(url, json=problem)  # the same report again (a retry): the same request
+    assert again.status_code == 200 and row_counts(ctx.db)["service_requests"] == 1
+    for n in range(4):
+        assert client.post(url, json={**problem, "text": f"and {n}"}).status_code == 201
     r = client.post(url, json={"kind": "bill"})
     assert r.status_code == 429 and r.get_json()["error"]["code"] == "too_many_requests"
 
