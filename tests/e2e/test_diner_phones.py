@@ -248,23 +248,30 @@ def test_going_offline_during_a_submit_makes_one_order(serve, contexts):
     assert all("net::ERR_INTERNET_DISCONNECTED" in e for e in contexts.errors), contexts.errors
 
 
-def test_a_reload_after_a_lost_answer_sends_the_same_order_again(serve, contexts):
-    live = serve()
-    t5 = live.visit("T5")
-    phone = open_table(contexts, t5["url"])
+def lose_answers_until_the_network_is_back(phone) -> tuple[list[dict], dict]:
+    """The phone's orders: the first reaches the server but its answer is lost, later ones
+    do not get out, until network["up"] is set. Returns (every body sent, network)."""
     posts: list[dict] = []
     network = {"up": False}
 
-    def lose_answers_until_the_network_is_back(route):
+    def route_order(route):
         posts.append(route.request.post_data_json)
         if network["up"]:
             route.continue_()
             return
         if len(posts) == 1:
-            route.fetch()  # the first attempt reaches the server; later ones do not get out
+            route.fetch()  # written on the server; the answer is lost
         route.abort("internetdisconnected")
 
-    phone.route(ORDERS, lose_answers_until_the_network_is_back)
+    phone.route(ORDERS, route_order)
+    return posts, network
+
+
+def test_a_reload_after_a_lost_answer_sends_the_same_order_again(serve, contexts):
+    live = serve()
+    t5 = live.visit("T5")
+    phone = open_table(contexts, t5["url"])
+    posts, network = lose_answers_until_the_network_is_back(phone)
     add_to_cart(phone, CHOY_SUM)
     send_cart(phone)
     expect(phone.locator("#cart-status")).to_be_visible()
@@ -290,19 +297,7 @@ def test_choosing_more_while_an_order_is_retried_does_not_send_anything_twice(se
     live = serve()
     t6 = live.visit("T6")
     phone = open_table(contexts, t6["url"])
-    posts: list[dict] = []
-    network = {"up": False}
-
-    def lose_answers_until_the_network_is_back(route):
-        posts.append(route.request.post_data_json)
-        if network["up"]:
-            route.continue_()
-            return
-        if len(posts) == 1:
-            route.fetch()  # written on the server; the answer is lost
-        route.abort("internetdisconnected")
-
-    phone.route(ORDERS, lose_answers_until_the_network_is_back)
+    posts, network = lose_answers_until_the_network_is_back(phone)
     add_to_cart(phone, CHOY_SUM)
     send_cart(phone)
     expect(phone.locator("#cart-status")).to_be_visible()
