@@ -54,13 +54,13 @@ const shown = (d) => filterChoices.every(([k, , ok]) => !filters.has(k) || ok(d)
 function renderFilters() {
   const box = document.getElementById("filters");
   const hidden = allDishes.filter((d) => !shown(d)).length;
-  box.replaceChildren(h("div", { class: "chips" }, filterChoices.map(([k, label]) =>
+  box.replaceChildren(...[h("div", { class: "chips" }, filterChoices.map(([k, label]) =>
     h("button", { class: filters.has(k) ? "on" : "", "data-filter": k, "aria-pressed": String(filters.has(k)),
                   onclick: () => { filters.has(k) ? filters.delete(k) : filters.add(k); changed(); } }, label))),
   hidden ? h("p", { class: "hidden-note", id: "hidden-note", "data-hidden": hidden },
     hidden === 1 ? t.hiddenOne : fill(t.hidden, { n: hidden }), " · ",
     h("button", { class: "link", id: "show-all", onclick: () => { filters.clear(); changed(); } }, t.showAll),
-    h("small", {}, t.filterNote)) : null);
+    h("small", {}, t.filterNote)) : null].filter(Boolean));
   function changed() { localStorage.setItem(FILTER_KEY, JSON.stringify([...filters])); renderFilters(); renderMenu(); }
 }
 

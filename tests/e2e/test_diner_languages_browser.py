@@ -60,6 +60,8 @@ def test_the_diners_phone_in_each_language(serve, contexts, lang):
     # Filters: vegetarian keeps only vegetarian dishes; remembered after a reload; "show all".
     veg = phone.locator('[data-filter="diet:vegetarian"]')
     expect(veg).to_have_text(text["vegetarian"])
+    expect(phone.locator("#hidden-note")).to_have_count(0)
+    expect(phone.locator("#filters")).not_to_contain_text("null")  # nothing hidden, nothing said
     veg.tap()
     expect(veg).to_have_attribute("aria-pressed", "true")
     vegetarian = phone.locator("button[data-dish]:has([data-diet=vegetarian])")
