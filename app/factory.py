@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     app.json.ensure_ascii = False
     # The interface's message catalogues (Flask-Babel), in the language each page chose
     # (app.i18n.negotiate, set on flask.g.lang); staff screens stay bilingual.
-    translations = settings.var_dir / "translations"
+    translations = (settings.var_dir / "translations").resolve()  # Flask-Babel reads a relative one from app/
     compile_catalogues(translations)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     Babel(app, locale_selector=lambda: babel_locale(g.get("lang") or settings.restaurant.default_language))
@@ -98,8 +98,18 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
                       COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=[
                           e for e in app.view_functions if e == "static" or e.endswith(".static")]
                       + ["socket_io_client", "favicon"])
-    Compress(app)
+    _Compress(app)
     return app
+
+
+class _Compress(Compress):
+    """Flask-Compress, except for a 206: its Content-Range counts bytes of the file as it
+    is, so a byte range must go out as it is (a resumed download would be corrupted)."""
+
+    def after_request(self, response):
+        if response.status_code == 206:
+            return response
+        return super().after_request(response)
 
 
 # Scripts only from this server: a note or a name that slips markup into a page cannot run.

@@ -8,6 +8,10 @@ neither a set-up step nor a committed binary can leave the interface out of date
 """
 from __future__ import annotations
 
+import hashlib
+import io
+import os
+import uuid
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -30,11 +34,14 @@ def babel_locale(lang: str) -> str:
 
 def script_of(tag: str) -> str | None:
     """The menu language a browser's language tag means, for Chinese: zh-HK -> zh-Hant,
-    zh-CN -> zh-Hans, zh-Hant-TW -> zh-Hant; None when it does not say (plain "zh") or
-    is not Chinese."""
+    zh-CN -> zh-Hans, zh-Hans-HK -> zh-Hans (a script subtag says more than a region);
+    None when it does not say (plain "zh") or is not Chinese."""
     parts = tag.replace("_", "-").lower().split("-")
     if parts[0] != "zh" or len(parts) == 1:
         return None
+    for script, lang in (("hant", "zh-Hant"), ("hans", "zh-Hans")):
+        if script in parts[1:]:
+            return lang
     if any(p in _HANT for p in parts[1:]):
         return "zh-Hant"
     if any(p in _HANS for p in parts[1:]):
@@ -50,7 +57,9 @@ def negotiate(asked: str | None, remembered: str | None, accept: list[tuple[str,
     for lang in (asked, remembered):
         if lang in languages:
             return lang
-    for tag, _q in accept:
+    for tag, quality in accept:
+        if quality <= 0:  # "not this one"
+            continue
         if tag in languages:
             return tag
         chinese = script_of(tag)
@@ -81,18 +90,25 @@ def fallbacks(lang: str, languages: tuple[str, ...]) -> tuple[str, ...]:
 
 def compile_catalogues(out_dir: Path, src_dir: Path = CATALOGUES) -> list[Path]:
     """Compile each <src>/<locale>/LC_MESSAGES/messages.po into the same place under
-    out_dir, unless the .mo there is newer. Returns the catalogues compiled."""
+    out_dir, unless the .mo there was made from the same .po (its SHA-256 is kept beside
+    it: file times can lie after a copy). Returns the catalogues compiled."""
     done = []
     for po in sorted(src_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         mo = out_dir / po.relative_to(src_dir).with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        source = po.read_bytes()
+        digest = hashlib.sha256(source).hexdigest()
+        stamp = mo.with_suffix(".sha256")
+        if mo.exists() and stamp.exists() and stamp.read_text() == digest:
             continue
-        with po.open("rb") as f:
-            catalog = read_po(f, locale=po.parent.parent.name)
+        catalog = read_po(io.BytesIO(source), locale=po.parent.parent.name)
         mo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mo.with_suffix(".tmp")
+        # A file of its own, then an atomic rename: servers starting together never read
+        # half a catalogue nor take each other's temporary file.
+        tmp = mo.with_name(f"{mo.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
         with tmp.open("wb") as f:
             write_mo(f, catalog, use_fuzzy=False)
-        tmp.replace(mo)  # a server starting beside another never reads half a file
+        tmp.replace(mo)
+        tmp.write_text(digest)
+        tmp.replace(stamp)
         done.append(mo)
     return done

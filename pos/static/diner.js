@@ -17,8 +17,13 @@ let closed = false;
 // is retried, and every retry, even after a reload, sends exactly the same order.
 const CART_KEY = `cart:${boot.visit_id}`;
 let cart = JSON.parse(localStorage.getItem(CART_KEY) || '{"lines":[]}');
-cart.lines = cart.lines.filter((l) => dishes.has(l.dish_id)); // a dish taken off the menu since
-cart.sending = cart.sending || null;
+if (cart.key && !cart.sending) cart.sending = { key: cart.key, lines: cart.lines }, cart.lines = []; // kept by an older page
+delete cart.key;
+const known = (lines) => lines.filter((l) => dishes.has(l.dish_id)); // a dish taken off the menu since
+cart.lines = known(cart.lines);
+// An order on its way is sent as it was (the server may have it already); a line of a dish
+// gone from the menu comes back refused, and then leaves the cart.
+cart.sending = cart.sending?.lines?.length ? cart.sending : null;
 let sendState = ""; // "sending" or "retrying" while cart.sending is on its way
 const saveCart = () => localStorage.setItem(CART_KEY, JSON.stringify(cart));
 let problems = new Map(); // cart line index -> [error code] from the last refused order
@@ -28,13 +33,24 @@ const rule = (g) => (g.min > 0 ? (g.min === g.max ? fill(t.requiredOne, { n: g.m
   : fill(t.optional, g));
 
 // Photos: served at the sizes a phone needs (srcset), fetched only when scrolled near.
+// Thumbnails are fetched when they come within half a screen of being seen (the
+// browser's own lazy loading fetches several screens ahead, too eager on a crowded Wi-Fi).
+const nearby = "IntersectionObserver" in window ? new IntersectionObserver((seen) => {
+  for (const e of seen) if (e.isIntersecting) { const img = e.target; nearby.unobserve(img); img.srcset = img.dataset.srcset; img.src = img.dataset.src; }
+}, { rootMargin: "50% 0px" }) : null;
+
 function thumb(d, cls) {
   if (!d.image) return null;
-  const widths = boot.photo_widths[cls === "hero" ? "hero" : "thumb"];
+  const hero = cls === "hero";
+  const widths = boot.photo_widths[hero ? "hero" : "thumb"];
   const at = (w) => d.image.replace("{w}", w);
-  return h("img", { class: cls, src: at(widths[0]), srcset: widths.map((w) => `${at(w)} ${w}w`).join(", "),
-                    sizes: cls === "hero" ? "(max-width: 560px) 100vw, 560px" : "64px", alt: "", loading: "lazy",
-                    decoding: "async", onerror: (e) => e.target.remove() });
+  const src = at(widths[0]), srcset = widths.map((w) => `${at(w)} ${w}w`).join(", ");
+  const later = !hero && nearby;
+  const img = h("img", { class: cls, src: later ? null : src, srcset: later ? null : srcset,
+                         "data-src": src, "data-srcset": srcset, sizes: hero ? "(max-width: 560px) 100vw, 560px" : "64px",
+                         alt: "", loading: "lazy", decoding: "async", onerror: (e) => e.target.remove() });
+  if (later) nearby.observe(img);
+  return img;
 }
 
 // Filters: diets to keep, allergens to avoid, not spicy. Remembered on this phone.
@@ -74,6 +90,7 @@ function badges(d, long = false) {
 }
 
 function renderMenu() {
+  nearby?.disconnect(); // the old cards' pictures
   const cats = boot.menu.map((c) => ({ ...c, dishes: c.dishes.filter(shown) })).filter((c) => c.dishes.length);
   document.getElementById("cats").replaceChildren(...cats.map((c) => h("a", { href: `#cat-${c.id}` }, c.name)));
   document.getElementById("menu").replaceChildren(...(cats.length ? cats.map((c) => h("section", { id: `cat-${c.id}` },
@@ -192,10 +209,14 @@ function openCart(statusLines = null) {
   if (!dlg.open) dlg.showModal();
 }
 
-function removeLine(idx) {
+function spliceLine(idx) {
   cart.lines.splice(idx, 1);
   // the other lines keep their problems, under their new index
   problems = new Map([...problems].filter(([i]) => i !== idx).map(([i, c]) => [i > idx ? i - 1 : i, c]));
+}
+
+function removeLine(idx) {
+  spliceLine(idx);
   saveCart(); renderCartBar();
   if (cart.lines.length || cart.sending) openCart(); else document.getElementById("cart-dialog").close();
 }
@@ -211,7 +232,7 @@ function refusal(err) {
     const code = d.code || top;
     const idx = Number.isInteger(d.line) ? d.line : Number((/^items\.(\d+)/.exec(d.field || "") || [])[1] ?? NaN);
     if (code === "sold_out" && d.dish_id && dishes.has(d.dish_id)) dishes.get(d.dish_id).sold_out = true;
-    if (Number.isInteger(idx) && cart.lines[idx]) {
+    if (Number.isInteger(idx) && cart.lines[idx] && dishes.has(cart.lines[idx].dish_id)) {
       const codes = problems.get(idx) || [];
       if (!codes.includes(code)) codes.push(code);
       problems.set(idx, codes);
@@ -263,11 +284,15 @@ async function send() {
     } catch (e) {
       if (e.status && e.status < 500) {
         const code = e.body?.error?.code;
-        cart.lines = [...cart.sending.lines, ...cart.lines]; // back in the cart, first, as they were
-        cart.sending = null; saveCart(); sendState = "";
-        if (code === "visit_closed") { showClosed(); return; }
-        renderCartBar();
-        openCart(code === "rate_limited" ? [t.slowDown] : refusal(e)); // each refused line marked
+        const back = cart.sending.lines;
+        cart.lines = [...back, ...cart.lines]; // back in the cart, first, as they were
+        cart.sending = null; sendState = "";
+        if (code === "visit_closed") { saveCart(); showClosed(); return; }
+        const said = code === "rate_limited" ? [t.slowDown] : refusal(e); // each refused line marked
+        // a line of a dish this page does not know (gone from the menu) cannot be shown: it goes
+        for (let i = back.length - 1; i >= 0; i--) if (!dishes.has(back[i].dish_id)) spliceLine(i);
+        saveCart(); renderCartBar();
+        openCart(said);
         return;
       }
       setSendState("retrying");

@@ -319,3 +319,47 @@ def test_choosing_more_while_an_order_is_retried_does_not_send_anything_twice(se
     assert [[(i["dish_id"], i["quantity"]) for i in o["items"]] for o in check["orders"]] == [
         [(CHOY_SUM, 1)], [(SOUP, 1)]] and check["orders"][0]["id"] == first
     expect(phone.locator("#orders [data-order]")).to_have_count(2)
+
+
+def test_a_cart_kept_by_the_older_page_whose_order_got_through_is_not_ordered_again(serve, contexts):
+    # The page before this one kept {lines, key} and set the key when Place order was
+    # tapped. Such a cart, left with its answer lost, is the order on its way.
+    live = serve()
+    t7 = live.visit("T7")
+    line = {"dish_id": CHOY_SUM, "quantity": 1, "options": [], "note": None}
+    first = requests.post(f"{live.url}/api/visits/{live.token('T7')}/orders",
+                          json={"idempotency_key": "olderpage-key-1", "items": [line]}, timeout=WAIT)
+    assert first.status_code == 201
+    phone = open_table(contexts, t7["url"])
+    phone.evaluate("([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
+                   [f"cart:{t7['visit_id']}", {"lines": [line], "key": "olderpage-key-1"}])
+    with phone.expect_response(_is_order_post) as again:
+        phone.reload()
+    assert again.value.status == 200 and again.value.json()["id"] == first.json()["id"]
+    expect(phone.locator("#cartbar")).to_be_hidden()
+    assert len(staff_check(live, t7["visit_id"])["orders"]) == 1
+    assert kept_cart(phone, t7["visit_id"]) == {"lines": [], "sending": None}
+
+
+def test_an_order_on_its_way_with_a_dish_gone_from_the_menu_comes_back_to_the_cart(serve, contexts):
+    live = serve()
+    t8 = live.visit("T8")
+    phone = open_table(contexts, t8["url"])
+    gone = {"dish_id": 999, "quantity": 1, "options": [], "note": None}
+    choy = {"dish_id": CHOY_SUM, "quantity": 2, "options": [], "note": None}
+    phone.evaluate("([k, v]) => localStorage.setItem(k, JSON.stringify(v))",
+                   [f"cart:{t8['visit_id']}", {"lines": [], "sending": {"key": "gone-dish-key-1",
+                                                                        "lines": [gone, choy]}}])
+    with phone.expect_response(_is_order_post) as refused:
+        phone.reload()
+    assert refused.value.status == 422
+    cart = phone.locator("#cart-dialog")
+    expect(cart).to_be_visible()  # says what happened
+    expect(cart.locator("#cart-status")).to_contain_text("no longer on the menu")
+    expect(cart.locator(".cart-line")).to_have_count(1)  # the choy sum, still to send
+    expect(phone.locator("#open-cart")).to_have_text("View order · 2 items · HK$116.00")
+    with phone.expect_response(lambda r: _is_order_post(r) and r.status == 201):
+        phone.locator("#place-order").tap()
+    order = staff_check(live, t8["visit_id"])["orders"]
+    assert [[(i["dish_id"], i["quantity"]) for i in o["items"]] for o in order] == [[(CHOY_SUM, 2)]]
+    assert [e for e in contexts.errors if "422" not in e] == []

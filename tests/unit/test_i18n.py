@@ -2,6 +2,7 @@
 interface catalogues being complete (every string on the diner's pages translated)."""
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("tag, script", [
     ("zh-HK", "zh-Hant"), ("zh-TW", "zh-Hant"), ("zh-Hant-HK", "zh-Hant"), ("zh_MO", "zh-Hant"),
-    ("zh-CN", "zh-Hans"), ("zh-Hans", "zh-Hans"), ("zh-SG", "zh-Hans"), ("zh", None), ("en-GB", None)])
+    ("zh-CN", "zh-Hans"), ("zh-Hans", "zh-Hans"), ("zh-SG", "zh-Hans"), ("zh", None), ("en-GB", None),
+    ("zh-Hans-HK", "zh-Hans"), ("zh-Hans-TW", "zh-Hans"), ("zh-Hant-CN", "zh-Hant")])  # the script says more
 def test_a_chinese_tag_names_its_script(tag, script):
     assert script_of(tag) == script
 
@@ -34,6 +36,7 @@ def test_a_chinese_tag_names_its_script(tag, script):
     (None, None, [("fr-FR", 1), ("zh-CN", .8)], "zh-Hans"),
     (None, None, [("fr-FR", 1)], "zh-Hant"),              # nothing matches: the restaurant's first
     (None, None, [], "zh-Hant"),
+    (None, None, [("fr", 1), ("zh-Hans", 0), ("en", .5)], "en"),  # q=0: not this one
 ])
 def test_negotiate(asked, cookie, accept, want):
     assert negotiate(asked, cookie, accept, LANGS) == want
@@ -87,7 +90,7 @@ def test_every_interface_string_is_translated(locale):
         assert sum(m.string != hant[m.id] for m in catalogue if m.id) > 60
 
 
-def test_catalogues_are_compiled_when_newer_than_their_mo(tmp_path):
+def test_catalogues_are_compiled_again_when_their_po_changes(tmp_path):
     src = tmp_path / "src" / "xx" / "LC_MESSAGES"
     src.mkdir(parents=True)
     po = src / "messages.po"
@@ -100,6 +103,30 @@ def test_catalogues_are_compiled_when_newer_than_their_mo(tmp_path):
     assert Translations.load(str(out), ["xx"]).gettext("Send") == "送出"
     po.write_text(po.read_text(encoding="utf-8").replace("送出", "發送"), encoding="utf-8")
     mo = out / "xx" / "LC_MESSAGES" / "messages.mo"
-    os.utime(po, (mo.stat().st_mtime + 5, mo.stat().st_mtime + 5))
+    os.utime(po, (mo.stat().st_mtime - 3600, mo.stat().st_mtime - 3600))  # copied with an old date
     assert compile_catalogues(out, tmp_path / "src") == [mo]
     assert Translations.load(str(out), ["xx"]).gettext("Send") == "發送"
+
+
+def test_servers_starting_together_compile_without_tripping_on_each_other(tmp_path):
+    # Several processes (here threads) compiling into one var/ at once: each writes its own
+    # temporary file, so none fails and every one leaves a whole catalogue.
+    for round_ in range(5):
+        out = tmp_path / f"out{round_}"
+        errors = []
+
+        def start():
+            try:
+                compile_catalogues(out)
+            except Exception as e:  # noqa: BLE001 - any failure is the finding
+                errors.append(e)
+
+        threads = [threading.Thread(target=start) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        from babel.support import Translations
+        assert Translations.load(str(out), ["zh_Hans"]).gettext("Place order") == "下单"
+        assert not list(out.rglob("*.tmp"))

@@ -74,3 +74,35 @@ def test_the_closed_tables_page_speaks_the_diners_language(client, ctx):
     assert "本桌已结账" in client.get(f"/v/{token}?lang=zh-Hans").get_data(as_text=True)
     assert "This table's bill is settled" in client.get(f"/v/{token}?lang=en").get_data(as_text=True)
     assert "連結無效" in client.get("/v/not-a-token?lang=zh-Hant").get_data(as_text=True)
+
+
+def test_a_relative_var_dir_still_finds_the_catalogues(settings, db, clock, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from app.demo import seed_demo
+    from app.factory import create_app
+    monkeypatch.chdir(tmp_path)
+    app = create_app(settings.model_copy(update={"var_dir": Path("var")}), clock=clock, db=db)
+    seed_demo(app.extensions["pos_ctx"])
+    page = app.test_client().get(f"/v/{token_of(app.extensions['pos_ctx'])}?lang=zh-Hans")
+    assert boot_of(page.get_data(as_text=True))["t"]["place"] == "下单"
+
+
+PHONE = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+
+
+def test_scripts_go_compressed_and_revalidate_but_a_byte_range_goes_as_it_is(client):
+    from pathlib import Path
+
+    from backports import zstd
+    raw = (Path(__file__).resolve().parents[2] / "pos" / "static" / "diner.js").read_bytes()
+    full = client.get("/static/diner/diner.js", headers=PHONE)
+    assert full.status_code == 200 and full.headers["Content-Encoding"] == "zstd"
+    assert zstd.decompress(full.data) == raw and len(full.data) < len(raw) / 2
+    again = client.get("/static/diner/diner.js", headers={**PHONE, "If-None-Match": full.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    part = client.get("/static/diner/diner.js", headers={**PHONE, "Range": "bytes=100-9999"})
+    assert part.status_code == 206 and "Content-Encoding" not in part.headers
+    assert part.headers["Content-Range"] == f"bytes 100-9999/{len(raw)}" and part.data == raw[100:10000]
+    page = client.get("/api/menu?lang=en", headers=PHONE)
+    assert page.headers["Content-Encoding"] == "zstd" and "Accept-Encoding" in page.headers["Vary"]
