@@ -3,7 +3,6 @@ service context from settings, and registers every feature's routes and rooms.""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Flask, g, jsonify, render_template, request, send_file
 from flask_babel import Babel
@@ -20,7 +19,10 @@ from app.i18n import babel_locale, compile_catalogues
 from app.realtime import Realtime
 from app.settings import REPO_ROOT, Settings, load_settings, secret_key
 
-SOCKET_IO_CLIENT = REPO_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+SOCKET_IO_DIST = REPO_ROOT / "node_modules" / "socket.io-client" / "dist"
+# The staff screens load the classic build (window.io); the diner page imports the smaller
+# ES module build after its menu is drawn.
+SOCKET_IO_BUILDS = ("socket.io.min.js", "socket.io.esm.min.js")
 
 
 def create_app(settings: Settings | None = None, *, clock=None, db: Database | None = None,
@@ -35,6 +37,8 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=14), MAX_CONTENT_LENGTH=256 * 1024)
     app.json.ensure_ascii = False
+    # Pages' boot data (|tojson) without the spaces after , and : (a few KB on the menu).
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     # The interface's message catalogues (Flask-Babel), in the language each page chose
     # (app.i18n.negotiate, set on flask.g.lang); staff screens stay bilingual.
     translations = (settings.var_dir / "translations").resolve()  # Flask-Babel reads a relative one from app/
@@ -85,10 +89,12 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     def healthz():
         return jsonify({"ok": True})
 
-    @app.get("/vendor/socket.io.min.js")
-    def socket_io_client():
+    @app.get("/vendor/<name>")
+    def socket_io_client(name: str):
         # Served from the npm package installed by the set-up: no CDN on a shop's LAN.
-        return send_file(Path(SOCKET_IO_CLIENT), mimetype="text/javascript", max_age=3600)
+        if name not in SOCKET_IO_BUILDS:
+            return jsonify({"error": {"code": "not_found", "message": "No such file."}}), 404
+        return send_file(SOCKET_IO_DIST / name, mimetype="text/javascript", max_age=3600)
 
     # Pages, scripts, styles and JSON go compressed (brotli, zstd or gzip, whichever the
     # browser takes): a phone on a crowded Wi-Fi downloads a third of the bytes. Files

@@ -42,7 +42,7 @@ def menu_for(ctx: Context, lang: str) -> list[dict]:
             "dishes": [{
                 "id": d.id, "name": localized(d.names, lang, fallbacks),
                 "description": localized(d.descriptions, lang, fallbacks),
-                "price": d.price, "prep_seconds": d.prep_seconds, "station": d.station,
+                "price": d.price,
                 "allergens": list(d.allergens or []), "diet": list(d.diet or []), "spice": d.spice or 0,
                 "image": photos.url_template(d.id, d.image), "sold_out": d.sold_out,
                 "groups": [{

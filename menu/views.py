@@ -39,8 +39,6 @@ class MenuDishOut(Out):
     name: str
     description: str
     price: int
-    prep_seconds: int
-    station: str
     allergens: list[str]
     diet: list[str] = Field(description="vegetarian, vegan")
     spice: int = Field(ge=0, le=3, description="0 not spicy .. 3 very spicy, as served")

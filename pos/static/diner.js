@@ -486,4 +486,5 @@ function startLive() {
     onStatus: (st, err) => { if (st === "refused" && err) showClosed(); else setNet(st === "online" || navigator.onLine); },
   });
 }
-if (window.io) startLive(); else window.addEventListener("load", startLive);
+// The socket's script (its smaller ES module build) is fetched once the menu is drawn.
+import("/vendor/socket.io.esm.min.js").then(({ io }) => { window.io = io; }, () => {}).finally(startLive);

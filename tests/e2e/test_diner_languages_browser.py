@@ -132,7 +132,7 @@ def test_the_menu_works_before_and_without_the_socket(serve, contexts):
     live = serve()
     table = live.visit("T6")
     context = contexts(**PHONE)
-    context.route("**/vendor/socket.io.min.js", lambda route: route.abort())
+    context.route("**/vendor/socket.io*", lambda route: route.abort())
     context.route("**/socket.io/**", lambda route: route.abort())
     phone = context.new_page()
     phone.goto(f"{table['url']}?lang=en")

@@ -167,7 +167,7 @@ def test_login_page_only_keeps_a_next_path_on_this_site(client, target, expected
     assert safe_next(target) == expected
     if target is not None:
         page = client.get("/login", query_string={"next": target}).get_data(as_text=True)
-        assert f'"next": "{expected}"' in page.replace("\\u0026", "&")
+        assert f'"next":"{expected}"' in page.replace("\\u0026", "&")
 
 
 def test_a_lockout_from_one_address_does_not_lock_the_terminal(app, client):
