@@ -326,11 +326,22 @@ def test_a_note_with_markup_is_text_on_every_screen(serve, contexts):
     pos.locator(f'[data-table="{t5["table_id"]}"]').click()
     expect(pos.locator("#check .note")).to_have_text(f" “{NOTE}”")
 
+    # The diner reports a problem with the dish, with the same markup as its text: it rings
+    # on the terminal as text.
+    phone.locator("#report-problem").tap()
+    phone.locator("#help-dialog [data-item]").first.tap()
+    phone.locator('#help-dialog [data-reason="other"]').tap()
+    phone.locator("#problem-text").fill(NOTE)
+    phone.locator("#send-problem").tap()
+    expect(pos.locator("[data-request] q")).to_have_text(NOTE)
+
     phone.reload()  # and drawn from the pages' boot data
     expect(phone.locator("#orders .note")).to_have_text(NOTE)
     kitchen.reload()
     expect(kitchen.locator("[data-ticket] .note")).to_have_text(f"! {NOTE}")
     expect(kitchen.locator("#conn")).to_have_class("status-dot online")
+    pos.reload()  # and drawn from the terminal's own fetch
+    expect(pos.locator("[data-request] q")).to_have_text(NOTE)
     for page in (phone, kitchen, pos):
         assert page.evaluate("typeof window.pwned") == "undefined"
         expect(page.locator('img[src="x"]')).to_have_count(0)
