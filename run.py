@@ -28,7 +28,7 @@ def _prepare(settings):
     from app.migrate import upgrade
     from app.realtime import Realtime
     from app.settings import secret_key
-    from menu.photos import seed_demo_photos
+    from menu.photos import seed_demo_photos_apart
     from printers.render import FontNotFound, check_font, check_profile
 
     try:
@@ -46,7 +46,8 @@ def _prepare(settings):
                   realtime=Realtime(None, SystemClock()))
     if is_empty(ctx):
         seed_demo(ctx)
-        seed_demo_photos(ctx)
+        if seed_demo_photos_apart(settings):
+            log.warning("the demo's dish photos could not be drawn; the menu shows none")
         log.info("created the demo restaurant")
     from menu.services import stations_in_use
     unknown = stations_in_use(ctx) - set(settings.station_names)

@@ -514,12 +514,13 @@ def visits_of(url: str) -> tuple[list[dict], str, dict[str, list[dict]]]:
     if not visits:
         raise RuntimeError("no table visits found on /pos/qr-sheet")
     lines: dict[str, list[dict]] = {}
+    station_of = {d["id"]: d["station"] for d in cook.get(f"{url}/api/menu/dishes", timeout=HTTP_TIMEOUT).json()}
     for cat in requests.get(f"{url}/api/menu?lang=en", timeout=HTTP_TIMEOUT).json():
         for d in cat["dishes"]:
             if d.get("sold_out"):
                 continue
             options = [o["id"] for g in d["groups"] for o in g["options"][:g["min"]]]
-            lines.setdefault(d["station"], []).append({"dish_id": d["id"], "quantity": 1, "options": options})
+            lines.setdefault(station_of[d["id"]], []).append({"dish_id": d["id"], "quantity": 1, "options": options})
     missing = [st for st in STATIONS if st not in lines]
     if missing:
         raise RuntimeError(f"the demo menu has no dish for station(s) {missing}")

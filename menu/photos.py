@@ -381,6 +381,28 @@ def demo_picture(initial: str, seed: int, font: ImageFont.FreeTypeFont, size=DEM
     return img
 
 
+def seed_demo_photos_apart(settings) -> int:
+    """seed_demo_photos in a child process of its own: the drawing (a CJK font, dozens of
+    full-size pictures) takes some 20 MB that a long-running server would otherwise keep.
+    Returns the child's exit code."""
+    import multiprocessing
+    child = multiprocessing.get_context("spawn").Process(target=_seed_demo_photos_child, args=(settings,))
+    child.start()
+    child.join()
+    return child.exitcode
+
+
+def _seed_demo_photos_child(settings) -> None:
+    from app.clock import SystemClock
+    from app.context import Context
+    from app.database import Database
+    from app.realtime import Realtime
+    from app.settings import secret_key
+    ctx = Context(settings=settings, db=Database(settings.database.url), clock=SystemClock(),
+                  secret=secret_key(settings), realtime=Realtime(None, SystemClock()))
+    seed_demo_photos(ctx)
+
+
 def seed_demo_photos(ctx) -> int:
     """Give every active dish a drawn placeholder photo, stored as an upload is. Returns
     how many. The served sizes are made when first asked for."""

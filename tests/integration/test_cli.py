@@ -40,6 +40,8 @@ def test_migrate_then_qr_sheet_writes_a_pdf_of_every_table(tmp_path):
     assert "12 tables on 2 page(s)" in r.stdout
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2
+    # the demo restaurant's dishes got their drawn photos (in a child process of their own)
+    assert len(list((tmp_path / "var" / "photos" / "originals").glob("*.jpg"))) == 31
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["virtual-printer", "--help"]])
