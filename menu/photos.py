@@ -396,10 +396,9 @@ def _seed_demo_photos_child(settings) -> None:
     from app.clock import SystemClock
     from app.context import Context
     from app.database import Database
-    from app.realtime import Realtime
     from app.settings import secret_key
     ctx = Context(settings=settings, db=Database(settings.database.url), clock=SystemClock(),
-                  secret=secret_key(settings), realtime=Realtime(None, SystemClock()))
+                  secret=secret_key(settings), realtime=None)  # photos publish nothing
     seed_demo_photos(ctx)
 
 
