@@ -71,7 +71,9 @@ def test_the_closed_tables_page_speaks_the_diners_language(client, ctx):
     from tests.helpers import visit_of
     token = token_of(ctx, "T2")
     services.close_visit(ctx, visit_of(ctx, "T2"), None)
-    assert "本桌已结账" in client.get(f"/v/{token}?lang=zh-Hans").get_data(as_text=True)
+    hans = client.get(f"/v/{token}?lang=zh-Hans").get_data(as_text=True)
+    assert "本桌已结账" in hans and "本桌账单已结，此链接不能再下单。" in hans
+    assert "Scan the code" not in hans  # not the API's English message
     assert "This table's bill is settled" in client.get(f"/v/{token}?lang=en").get_data(as_text=True)
     assert "連結無效" in client.get("/v/not-a-token?lang=zh-Hant").get_data(as_text=True)
 
