@@ -245,14 +245,16 @@ class PhotoStore:
         _write_atomically(path, photo.data)
         return path
 
-    def remove(self, dish_id: int, keep: Path | None = None) -> None:
-        """Delete the dish's original(s) but keep, and all its cached sizes."""
+    def remove(self, dish_id: int, keep: str | None = None) -> None:
+        """Delete the dish's files except those of the photo whose token is keep: the
+        originals holding other bytes, and the cached sizes made from them."""
         for ext in EXTENSIONS.values():
             path = self.originals / f"{dish_id}.{ext}"
-            if path != keep:
+            if path.is_file() and (keep is None or token_of(path.read_bytes()) != keep):
                 path.unlink(missing_ok=True)
         for path in self.cache.glob(f"{dish_id}-*.webp"):
-            path.unlink(missing_ok=True)
+            if keep is None or path.name.split("-")[1] != keep:
+                path.unlink(missing_ok=True)
 
     def variant(self, dish_id: int, token: str, width: int) -> tuple[Path, str] | None:
         """The file of the photo at this width and the token of what it shows (made and
@@ -288,12 +290,22 @@ def _result(dish: Dish) -> dict:
     return {"dish_id": dish.id, "image": dish.image, "urls": image_urls(dish.id, dish.image)}
 
 
-def _attach(s, store: PhotoStore, dish: Dish, photo: Photo) -> None:
+def _attach(ctx, s, store: PhotoStore, dish: Dish, photo: Photo) -> None:
     """Inside a write transaction: the file is in place before the commit, the other
     extension's original and the old sizes go after it."""
-    path = store.write_original(dish.id, photo)
+    store.write_original(dish.id, photo)
     dish.image = photo.token
-    after_commit(s, lambda: store.remove(dish.id, keep=path))
+    dish_id = dish.id
+    after_commit(s, lambda: _tidy(ctx, store, dish_id))
+
+
+def _tidy(ctx, store: PhotoStore, dish_id: int) -> None:
+    """After a change of photo, delete the dish's files that are not its photo now. Judged
+    inside a write transaction (writes take turns), against the token committed last: two
+    uploads racing each other leave the winner's file, whichever tidies first."""
+    with ctx.db.write() as s:
+        dish = s.get(Dish, dish_id)
+        store.remove(dish_id, keep=dish.image if dish is not None else None)
 
 
 def set_photo(ctx, dish_id: int, data: bytes, content_type: str | None) -> dict:
@@ -304,7 +316,7 @@ def set_photo(ctx, dish_id: int, data: bytes, content_type: str | None) -> dict:
     store = store_of(ctx)
     with ctx.db.write() as s:
         dish = _dish(s, dish_id)
-        _attach(s, store, dish, photo)
+        _attach(ctx, s, store, dish, photo)
         return _result(dish)
 
 
@@ -313,7 +325,7 @@ def remove_photo(ctx, dish_id: int) -> dict:
     with ctx.db.write() as s:
         dish = _dish(s, dish_id)
         dish.image = None
-        after_commit(s, lambda: store.remove(dish_id))
+        after_commit(s, lambda: _tidy(ctx, store, dish_id))
         return _result(dish)
 
 
@@ -416,5 +428,5 @@ def seed_demo_photos(ctx) -> int:
     store = store_of(ctx)
     with ctx.db.write() as s:
         for dish_id, photo in photos.items():
-            _attach(s, store, _dish(s, dish_id), photo)
+            _attach(ctx, s, store, _dish(s, dish_id), photo)
     return len(photos)

@@ -207,3 +207,17 @@ def test_demo_photos(ctx, client):
     original = Image.open(ctx.settings.var_dir / "photos" / "originals" / f"{DISH}.jpg")
     assert original.size == photos.DEMO_SIZE
     assert webp(client.get(f"/photos/dishes/{DISH}/160.webp?v={tokens[DISH]}")).size == (160, 120)
+
+
+def test_the_tidying_of_an_upload_that_lost_a_race_keeps_the_winners_file(manager, ctx):
+    # Two managers upload at once, a JPEG (A) and a PNG (B): both originals are written,
+    # B commits last. A's tidying, running after B's commit, must not delete B's file.
+    store = photos.store_of(ctx)
+    loser = photos.prepare(jpeg(color=(10, 200, 10)), "image/jpeg")
+    assert put(manager, noise_png(), "image/png").status_code == 200  # B, the photo now
+    winner = image_of(ctx)
+    store.write_original(DISH, loser)  # A's file, written before B committed
+    photos._tidy(ctx, store, DISH)  # A's after-commit tidying, late
+    assert [p.rsplit("/", 1)[-1] for p in photo_files(ctx) if p.startswith("originals")] == [f"{DISH}.png"]
+    assert webp(manager.get(f"/photos/dishes/{DISH}/160.webp?v={winner}"))
+    assert image_of(ctx) == winner
