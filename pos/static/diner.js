@@ -271,6 +271,7 @@ function setSendState(state) {
 async function send() {
   setSendState("sending");
   for (let attempt = 0; ; attempt++) {
+    if (!cart.sending || closed) return; // the table was closed meanwhile: nothing to send
     const { key, lines } = cart.sending;
     try {
       const order = await api("POST", `/api/visits/${token}/orders`, { idempotency_key: key, items: lines });

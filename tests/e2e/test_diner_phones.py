@@ -363,3 +363,28 @@ def test_an_order_on_its_way_with_a_dish_gone_from_the_menu_comes_back_to_the_ca
     order = staff_check(live, t8["visit_id"])["orders"]
     assert [[(i["dish_id"], i["quantity"]) for i in o["items"]] for o in order] == [[(CHOY_SUM, 2)]]
     assert [e for e in contexts.errors if "422" not in e] == []
+
+
+def test_the_table_closed_while_an_order_is_retried_stops_the_retries_quietly(serve, contexts):
+    live = serve()
+    t9 = live.visit("T9")
+    phone = contexts(**PHONE).new_page()
+    phone.clock.install()  # the page's timers (the retries' back-off) run when the test says
+    phone.goto(f"{t9['url']}?lang=en")
+    posts, _network = lose_answers_until_the_network_is_back(phone)
+    add_to_cart(phone, CHOY_SUM)
+    send_cart(phone)
+    expect(phone.locator("#cart-status")).to_be_visible()  # retrying
+    cashier = live.session("cashier")
+    due = staff_check(live, t9["visit_id"])["totals"]["due"]
+    assert cashier.post(f"{live.url}/api/pos/visits/{t9['visit_id']}/payments/cash", json={"tendered": due},
+                        timeout=WAIT).status_code == 201
+    assert cashier.post(f"{live.url}/api/pos/visits/{t9['visit_id']}/close", timeout=WAIT).status_code == 200
+    expect(phone.locator("#closed")).to_be_visible()  # heard live
+    expect(phone.locator("#cartbar")).to_be_hidden()
+    sent = len(posts)
+    phone.clock.run_for(20_000)  # every back-off there could be
+    expect(phone.locator("#closed")).to_be_visible()
+    assert len(posts) == sent  # no order sent for a closed table
+    assert kept_cart(phone, t9["visit_id"]) is None  # the cart is gone with the table
+    assert [e for e in contexts.errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
