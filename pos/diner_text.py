@@ -7,20 +7,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-ALLERGENS = ("peanut", "sesame", "soy", "egg", "milk", "fish", "shellfish", "gluten")
-DIETS = ("vegetarian", "vegan")
-REASONS = ("wrong_dish", "cold", "taste", "foreign_object", "missing", "slow", "other")
-
-
-def allergen_names() -> dict[str, str]:
-    return {"peanut": _("Peanut"), "sesame": _("Sesame"), "soy": _("Soy"), "egg": _("Egg"), "milk": _("Milk"),
-            "fish": _("Fish"), "shellfish": _("Shellfish"), "gluten": _("Gluten")}
-
-
-def diet_names() -> dict[str, str]:
-    return {"vegetarian": _("Vegetarian"), "vegan": _("Vegan")}
-
-
 def diner_strings() -> dict:
     """Every string diner.js shows, keyed as the script uses them."""
     return {
@@ -30,7 +16,9 @@ def diner_strings() -> dict:
         "requiredOne": _("choose {n}"), "requiredRange": _("choose {min}–{max}"),
         "optional": _("optional, up to {max}"), "choose": _("Choose: {groups}"),
         "spice": [_("Not spicy"), _("Mildly spicy"), _("Spicy"), _("Very spicy")],
-        "allergens": allergen_names(), "diets": diet_names(),
+        "allergens": {"peanut": _("Peanut"), "sesame": _("Sesame"), "soy": _("Soy"), "egg": _("Egg"),
+                      "milk": _("Milk"), "fish": _("Fish"), "shellfish": _("Shellfish"), "gluten": _("Gluten")},
+        "diets": {"vegetarian": _("Vegetarian"), "vegan": _("Vegan")},
         # filters
         "filters": _("Filters"), "avoid": _("No {allergen}"), "notSpicy": _("Not spicy"),
         "hidden": _("{n} dishes hidden by your filters"), "hiddenOne": _("1 dish hidden by your filters"),

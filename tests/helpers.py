@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
 
 from sqlalchemy import func, select
 
@@ -29,6 +31,11 @@ def order(ctx, token: str, *lines: dict, key: str | None = None):
     lines = lines or (KUNG_PAO,)
     reqs = [RequestedLine(l["dish_id"], l["quantity"], tuple(l.get("options", ())), l.get("note")) for l in lines]
     return services.place_order(ctx, token, key or f"test-key-{next(_keys):06d}", reqs)
+
+
+def boot_of(html: str) -> dict:
+    """The JSON a page boots its script from (<script id="boot" type="application/json">)."""
+    return json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
 
 
 def row_counts(db) -> dict[str, int]:

@@ -2,8 +2,6 @@
 client, demo constants."""
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
 import uuid
@@ -114,7 +112,3 @@ class LiveSocket:
 def session_cookie(http: requests.Session) -> str:
     return f"session={http.cookies['session']}"
 
-
-def boot_of(html: str) -> dict:
-    """The JSON a page boots its script from (<script id="boot" type="application/json">)."""
-    return json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))

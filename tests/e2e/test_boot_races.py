@@ -12,7 +12,8 @@ from sqlalchemy import event
 
 from pos import services as pos_services
 from pos.ordering import RequestedLine
-from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT, boot_of, session_cookie
+from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT, session_cookie
+from tests.helpers import boot_of
 
 pytestmark = pytest.mark.e2e
 

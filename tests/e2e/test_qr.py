@@ -12,7 +12,8 @@ from pyzbar.pyzbar import decode as zbar_decode
 
 from pos import qr
 from pos.services import current_visits
-from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT, boot_of
+from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
+from tests.helpers import boot_of
 
 pytestmark = pytest.mark.e2e
 

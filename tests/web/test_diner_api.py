@@ -3,7 +3,7 @@ import pytest
 
 from menu import services as menu
 from pos import services
-from tests.helpers import KUNG_PAO, MILK_TEA, row_counts, token_of, visit_of
+from tests.helpers import KUNG_PAO, MILK_TEA, boot_of, row_counts, token_of, visit_of
 
 
 def post_order(client, token, items, key="key-00000001", **extra):
@@ -135,15 +135,13 @@ def test_unknown_api_route_is_json(client):
 
 
 def test_a_script_in_a_note_stays_text_in_the_diner_page(client, ctx):
-    import json
-    import re
     token = token_of(ctx)
     payload = "</script><script>window.pwned=1</script><img src=x onerror=alert(1)>"
     assert post_order(client, token, [{**MILK_TEA, "note": payload}]).status_code == 201
     resp = client.get(f"/v/{token}")
     html = resp.get_data(as_text=True)
     assert "<script>window.pwned" not in html and "<img src=x" not in html
-    boot = json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
+    boot = boot_of(html)
     assert boot["check"]["orders"][0]["items"][0]["note"] == payload
     assert "script-src 'self'" in resp.headers["Content-Security-Policy"]
 

@@ -1,16 +1,11 @@
 """The diner's page in each language: the interface from the message catalogues, the menu
 in the same language with a fallback, the choice remembered, and the dishes' tags."""
-import json
 import re
 
 import pytest
 
 from menu.model import Dish
-from tests.helpers import token_of
-
-
-def boot_of(html: str) -> dict:
-    return json.loads(re.search(r'<script id="boot" type="application/json">(.*?)</script>', html, re.S).group(1))
+from tests.helpers import boot_of, token_of
 
 
 PAGE = {  # (html lang, a dish name, the place-order button, a status, the language nav's current)
