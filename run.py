@@ -14,20 +14,20 @@ import logging
 import sys
 from pathlib import Path
 
-from app.settings import ConfigError, load_settings
+from core.settings import ConfigError, load_settings
 
 log = logging.getLogger("run")
 
 
 def _prepare(settings):
     """Migrate, then create the demo restaurant on an empty database."""
-    from app.clock import SystemClock
-    from app.context import Context
-    from app.database import Database
+    from core.clock import SystemClock
+    from core.context import Context
+    from core.database import Database
     from app.demo import is_empty, seed_demo
-    from app.migrate import upgrade
-    from app.realtime import Realtime
-    from app.settings import secret_key
+    from core.migrate import upgrade
+    from core.realtime import Realtime
+    from core.settings import secret_key
     from menu.photos import seed_demo_photos_apart
     from printers.render import FontNotFound, check_font, check_profile
 
@@ -90,7 +90,7 @@ def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
 
 
 def cmd_migrate(args, settings) -> None:
-    from app.migrate import upgrade
+    from core.migrate import upgrade
     upgrade(settings.database.url)
     print("database is at the latest revision")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.context import Context
+from core.context import Context
 from menu.model import Category, Dish, ModifierGroup, ModifierOption
 from pos.model import DiningTable, RegisterSession
 from pos.services import open_visit

@@ -10,14 +10,14 @@ from flask_compress import Compress
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
-from app.api import IdConverter, api, error_response
-from app.clock import SystemClock
-from app.context import Context
-from app.database import Database
-from app.errors import DomainError
-from app.i18n import babel_locale, compile_catalogues
-from app.realtime import Realtime
-from app.settings import REPO_ROOT, Settings, load_settings, secret_key
+from core.api import IdConverter, api, error_response
+from core.clock import SystemClock
+from core.context import Context
+from core.database import Database
+from core.errors import DomainError
+from core.i18n import babel_locale, compile_catalogues
+from core.realtime import Realtime
+from core.settings import REPO_ROOT, Settings, load_settings, secret_key
 
 SOCKET_IO_DIST = REPO_ROOT / "node_modules" / "socket.io-client" / "dist"
 # The staff screens load the classic build (window.io); the diner page imports the smaller
@@ -32,7 +32,8 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     secret = secret_key(settings)
     db = db or Database(settings.database.url)
 
-    app = Flask(__name__)
+    # The shared shell (base.html, app.css, live.js) is core's; /static serves it.
+    app = Flask(__name__, static_folder=str(REPO_ROOT / "core" / "static"))
     app.secret_key = secret
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       PERMANENT_SESSION_LIFETIME=timedelta(hours=14), MAX_CONTENT_LENGTH=256 * 1024)
@@ -40,7 +41,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     # Pages' boot data (|tojson) without the spaces after , and : (a few KB on the menu).
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     # The interface's message catalogues (Flask-Babel), in the language each page chose
-    # (app.i18n.negotiate, set on flask.g.lang); staff screens stay bilingual.
+    # (core.i18n.negotiate, set on flask.g.lang); staff screens stay bilingual.
     translations = (settings.var_dir / "translations").resolve()  # Flask-Babel reads a relative one from app/
     compile_catalogues(translations)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
@@ -61,10 +62,12 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     from pos.diner_views import bp as diner_bp
     from pos.register_views import bp as register_bp
     from pos.sockets import register as pos_rooms
+    from printers.views import bp as printers_bp
+    from core.web import bp as core_bp
     from staff.views import bp as staff_bp
 
     app.url_map.converters["id"] = IdConverter
-    for bp in (staff_bp, menu_bp, photos_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp):
+    for bp in (core_bp, staff_bp, menu_bp, photos_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp, printers_bp):
         app.register_blueprint(bp)
     realtime.install_handlers(db)
     kitchen_rooms(realtime, ctx)
@@ -83,7 +86,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
 
     @app.get("/favicon.ico")
     def favicon():
-        return send_file(REPO_ROOT / "app" / "static" / "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+        return send_file(REPO_ROOT / "core" / "static" / "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
     @app.get("/healthz")
     def healthz():

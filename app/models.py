@@ -1,6 +1,6 @@
 """Imports every feature's models so Base.metadata knows all tables (for Alembic and tests)."""
-from app.database import Base
-from app.realtime import OutboxEvent  # noqa: F401
+from core.database import Base
+from core.realtime import OutboxEvent  # noqa: F401
 from kitchen.model import Ticket  # noqa: F401
 from menu.model import Category, Dish, ModifierGroup, ModifierOption  # noqa: F401
 from pos.model import DiningTable, Order, OrderCounter, OrderItem, Payment, Visit  # noqa: F401

@@ -13,13 +13,13 @@ from datetime import timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from app.context import Context
+from core.context import Context
 
 log = logging.getLogger(__name__)
 
 
 def prune_outbox(ctx: Context) -> None:
-    from app.realtime import prune_outbox as prune
+    from core.realtime import prune_outbox as prune
     removed = prune(ctx.db, ctx.clock, keep=timedelta(hours=24))
     if removed:
         log.info("pruned %d outbox events older than a day", removed)

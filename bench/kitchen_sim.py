@@ -52,7 +52,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.settings import load_settings
+from core.settings import load_settings
 
 EPOCH = 1_700_000_000.0   # sim time 0 (18:00) as epoch seconds, for the planner
 START_MIN = 18 * 60       # service starts at 18:00

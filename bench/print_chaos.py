@@ -39,11 +39,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from app.clock import SystemClock
-from app.context import Context
-from app.database import Database
+from core.clock import SystemClock
+from core.context import Context
+from core.database import Database
 from app.models import metadata
-from app.settings import load_settings
+from core.settings import load_settings
 from printers import services as queue
 from printers.escpos_decode import text_of
 from printers.model import PrintJob

@@ -27,12 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from app.clock import SystemClock
-from app.database import Database
+from core.clock import SystemClock
+from core.database import Database
 from app.demo import seed_demo
 from app.factory import create_app
 from app.models import metadata
-from app.settings import load_settings
+from core.settings import load_settings
 from pos import services as pos
 from pos.ordering import RequestedLine
 from printers import layout, render

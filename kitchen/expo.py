@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from app.context import Context
-from app.errors import Conflict, NotFound
+from core.context import Context
+from core.errors import Conflict, NotFound
 from kitchen import services as tickets
 from pos.model import Order, OrderItem
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from app.context import Context
+from core.context import Context
 from kitchen import expo, services
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
-from app.context import Context
+from core.context import Context
 from kitchen import prep_learning, sequencing
 from kitchen.model import PrepEstimate
 from menu.model import Dish, localized

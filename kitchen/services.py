@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.context import Context
-from app.errors import Conflict, NotFound
+from core.context import Context
+from core.errors import Conflict, NotFound
 from kitchen import planner, sequencing
 from kitchen.model import Ticket
 from menu.model import localized

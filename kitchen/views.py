@@ -6,10 +6,10 @@ from typing import Literal
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from pydantic import Field
 
-from app.api import Out, Schema, api
-from app.errors import NotFound
+from core.api import Out, Schema, api
+from core.errors import NotFound
 from kitchen import expo, planner, sequencing, services
-from pos.schemas import PrintQueuedOut
+from printers.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 
 bp = Blueprint("kitchen", __name__, template_folder="templates", static_folder="static",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base
+from core.database import Base
 
 
 def localized(texts: dict[str, str] | None, lang: str, fallbacks: tuple[str, ...] = ()) -> str:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, send_file
 
-from app.api import Out, api
-from app.errors import DomainError
+from core.api import Out, api
+from core.errors import DomainError
 from menu import photos
 from staff.auth import role_guard
 

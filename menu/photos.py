@@ -30,8 +30,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 from sqlalchemy import select
 
-from app.database import after_commit
-from app.errors import DomainError, NotFound
+from core.database import after_commit
+from core.errors import DomainError, NotFound
 from menu.model import Dish
 
 WIDTHS = (160, 320, 480, 960)  # the only widths served (CSS px x device pixel ratio of phones)
@@ -405,10 +405,10 @@ def seed_demo_photos_apart(settings) -> int:
 
 
 def _seed_demo_photos_child(settings) -> None:
-    from app.clock import SystemClock
-    from app.context import Context
-    from app.database import Database
-    from app.settings import secret_key
+    from core.clock import SystemClock
+    from core.context import Context
+    from core.database import Database
+    from core.settings import secret_key
     ctx = Context(settings=settings, db=Database(settings.database.url), clock=SystemClock(),
                   secret=secret_key(settings), realtime=None)  # photos publish nothing
     seed_demo_photos(ctx)

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app import i18n
-from app.context import Context
-from app.errors import NotFound
+from core import i18n
+from core.context import Context
+from core.errors import NotFound
 from menu import photos
 from menu.model import Category, Dish, ModifierGroup, localized
 
@@ -31,7 +31,7 @@ def catalogue(session: Session, dish_ids: set[int]) -> dict:
 
 def menu_for(ctx: Context, lang: str) -> list[dict]:
     """The menu by category in one language, as the diner page shows it. A text missing in
-    that language is taken from the nearest one that has it (app.i18n.fallbacks)."""
+    that language is taken from the nearest one that has it (core.i18n.fallbacks)."""
     fallbacks = i18n.fallbacks(lang, ctx.settings.restaurant.languages)
     with ctx.db.read() as s:
         cats = s.scalars(select(Category).order_by(Category.sort, Category.id).options(

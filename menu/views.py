@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import Field, RootModel
 
-from app.api import Out, Schema, api
-from app.i18n import negotiate
+from core.api import Out, Schema, api
+from core.i18n import negotiate
 from menu import services
 from staff.auth import role_guard
 
@@ -75,7 +75,7 @@ class SoldOutOut(Out):
 
 
 def language(ctx) -> str:
-    """This request's language (app.i18n.negotiate: ?lang=, the remembered cookie, the
+    """This request's language (core.i18n.negotiate: ?lang=, the remembered cookie, the
     phone's Accept-Language), also set as the interface language of the page it renders."""
     lang = negotiate(request.args.get("lang"), request.cookies.get("lang"), list(request.accept_languages),
                      ctx.settings.restaurant.languages)

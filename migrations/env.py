@@ -1,8 +1,8 @@
 """Alembic environment: the database URL comes from the settings (config.toml and
-POS_DATABASE_URL), or from the caller (app.migrate); SQLite uses batch mode."""
+POS_DATABASE_URL), or from the caller (core.migrate); SQLite uses batch mode."""
 from alembic import context
 
-from app.database import make_engine
+from core.database import make_engine
 from app.models import metadata
 
 config = context.config
@@ -12,7 +12,7 @@ def _url() -> str:
     url = config.attributes.get("database_url")
     if url:
         return url
-    from app.settings import load_settings
+    from core.settings import load_settings
     return load_settings().database.url
 
 

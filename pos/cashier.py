@@ -13,8 +13,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.context import Context
-from app.errors import Conflict, DomainError, Forbidden, NotFound
+from core.context import Context
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from pos import billing, receipts
 from pos.checks import check_dict, load_visit, money, publish_summary, visit_bill, visit_url

@@ -8,11 +8,11 @@ from typing import Literal
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from pydantic import Field, RootModel, model_validator
 
-from app.api import Id, Out, Schema, Text, api
-from app.errors import DomainError
+from core.api import Id, Out, Schema, Text, api
+from core.errors import DomainError
 from pos import billing, cashier as till, qr, receipts, services
-from pos.schemas import PaymentTakenOut, CheckOut, ClosedOut, PrintersOut, PrintQueuedOut, TablesOut
-from printers import services as printing
+from pos.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
+from printers.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 
 bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="static",
@@ -20,7 +20,6 @@ bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="
 
 cashier = role_guard("cashier")
 manager = role_guard("manager")
-cook = role_guard("cook")  # printer health and test pages: the kitchen fixes its own printer
 
 
 def _ctx():
@@ -283,15 +282,3 @@ def close(visit_id: int):
            errors=(404, 409), summary="Print the check's receipt again, marked REPRINT")
 def reprint_receipt(visit_id: int):
     return jsonify(receipts.reprint_receipt(_ctx(), visit_id)), 202
-
-
-@api.route(bp, "/api/printers", "GET", guard=cook, response=PrintersOut,
-           summary="Each printer's health at its last attempt, queue depth and last error")
-def printers():
-    return jsonify(printing.queue_status(_ctx()))
-
-
-@api.route(bp, "/api/printers/<name>/test", "POST", guard=cook, response=PrintQueuedOut, ok=(202,),
-           errors=(404, 409), summary="Queue a test page for a printer")
-def printer_self_test(name: str):
-    return jsonify(printing.print_self_test(_ctx(), name)), 202

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.context import Context
-from app.errors import NotFound
+from core.context import Context
+from core.errors import NotFound
 from menu.model import localized
 from pos import billing
 from pos.floor import table_state

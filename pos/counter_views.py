@@ -9,7 +9,7 @@ from typing import Literal
 from flask import Blueprint, current_app, jsonify, request
 from pydantic import Field, RootModel, model_validator
 
-from app.api import Id, Schema, Text, api
+from core.api import Id, Schema, Text, api
 from pos import cashier as till, requests, services
 from pos.cashier_views import Approval
 from pos.diner_views import MAX_LINES, OrderLine, RequestOut

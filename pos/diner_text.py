@@ -1,5 +1,5 @@
 """The diner page's interface strings, in the page's language, from the message
-catalogues (app/translations, Flask-Babel). The page's script gets them in its boot data,
+catalogues (core/translations, Flask-Babel). The page's script gets them in its boot data,
 so it carries no translations of its own and a phone downloads one language only.
 
 Placeholders are {name}, filled in by the script (diner.js ``fill``)."""

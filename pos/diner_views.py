@@ -6,9 +6,9 @@ from typing import Literal
 from flask import Blueprint, current_app, jsonify, make_response, render_template
 from pydantic import Field
 
-from app import i18n
-from app.api import Id, Out, Schema, Text, api
-from app.errors import DomainError
+from core import i18n
+from core.api import Id, Out, Schema, Text, api
+from core.errors import DomainError
 from menu import photos
 from menu import services as menu
 from menu.model import localized

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.database import Base, UTCDateTime
+from core.database import Base, UTCDateTime
 
 
 class DiningTable(Base):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.context import Context
-from app.errors import Conflict
+from core.context import Context
+from core.errors import Conflict
 from menu.model import localized
 from pos.checks import active_adjustments, load_visit, money, visit_bill, visit_url
 from pos.model import Visit

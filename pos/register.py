@@ -29,8 +29,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.context import Context
-from app.errors import Conflict, DomainError, NotFound
+from core.context import Context
+from core.errors import Conflict, DomainError, NotFound
 from menu.model import Category, Dish, localized
 from pos import receipts
 from pos.cashier import CASH, audit

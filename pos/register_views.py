@@ -8,10 +8,10 @@ from typing import Literal
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from pydantic import Field, RootModel
 
-from app.api import Out, Schema, Text, api
+from core.api import Out, Schema, Text, api
 from pos import register
 from pos.cashier_views import Approval
-from pos.schemas import PrintQueuedOut
+from printers.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 from staff.model import role_at_least
 from staff.services import staff_list

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
-from app.context import Context
-from app.errors import Conflict, DomainError, NotFound, RateLimited
+from core.context import Context
+from core.errors import Conflict, DomainError, NotFound, RateLimited
 from pos.checks import publish_summary
 from pos.model import OrderItem, ServiceRequest, Visit
 

@@ -12,8 +12,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.context import Context
-from app.errors import Conflict, DomainError, Forbidden, NotFound
+from core.context import Context
+from core.errors import Conflict, DomainError, Forbidden, NotFound
 from kitchen import services as kitchen
 from menu import services as menu
 from pos import cashier, receipts, requests

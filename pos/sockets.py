@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.errors import DomainError
+from core.errors import DomainError
 from pos.services import visit_for_token
 from staff.auth import has_role
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.context import Context
-from app.database import after_commit
-from app.errors import Conflict, NotFound
+from core.context import Context
+from core.database import after_commit
+from core.errors import Conflict, NotFound
 from printers.model import PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)

@@ -19,8 +19,8 @@ import socket
 import threading
 from datetime import datetime, timedelta
 
-from app.context import Context
-from app.settings import PrinterSettings
+from core.context import Context
+from core.settings import PrinterSettings
 from printers import device, layout, render
 from printers import services as queue
 

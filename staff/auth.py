@@ -5,7 +5,7 @@ import functools
 
 from flask import current_app, g, redirect, request, session, url_for
 
-from app.errors import Forbidden, Unauthorized
+from core.errors import Forbidden, Unauthorized
 from staff.model import role_at_least
 
 
@@ -25,7 +25,7 @@ def has_role(needed: str) -> bool:
 
 
 def role_guard(needed: str):
-    """A guard for app.api routes: raises 401/403 before the body is even read."""
+    """A guard for core.api routes: raises 401/403 before the body is even read."""
     def guard():
         staff = current_staff()
         if staff is None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.database import Base, UTCDateTime
+from core.database import Base, UTCDateTime
 
 ROLES = ("cook", "cashier", "manager", "admin")
 

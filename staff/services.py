@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.context import Context
-from app.errors import DomainError, Forbidden, NotFound, Unauthorized
+from core.context import Context
+from core.errors import DomainError, Forbidden, NotFound, Unauthorized
 from staff.model import ROLES, PinFailure, StaffUser, role_at_least
 
 MAX_FAILURES = 5

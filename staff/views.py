@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, jsonify, render_template, request, session
 from pydantic import Field, RootModel
 
-from app.api import Id, Out, Schema, api
+from core.api import Id, Out, Schema, api
 from staff import services
 from staff.auth import current_staff
 

@@ -18,12 +18,12 @@ os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(os.path.dir
 
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
-from app.clock import FixedClock  # noqa: E402
-from app.database import Database  # noqa: E402
+from core.clock import FixedClock  # noqa: E402
+from core.database import Database  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
 from app.factory import create_app  # noqa: E402
 from app.models import metadata  # noqa: E402
-from app.settings import load_settings  # noqa: E402
+from core.settings import load_settings  # noqa: E402
 from staff import services as staff_services  # noqa: E402
 
 # Property tests explore new random examples on every run of pytest; the suite's command

@@ -1,5 +1,5 @@
 import { connectLive, api, h } from "/static/live.js";
-import { watchPrinters } from "/static/printers.js";
+import { watchPrinters } from "/static/printers/printers.js";
 import { serverClock, clockText } from "/static/kitchen/clock.js";
 
 // The pass: whole orders, each item's state at its station. An order turns ready when

@@ -1,5 +1,5 @@
 import { connectLive, api, h } from "/static/live.js";
-import { watchPrinters } from "/static/printers.js";
+import { watchPrinters } from "/static/printers/printers.js";
 import { serverClock, clockText, countdown } from "/static/kitchen/clock.js";
 
 // A station screen (or all stations): tickets in the order cooks should work them,

@@ -6,7 +6,7 @@ Create Date: 2026-11-27 08:38:17.477822
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0001'
@@ -48,7 +48,7 @@ def upgrade() -> None:
     sa.Column('room', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('seq', name=op.f('pk_outbox'))
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
@@ -99,8 +99,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('table_id', sa.Integer(), nullable=False),
     sa.Column('nonce', sa.String(length=32), nullable=False),
-    sa.Column('opened_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['closed_by'], ['staff_users.id'], name=op.f('fk_visits_closed_by_staff_users')),
     sa.ForeignKeyConstraint(['table_id'], ['dining_tables.id'], name=op.f('fk_visits_table_id_dining_tables')),
@@ -126,7 +126,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('idempotency_key', sa.String(length=64), nullable=False),
     sa.Column('request_hash', sa.String(length=64), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['visit_id'], ['visits.id'], name=op.f('fk_orders_visit_id_visits')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
     sa.UniqueConstraint('visit_id', 'idempotency_key', name=op.f('uq_orders_visit_id_idempotency_key'))
@@ -141,7 +141,7 @@ def upgrade() -> None:
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('tendered', sa.Integer(), nullable=False),
     sa.Column('change', sa.Integer(), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_payments_staff_id_staff_users')),
     sa.ForeignKeyConstraint(['visit_id'], ['visits.id'], name=op.f('fk_payments_visit_id_visits')),
@@ -155,9 +155,9 @@ def upgrade() -> None:
     sa.Column('order_id', sa.Integer(), nullable=False),
     sa.Column('station', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('started_at', app.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('bumped_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('bumped_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_tickets_order_id_orders')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets'))
@@ -179,8 +179,8 @@ def upgrade() -> None:
     sa.Column('station', sa.String(length=32), nullable=False),
     sa.Column('prep_seconds', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('started_at', app.database.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('ready_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', core.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ready_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['dish_id'], ['dishes.id'], name=op.f('fk_order_items_dish_id_dishes')),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders')),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_order_items_ticket_id_tickets')),
@@ -198,12 +198,12 @@ def upgrade() -> None:
     sa.Column('document', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('claimed_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('next_attempt_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('printed_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('printed_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_print_jobs_ticket_id_tickets')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_print_jobs'))
     )

@@ -6,7 +6,7 @@ Create Date: 2026-11-27 09:09:54.285994
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0003'
@@ -20,7 +20,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
-    sa.Column('locked_until', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('locked_until', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['staff_users.id'], name=op.f('fk_pin_failures_user_id_staff_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'address', name=op.f('pk_pin_failures'))
     )
@@ -38,5 +38,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('staff_users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_pins', sa.Integer(), server_default="0", nullable=False))
-        batch_op.add_column(sa.Column('locked_until', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('locked_until', core.database.UTCDateTime(timezone=True), nullable=True))
     op.drop_table('pin_failures')

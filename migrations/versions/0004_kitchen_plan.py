@@ -6,7 +6,7 @@ Create Date: 2026-11-27 10:27:02.622644
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0004'
@@ -22,7 +22,7 @@ def upgrade() -> None:
     sa.Column('samples', sa.Integer(), nullable=False),
     sa.Column('outliers', sa.Integer(), nullable=False),
     sa.Column('recent', sa.JSON(), nullable=False),
-    sa.Column('updated_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['dish_id'], ['dishes.id'], name=op.f('fk_prep_estimates_dish_id_dishes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('dish_id', name=op.f('pk_prep_estimates'))
     )
@@ -32,8 +32,8 @@ def upgrade() -> None:
     with op.batch_alter_table('order_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('extra_prep_seconds', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('course', sa.Integer(), server_default='2', nullable=False))
-        batch_op.add_column(sa.Column('fire_at', app.database.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('due_at', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('fire_at', core.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('due_at', core.database.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('timed', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('cook_seconds', sa.Integer(), nullable=True))
         batch_op.create_index('ix_order_items_dish_measured', ['dish_id', 'ready_at'], unique=False)
@@ -44,9 +44,9 @@ def upgrade() -> None:
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('rush', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('promised_at', app.database.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('late_at', app.database.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('served_at', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('promised_at', core.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('late_at', core.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('served_at', core.database.UTCDateTime(timezone=True), nullable=True))
 
 
 

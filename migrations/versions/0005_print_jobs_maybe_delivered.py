@@ -6,7 +6,7 @@ Create Date: 2026-11-27 12:11:28.254050
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0005'

@@ -6,7 +6,7 @@ Create Date: 2026-11-27 12:19:54.612923
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0006'
@@ -20,7 +20,7 @@ def upgrade() -> None:
     sa.Column('printer', sa.String(length=64), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('detail', sa.Text(), nullable=True),
-    sa.Column('checked_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('checked_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('printer', name=op.f('pk_printer_states'))
     )
 

@@ -12,7 +12,7 @@ Create Date: 2026-11-27 13:20:00
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0007'
@@ -25,7 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table('print_jobs') as batch:
         batch.add_column(sa.Column('redirected_from', sa.String(length=64), nullable=True))
     with op.batch_alter_table('printer_states') as batch:
-        batch.add_column(sa.Column('down_since', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column('down_since', core.database.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:

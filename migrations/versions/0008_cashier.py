@@ -6,7 +6,7 @@ Create Date: 2026-11-27 13:45:42.505503
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0008'
@@ -20,10 +20,10 @@ def upgrade() -> None:
     op.create_table('register_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('business_day', sa.Date(), nullable=False),
-    sa.Column('opened_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('opened_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('opened_by', sa.Integer(), nullable=True),
     sa.Column('float_amount', sa.Integer(), nullable=False),
-    sa.Column('closed_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('closed_by', sa.Integer(), nullable=True),
     sa.Column('counted', sa.Integer(), nullable=True),
     sa.Column('expected', sa.Integer(), nullable=True),
@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['register_id'], ['register_sessions.id'], name=op.f('fk_cash_movements_register_id_register_sessions')),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_cash_movements_staff_id_staff_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cash_movements'))
@@ -51,7 +51,7 @@ def upgrade() -> None:
 
     op.create_table('audit_log',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', app.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', core.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('action', sa.String(length=32), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('approved_by', sa.Integer(), nullable=True),
@@ -82,8 +82,8 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.Column('approved_by', sa.Integer(), nullable=True),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('removed_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('removed_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['approved_by'], ['staff_users.id'], name=op.f('fk_check_adjustments_approved_by_staff_users')),
     sa.ForeignKeyConstraint(['item_id'], ['order_items.id'], name=op.f('fk_check_adjustments_item_id_order_items')),
     sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_check_adjustments_staff_id_staff_users')),
@@ -100,7 +100,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('order_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('seat', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('voided_at', app.database.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('voided_at', core.database.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('void_reason', sa.Text(), nullable=True))
 
     with op.batch_alter_table('payments', schema=None) as batch_op:

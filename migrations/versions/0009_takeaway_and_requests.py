@@ -6,7 +6,7 @@ Create Date: 2026-11-27 13:55:14.046657
 """
 from alembic import op
 import sqlalchemy as sa
-import app.database
+import core.database
 
 
 revision = '0009'
@@ -24,10 +24,10 @@ def upgrade() -> None:
     sa.Column('item_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=32), nullable=True),
     sa.Column('text', sa.Text(), nullable=True),
-    sa.Column('created_at', app.database.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', core.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('acknowledged_by', sa.Integer(), nullable=True),
-    sa.Column('resolved_at', app.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', core.database.UTCDateTime(timezone=True), nullable=True),
     sa.Column('resolved_by', sa.Integer(), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['acknowledged_by'], ['staff_users.id'], name=op.f('fk_service_requests_acknowledged_by_staff_users')),

@@ -2,7 +2,7 @@
 // drawer should hold, closing with the counted cash (a manager approves), and the Z report
 // as tables with Print and Download CSV. Every name and reason is inserted as text (h()).
 import { api, h, money } from "/static/live.js";
-import { watchPrinters } from "/static/printers.js";
+import { watchPrinters } from "/static/printers/printers.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);

@@ -1,5 +1,5 @@
 import { connectLive, api, h, money } from "/static/live.js";
-import { watchPrinters } from "/static/printers.js";
+import { watchPrinters } from "/static/printers/printers.js";
 import { openOrderEntry } from "/static/cashier/order_entry.js";
 import { watchRequests } from "/static/cashier/requests.js";
 

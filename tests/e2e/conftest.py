@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import pytest
 from werkzeug.serving import make_server
 
-from app.clock import SystemClock
+from core.clock import SystemClock
 from app.demo import seed_demo
 from app.factory import create_app
 from printers.worker import start_workers

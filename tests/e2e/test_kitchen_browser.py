@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from app.clock import FixedClock
+from core.clock import FixedClock
 from kitchen import expo
 from tests.e2e.browser import PHONE, staff_context
 from tests.e2e.live import KUNG_PAO, MILD, REGULAR, WAIT

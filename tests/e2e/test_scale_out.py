@@ -5,7 +5,7 @@ import uuid
 import pytest
 import redis
 
-from app.clock import SystemClock
+from core.clock import SystemClock
 from app.demo import seed_demo
 from app.factory import create_app
 from menu import services as menu

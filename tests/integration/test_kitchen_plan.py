@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.errors import Conflict
-from app.realtime import OutboxEvent
+from core.errors import Conflict
+from core.realtime import OutboxEvent
 from kitchen import expo, planner
 from kitchen import services as kitchen
 from kitchen.model import PrepEstimate

@@ -4,7 +4,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.errors import Conflict, DomainError, Forbidden
+from core.errors import Conflict, DomainError, Forbidden
 from kitchen import services as kitchen
 from pos import services
 from printers.model import PrintJob
@@ -133,7 +133,7 @@ def test_two_cooks_bumping_at_once_make_one_bump(ctx):
     assert outcomes.count("bumped") == 1
     assert set(outcomes) - {"bumped"} <= {"already_bumped", "concurrent_change"}
     with ctx.db.read() as s:
-        from app.realtime import OutboxEvent
+        from core.realtime import OutboxEvent
         bumps = [e for e in s.scalars(select(OutboxEvent).where(OutboxEvent.room == "station:wok")).all()
                  if e.data["status"] == "done"]
     assert len(bumps) == 1

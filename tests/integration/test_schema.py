@@ -6,8 +6,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.database import after_commit, make_engine
-from app.migrate import upgrade
+from core.database import after_commit, make_engine
+from core.migrate import upgrade
 from app.models import metadata
 
 
@@ -45,7 +45,7 @@ def test_outbox_seq_is_never_reused_after_pruning(ctx, clock):
 
     from sqlalchemy import text
 
-    from app.realtime import Realtime, prune_outbox
+    from core.realtime import Realtime, prune_outbox
     from menu import services as menu
     menu.set_sold_out(ctx, 1, True)
     with ctx.db.read() as s:
@@ -65,7 +65,7 @@ def test_outbox_seq_is_never_reused_after_pruning(ctx, clock):
 def test_migrations_go_down_and_up_again(fresh_url):
     from alembic import command
 
-    from app.migrate import alembic_config
+    from core.migrate import alembic_config
     upgrade(fresh_url)
     command.downgrade(alembic_config(fresh_url), "base")
     upgrade(fresh_url)
@@ -77,7 +77,7 @@ def test_migrations_keep_data_that_points_at_rebuilt_tables(fresh_url):
     from alembic import command
     from sqlalchemy import text
 
-    from app.migrate import alembic_config
+    from core.migrate import alembic_config
     upgrade(fresh_url, "0001")
     engine = make_engine(fresh_url)
     with engine.begin() as conn:
@@ -137,7 +137,7 @@ def test_times_read_back_are_utc_whatever_the_session_time_zone(db):
 
     from sqlalchemy import select, text
 
-    from app.realtime import OutboxEvent
+    from core.realtime import OutboxEvent
     at = datetime(2026, 11, 27, 4, 5, tzinfo=timezone.utc)
     with db.write() as s:
         s.add(OutboxEvent(room="r", kind="k", data={}, created_at=at))

@@ -10,7 +10,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from app.i18n import CATALOGUES, compile_catalogues, fallbacks, negotiate, script_of
+from core.i18n import CATALOGUES, compile_catalogues, fallbacks, negotiate, script_of
 from menu.model import localized
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
@@ -61,10 +61,10 @@ def test_fallbacks_try_the_other_chinese_script_before_english():
 # -- the catalogues ---------------------------------------------------------------------------
 
 def _source_messages() -> set[str]:
-    with open(REPO / "app" / "babel.cfg") as f:
+    with open(REPO / "core" / "babel.cfg") as f:
         method_map, options_map = parse_mapping_cfg(f)
     ids = set()
-    for folder in ("app", "pos", "menu", "kitchen", "staff", "printers"):
+    for folder in ("core", "app", "pos", "menu", "kitchen", "staff", "printers"):
         for _file, _line, message, _comments, _ctx in extract_from_dir(REPO / folder, method_map, options_map):
             ids.add(message if isinstance(message, str) else message[0])
     return ids

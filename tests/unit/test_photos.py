@@ -6,7 +6,7 @@ import zlib
 import pytest
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
-from app.errors import DomainError
+from core.errors import DomainError
 from menu import photos
 
 

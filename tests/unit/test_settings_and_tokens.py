@@ -1,6 +1,6 @@
 import pytest
 
-from app.settings import ConfigError, load_settings, secret_key
+from core.settings import ConfigError, load_settings, secret_key
 from pos.tokens import make_token, read_token
 
 

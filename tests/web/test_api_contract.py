@@ -1,6 +1,6 @@
 """Every response schema declared in /api/openapi.json matches what the endpoint really
 returns (the response models refuse unknown fields, so a drift either way fails)."""
-from app.api import api
+from core.api import api
 from kitchen import services as kitchen
 from tests.helpers import KUNG_PAO, MILK_TEA, token_of, visit_of
 

@@ -5,7 +5,7 @@ a Retry-After header, and nothing is written. A retry of an order already placed
 answered, a repeated call that still rings is not new, and the till is never limited."""
 import pytest
 
-from app.settings import ConfigError, load_settings
+from core.settings import ConfigError, load_settings
 from tests.helpers import MILK_TEA, row_counts, token_of, visit_of
 
 

@@ -6,7 +6,7 @@ import os
 import pytest
 from PIL import Image
 
-from app.api import api
+from core.api import api
 from menu import photos
 from menu.model import Dish
 

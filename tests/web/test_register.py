@@ -11,7 +11,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from app.api import api
+from core.api import api
 from pos import register
 from pos.model import AuditEntry, Payment, RegisterSession, Visit
 from printers.layout import build

@@ -1,5 +1,5 @@
 """Languages: which one a diner gets, the fallback order of menu texts, and the
-interface's message catalogues (Flask-Babel; the .po files in app/translations).
+interface's message catalogues (Flask-Babel; the .po files in core/translations).
 
 Language codes are the BCP 47 tags the settings and the menu use ("zh-Hant", "zh-Hans",
 "en"); Babel's locale names ("zh_Hant") appear only here. The .po catalogues are compiled

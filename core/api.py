@@ -18,7 +18,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.routing import IntegerConverter
 
-from app.errors import DomainError
+from core.errors import DomainError
 
 MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers are refused, not overflowed
 

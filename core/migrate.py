@@ -4,7 +4,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from app.settings import REPO_ROOT
+from core.settings import REPO_ROOT
 
 
 def alembic_config(database_url: str) -> Config:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from app.database import Database
-from app.settings import Settings
+from core.database import Database
+from core.settings import Settings
 
 
 @dataclass
@@ -14,7 +14,7 @@ class Context:
     db: Database
     clock: object  # has now() -> aware UTC datetime
     secret: str
-    realtime: object  # app.realtime.Realtime
+    realtime: object  # core.realtime.Realtime
     # Called with a printer's name after a commit that queued a job for it; its worker wakes up.
     wake_printers: Callable[[str], None] = field(default=lambda printer: None)
 

@@ -7,7 +7,7 @@ for a rolled-back transaction, and a screen that was away asks for every event o
 its rooms after the last ``seq`` it saw (the ``join`` handler below).
 
 Commit order equals ``seq`` order because write transactions are serialised on
-both databases (app.database: BEGIN IMMEDIATE on SQLite, an advisory lock on
+both databases (core.database: BEGIN IMMEDIATE on SQLite, an advisory lock on
 PostgreSQL), so a client can never see seq 7 committed and later miss seq 6.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import JSON, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.database import Base, UTCDateTime, after_commit
+from core.database import Base, UTCDateTime, after_commit
 
 
 class JoinRequest(BaseModel):

@@ -1,0 +1,2 @@
+"""What every feature stands on: settings, the database, the outbox, the clock, errors,
+the API wrapper, languages and time."""
