@@ -97,8 +97,8 @@ def cmd_migrate(args, settings) -> None:
 
 def cmd_qr_sheet(args, settings) -> None:
     from app.factory import create_app
-    from pos import qr
-    from pos.services import current_visits
+    from pos.orders import qr
+    from pos.orders.visits import current_visits
 
     _prepare(settings)
     ctx = create_app(settings).extensions["pos_ctx"]

@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from core.context import Context
 from menu.model import Category, Dish, ModifierGroup, ModifierOption
-from pos.model import DiningTable, RegisterSession
-from pos.services import open_visit
+from pos.checks.model import RegisterSession
+from pos.orders.model import DiningTable
+from pos.orders.visits import new_visit
 from staff.model import StaffUser
 from staff.services import create_user
 
@@ -147,7 +148,7 @@ def seed_demo(ctx: Context, staff: bool = True) -> None:
             table = DiningTable(name=name, seats=seats, sort=i)
             s.add(table)
             s.flush()
-            open_visit(ctx, s, table.id)
+            new_visit(ctx, s, table.id)
         if staff and not s.scalar(select(func.count(StaffUser.id))):
             for name, role, pin in STAFF:
                 create_user(s, name, role, pin)

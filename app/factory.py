@@ -10,6 +10,7 @@ from flask_compress import Compress
 from flask_socketio import SocketIO
 from werkzeug.exceptions import HTTPException
 
+from app import hooks  # noqa: F401  (connects the features' signals)
 from core.api import IdConverter, api, error_response
 from core.clock import SystemClock
 from core.context import Context
@@ -18,6 +19,7 @@ from core.errors import DomainError
 from core.i18n import babel_locale, compile_catalogues
 from core.realtime import Realtime
 from core.settings import REPO_ROOT, Settings, load_settings, secret_key
+
 
 SOCKET_IO_DIST = REPO_ROOT / "node_modules" / "socket.io-client" / "dist"
 # The staff screens load the classic build (window.io); the diner page imports the smaller
@@ -57,11 +59,12 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     from kitchen.views import bp as kitchen_bp
     from menu.photo_views import bp as photos_bp
     from menu.views import bp as menu_bp
-    from pos.cashier_views import bp as cashier_bp
-    from pos.counter_views import bp as counter_bp
-    from pos.diner_views import bp as diner_bp
-    from pos.register_views import bp as register_bp
-    from pos.sockets import register as pos_rooms
+    from pos.diner.sockets import register as diner_rooms
+    from pos.diner.views import bp as diner_bp
+    from pos.till.counter_views import bp as counter_bp
+    from pos.till.register_views import bp as register_bp
+    from pos.till.sockets import register as till_rooms
+    from pos.till.views import bp as cashier_bp
     from printers.views import bp as printers_bp
     from core.web import bp as core_bp
     from staff.views import bp as staff_bp
@@ -71,7 +74,8 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
         app.register_blueprint(bp)
     realtime.install_handlers(db)
     kitchen_rooms(realtime, ctx)
-    pos_rooms(realtime, ctx)
+    diner_rooms(realtime, ctx)
+    till_rooms(realtime, ctx)
     _register_errors(app)
     app.after_request(_security_headers)
 

@@ -30,7 +30,7 @@ from app.factory import create_app
 from app.models import metadata
 from core.settings import load_settings
 from menu.photos import seed_demo_photos
-from pos import services as pos
+from pos.orders.visits import current_visits
 
 _ASSETS = re.compile(r'<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+)"')
 _IMPORTS = re.compile(r'(?:^|[;\n])\s*import\s[^"\']*["\']([^"\']+)["\']|import\(\s*["\']([^"\']+)["\']\s*\)')
@@ -89,7 +89,7 @@ def main() -> int:
         ctx = app.extensions["pos_ctx"]
         seed_demo(ctx)
         seed_demo_photos(ctx)  # the photos' URLs are in the menu the page carries
-        token = pos.current_visits(ctx)[0]["url"].rsplit("/v/", 1)[1]
+        token = current_visits(ctx)[0]["url"].rsplit("/v/", 1)[1]
         client = app.test_client()
         sizes, plain = {}, {}
         for lang in settings.restaurant.languages:

@@ -33,8 +33,9 @@ from app.demo import seed_demo
 from app.factory import create_app
 from app.models import metadata
 from core.settings import load_settings
-from pos import services as pos
-from pos.ordering import RequestedLine
+from pos.orders import services as orders
+from pos.orders.visits import current_visits
+from pos.orders.ordering import RequestedLine
 from printers import layout, render
 from printers.virtual import VirtualPrinter
 from printers.worker import PrintWorker, start_workers
@@ -84,10 +85,10 @@ def demo_app(tmp: Path, printer_port: int):
 
 
 def place(ctx, n: int, key: str):
-    visits = pos.current_visits(ctx)
+    visits = current_visits(ctx)
     token = visits[n % len(visits)]["url"].rsplit("/v/", 1)[1]
     lines = [RequestedLine(11, 2, (2, 7), "走花生"), RequestedLine(17, 1, (), None), RequestedLine(14, 1, (), None)]
-    return pos.place_order(ctx, token, key, lines)
+    return orders.place_order(ctx, token, key, lines)
 
 
 def main(argv: list[str] | None = None) -> int:

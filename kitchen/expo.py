@@ -7,7 +7,7 @@ from sqlalchemy import exists, select
 from core.context import Context
 from core.errors import Conflict, NotFound
 from kitchen import services as tickets
-from pos.model import Order, OrderItem
+from pos.orders.model import Order, OrderItem
 
 IN_KITCHEN = ("queued", "cooking", "ready")
 

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import Base, UTCDateTime
-from pos.model import Order, OrderItem
+from pos.orders.model import Order, OrderItem
 
 
 class Ticket(Base):

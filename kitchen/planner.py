@@ -15,7 +15,7 @@ from core.context import Context
 from kitchen import prep_learning, sequencing
 from kitchen.model import PrepEstimate
 from menu.model import Dish, localized
-from pos.model import Order, OrderItem
+from pos.orders.model import Order, OrderItem
 
 OPEN = ("queued", "cooking")
 # A plan time that moved by less than the plan's finishing tolerance (at most this) is not

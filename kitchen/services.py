@@ -20,8 +20,8 @@ from core.errors import Conflict, NotFound
 from kitchen import planner, sequencing
 from kitchen.model import Ticket
 from menu.model import localized
-from pos.checks import publish_summary
-from pos.model import Order, OrderItem, Visit
+from kitchen.signals import items_changed
+from pos.orders.model import Order, OrderItem, Visit
 from printers import services as printing
 
 FIRE_GRACE_S = sequencing.FIRE_GRACE_S  # Start on a card starts the dishes whose fire time is this close
@@ -180,7 +180,7 @@ def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, ta
             visits[o.visit_id] = o.visit
     for visit in visits.values():
         if visit.is_open:  # a closed check's table already shows its next visit
-            publish_summary(ctx, s, visit)
+            items_changed.send(ctx, session=s, visit=visit)
 
 
 def replan_and_publish(ctx: Context, s: Session, tickets: set[int] = frozenset(), orders: set[int] = frozenset(),
@@ -270,6 +270,14 @@ def void_items(ctx: Context, s: Session, items: list[OrderItem], reason: str) ->
             printing.enqueue(ctx, s, printer.name, "kitchen_ticket", {**data, "void": True, "reason": reason},
                              ticket_id=ticket.id)
     replan_and_publish(ctx, s, {t.id for t in tickets}, {i.order_id for i in items}, tables=True)
+
+
+def retell_check(ctx: Context, s: Session, visit: Visit) -> None:
+    """The kitchen's cards and the pass show the check's new table; nothing is printed again."""
+    orders = {o.id for o in visit.orders}
+    tickets = {t for o in visit.orders for i in o.items if (t := i.ticket_id) is not None}
+    publish(ctx, s, tickets, orders)
+
 
 
 def reprint_order_tickets(ctx: Context, order_id: int) -> dict:

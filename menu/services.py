@@ -17,7 +17,7 @@ def _dish_query():
 
 
 def catalogue(session: Session, dish_ids: set[int]) -> dict:
-    """Plain pricing data for pos.ordering.price_lines, for just these dishes."""
+    """Plain pricing data for pos.orders.ordering.price_lines, for just these dishes."""
     dishes = session.scalars(_dish_query().where(Dish.id.in_(dish_ids))
                              .options(selectinload(Dish.category))).all()
     return {d.id: {

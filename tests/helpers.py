@@ -8,8 +8,9 @@ import re
 from sqlalchemy import func, select
 
 from app.models import metadata
-from pos import services
-from pos.ordering import RequestedLine
+from pos.orders import visits
+from pos.orders import services as orders
+from pos.orders.ordering import RequestedLine
 
 _keys = itertools.count(1)
 
@@ -19,18 +20,18 @@ MILK_TEA = {"dish_id": 28, "quantity": 1, "options": [12]}  # iced (+HK$3)
 
 
 def token_of(ctx, table: str = "T1") -> str:
-    url = next(v["url"] for v in services.current_visits(ctx) if v["table"] == table)
+    url = next(v["url"] for v in visits.current_visits(ctx) if v["table"] == table)
     return url.rsplit("/v/", 1)[1]
 
 
 def visit_of(ctx, table: str = "T1") -> int:
-    return next(v["visit_id"] for v in services.current_visits(ctx) if v["table"] == table)
+    return next(v["visit_id"] for v in visits.current_visits(ctx) if v["table"] == table)
 
 
 def order(ctx, token: str, *lines: dict, key: str | None = None):
     lines = lines or (KUNG_PAO,)
     reqs = [RequestedLine(l["dish_id"], l["quantity"], tuple(l.get("options", ())), l.get("note")) for l in lines]
-    return services.place_order(ctx, token, key or f"test-key-{next(_keys):06d}", reqs)
+    return orders.place_order(ctx, token, key or f"test-key-{next(_keys):06d}", reqs)
 
 
 def boot_of(html: str) -> dict:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import requests
 import socketio
 
-from pos import services as pos_services
+from pos.orders import visits
 from tests.conftest import DEMO_PINS
 
 WAIT = 5.0  # upper bound of every wait on the live server, in seconds
@@ -30,7 +30,7 @@ class Live:
 
     def visit(self, table: str) -> dict:
         """{table_id, table, visit_id, url} of the table's open visit."""
-        return next(v for v in pos_services.current_visits(self.ctx) if v["table"] == table)
+        return next(v for v in visits.current_visits(self.ctx) if v["table"] == table)
 
     def token(self, table: str) -> str:
         return self.visit(table)["url"].rsplit("/v/", 1)[1]

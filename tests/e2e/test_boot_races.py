@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from pos import services as pos_services
-from pos.ordering import RequestedLine
+from pos.orders import services as orders
+from pos.orders.ordering import RequestedLine
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT, session_cookie
 from tests.helpers import boot_of
 
@@ -27,7 +27,7 @@ def order_lands_before_the_seq_is_read(live, table: str):
     def before_execute(conn, cursor, statement, parameters, context, executemany):
         if racing or "max(outbox.seq)" not in statement.lower():
             return
-        racing["order"], _ = pos_services.place_order(live.ctx, token, "racing-order-0001",
+        racing["order"], _ = orders.place_order(live.ctx, token, "racing-order-0001",
                                                       [RequestedLine(KUNG_PAO, 1, (MILD, LARGE))])
 
     event.listen(engine, "before_cursor_execute", before_execute)

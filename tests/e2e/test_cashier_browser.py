@@ -226,7 +226,7 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(discounted.locator("td.approver")).to_have_text("")  # within the cashier's limit
     expect(discounted.locator("td.details")).to_contain_text("Percent 百分比: 10%")
     with live.ctx.db.read() as s:
-        from pos.model import AuditEntry
+        from pos.checks.model import AuditEntry
         at = s.scalar(select(AuditEntry.at).where(AuditEntry.action == "void"))
     local = at.astimezone(ZoneInfo(live.ctx.settings.restaurant.timezone))
     expect(void.locator("td.at")).to_contain_text(local.strftime("%H:%M:%S"))  # the restaurant's time
@@ -252,7 +252,8 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
 
     # The end of the day: the cashier closes the register with the counted cash, the manager
     # approves with their PIN, and the Z report shows this service and goes to the printer.
-    from pos import register
+    from pos.register import services as register
+    from pos.checks import audit
     running = register.current(live.ctx)
     day = pos.context.new_page()
     day.goto(f"{live.url}/pos/day")
@@ -386,7 +387,7 @@ def test_a_price_change_asks_the_manager_and_is_audited(serve, contexts):
     expect(pos.locator("#approval-dialog #approval-why")).to_contain_text("A price change needs a manager's approval.")
     approve(pos, "3333")
     expect(pos.locator(f'#check tr[data-item="{item}"] .amt').first).to_have_text("HK$100.00")
-    from pos import cashier
-    [entry] = cashier.audit_log(live.ctx, action="price_override")
+    from pos.checks import audit
+    [entry] = audit.audit_log(live.ctx, action="price_override")
     assert (entry["approver"], entry["details"]["new_unit_price"], entry["reason"]) == ("May 美姐", 5000, "Staff meal 員工餐")
     assert contexts.errors == []

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode as zbar_decode
 
-from pos import qr
-from pos.services import current_visits
+from pos.orders import qr
+from pos.orders.visits import current_visits
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
 from tests.helpers import boot_of
 

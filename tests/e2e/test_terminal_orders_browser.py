@@ -104,7 +104,7 @@ def test_a_manager_arranges_the_floor(serve, contexts):
     t1.click()
     pos.locator('[data-cell="5,3"]').click()
     expect(t1).to_have_attribute("style", re.compile(r"grid-column:\s*6;\s*grid-row:\s*4"))
-    from pos.model import DiningTable
+    from pos.orders.model import DiningTable
     with live.ctx.db.read() as s:
         placed = {t.name: (t.x, t.y) for t in s.query(DiningTable)}
     assert placed["T1"] == (5, 3)

@@ -11,8 +11,9 @@ from core.realtime import OutboxEvent
 from kitchen import expo, planner
 from kitchen import services as kitchen
 from kitchen.model import PrepEstimate
-from pos import services
-from pos.model import OrderItem
+from pos.checks import summary
+from pos.diner import services as diner
+from pos.orders.model import OrderItem
 from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
 
 BBQ_PORK = {"dish_id": 6, "quantity": 1, "options": [5]}  # grill, 6 min, regular size
@@ -186,7 +187,7 @@ def test_expo_serves_only_a_ready_order_and_the_diner_sees_it(ctx, clock):
     served = expo.serve_order(ctx, data["id"])
     assert served["status"] == "served" and {i["status"] for i in served["items"]} == {"served"}
     assert expo.expo_orders(ctx)["orders"] == []
-    view = services.diner_view(ctx, token, "en")
+    view = diner.diner_view(ctx, token, "en")
     assert {i["status"] for i in view["orders"][0]["items"]} == {"served"}
     with pytest.raises(Conflict) as exc:
         expo.serve_order(ctx, data["id"])
@@ -204,7 +205,7 @@ def test_an_order_past_its_promise_is_flagged_once_and_the_diner_is_told(ctx, cl
     clock.advance(seconds=1)
     assert expo.flag_late_orders(ctx) == [data["id"]]
     assert expo.flag_late_orders(ctx) == []
-    view = services.diner_view(ctx, token, "en")
+    view = diner.diner_view(ctx, token, "en")
     assert view["orders"][0]["late"] is True
     with ctx.db.read() as s:
         events = s.scalars(select(OutboxEvent).order_by(OutboxEvent.seq.desc()).limit(6)).all()
@@ -213,12 +214,12 @@ def test_an_order_past_its_promise_is_flagged_once_and_the_diner_is_told(ctx, cl
     late_items = next(e for e in events if e.room == f"visit:{data['visit_id']}")
     assert late_items.data["late"] is True
     assert _ticket(ctx, "wok")["late"] is True
-    tiles = {t["table"]: t["late"] for t in services.floor(ctx)}
+    tiles = {t["table"]: t["late"] for t in summary.floor(ctx)}
     assert tiles["T1"] is True and tiles["T2"] is False  # the cashier's floor shows it
     # Once the late order is served, the table is no longer late.
     kitchen.bump_ticket(ctx, _ticket(ctx, "wok")["id"])
     expo.serve_order(ctx, data["id"])
-    assert {t["table"]: t["late"] for t in services.floor(ctx)}["T1"] is False
+    assert {t["table"]: t["late"] for t in summary.floor(ctx)}["T1"] is False
 
 
 def test_a_dish_nobody_started_in_time_moves_the_rest_of_its_order(ctx, clock):

@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from core.errors import Conflict, DomainError, Forbidden
 from kitchen import services as kitchen
-from pos import services
+from pos.checks import payments
+from pos.orders import visits
+from pos.checks import summary
 from printers.model import PrintJob
 from tests.helpers import KUNG_PAO, MILK_TEA, order, row_counts, token_of, visit_of
 
@@ -144,16 +146,16 @@ def test_pay_cash_gives_change_then_close_rotates_the_link(ctx):
     order(ctx, token, KUNG_PAO)  # 2 x 88.00 + 10% service = 193.60
     visit_id = visit_of(ctx)
     with pytest.raises(Conflict) as exc:
-        services.close_visit(ctx, visit_id, None)
+        payments.close_visit(ctx, visit_id, None)
     assert exc.value.code == "unpaid"
-    part = services.pay_cash(ctx, visit_id, 10000, None)
+    part = payments.pay_cash(ctx, visit_id, 10000, None)
     assert part["change"] == 0 and part["check"]["totals"]["due"] == 9360
-    rest = services.pay_cash(ctx, visit_id, 10000, None)
+    rest = payments.pay_cash(ctx, visit_id, 10000, None)
     assert rest["amount"] == 9360 and rest["change"] == 640
     with pytest.raises(Conflict) as exc:
-        services.pay_cash(ctx, visit_id, 100, None)
+        payments.pay_cash(ctx, visit_id, 100, None)
     assert exc.value.code == "nothing_due"
-    closed = services.close_visit(ctx, visit_id, None)
+    closed = payments.close_visit(ctx, visit_id, None)
     with pytest.raises(Forbidden) as exc:
         order(ctx, token, MILK_TEA)
     assert exc.value.code == "visit_closed"
@@ -171,21 +173,21 @@ def test_forged_tokens_are_refused(ctx):
 
 def test_one_open_visit_per_table_is_enforced_by_the_database(ctx):
     from sqlalchemy.exc import IntegrityError
-    from pos.model import DiningTable
+    from pos.orders.model import DiningTable
     with pytest.raises(IntegrityError):
         with ctx.db.write() as s:
             table = s.scalar(select(DiningTable).where(DiningTable.name == "T1"))
-            services.open_visit(ctx, s, table.id)
+            visits.new_visit(ctx, s, table.id)
 
 
 def test_settling_the_check_queues_one_receipt(ctx):
     from printers.model import PrintJob
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
-    services.pay_cash(ctx, visit_id, 10000, None)
+    payments.pay_cash(ctx, visit_id, 10000, None)
     with ctx.db.read() as s:
         assert s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all() == []
-    services.pay_cash(ctx, visit_id, 10000, None)
+    payments.pay_cash(ctx, visit_id, 10000, None)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all()
     from printers.layout import build
@@ -213,21 +215,21 @@ def _race(n, fn):
 def test_racing_cash_payments_never_overpay(ctx):
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
-    due = services.open_check(ctx, visit_id)["totals"]["due"]
-    outcomes = _race(6, lambda i: services.pay_cash(ctx, visit_id, due, None))
+    due = summary.read_check(ctx, visit_id)["totals"]["due"]
+    outcomes = _race(6, lambda i: payments.pay_cash(ctx, visit_id, due, None))
     assert [o for o, _ in outcomes].count("ok") == 1
     assert {o for o, _ in outcomes} == {"ok", "nothing_due"}
-    check = services.open_check(ctx, visit_id)
+    check = summary.read_check(ctx, visit_id)
     assert check["totals"]["paid"] == due and len(check["payments"]) == 1
 
 
 def test_an_order_racing_the_close_never_lands_on_a_closed_check(ctx):
     for table in ("T2", "T3", "T4"):
         token, visit_id = token_of(ctx, table), visit_of(ctx, table)
-        outcomes = _race(5, lambda i: services.close_visit(ctx, visit_id, None) if i == 0
+        outcomes = _race(5, lambda i: payments.close_visit(ctx, visit_id, None) if i == 0
                          else order(ctx, token, MILK_TEA))
         codes = sorted(o for o, _ in outcomes)
-        check = services.open_check(ctx, visit_id)
+        check = summary.read_check(ctx, visit_id)
         if check["open"]:  # the orders won: the close was refused because money is due
             assert "unpaid" in codes and check["totals"]["due"] > 0
         else:  # the close won: every later order was refused, and the closed check owes nothing
@@ -242,7 +244,7 @@ def test_closing_prints_the_next_partys_qr_slip(ctx, settings):
     from printers.escpos_decode import images_of
     from printers.layout import build
     from printers.render import render
-    closed = services.close_visit(ctx, visit_of(ctx, "T6"), None)
+    closed = payments.close_visit(ctx, visit_of(ctx, "T6"), None)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "qr_slip")).all()
     assert job.printer == "receipt"

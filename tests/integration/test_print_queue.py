@@ -162,11 +162,11 @@ def test_a_claim_taken_over_from_a_dead_worker_prints_marked_reprint(ctx, clock,
 def test_every_cash_payment_opens_the_drawer_before_the_receipt_prints(ctx, clock, settings):
     from escpos.constants import CD_KICK_2
 
-    from pos import services
+    from pos.checks import payments
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
-    services.pay_cash(ctx, visit_id, 10000, None)  # part of the bill: the drawer opens, no receipt yet
-    services.pay_cash(ctx, visit_id, 10000, None)  # the rest: the drawer opens, then the receipt
+    payments.pay_cash(ctx, visit_id, 10000, None)  # part of the bill: the drawer opens, no receipt yet
+    payments.pay_cash(ctx, visit_id, 10000, None)  # the rest: the drawer opens, then the receipt
     with ctx.db.read() as s:
         assert [(j.printer, j.kind) for j in s.scalars(select(PrintJob).where(PrintJob.printer == "receipt")
                                                        .order_by(PrintJob.id))] == [
@@ -181,9 +181,9 @@ def test_every_cash_payment_opens_the_drawer_before_the_receipt_prints(ctx, cloc
 
 
 def test_a_drawer_kick_that_could_not_be_sent_in_time_is_dropped_not_sent_later(ctx, clock, settings):
-    from pos import services
+    from pos.checks import payments
     order(ctx, token_of(ctx), KUNG_PAO)
-    services.pay_cash(ctx, visit_of(ctx), 50000, None)
+    payments.pay_cash(ctx, visit_of(ctx), 50000, None)
     clock.advance(seconds=31)  # the receipt printer was away: the cashier used the key meanwhile
     with VirtualPrinter() as vp:
         worker = PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port}))

@@ -4,7 +4,9 @@ the printer that prints them; receipts carry the visit's QR and can be reprinted
 printer's Chinese mode is used."""
 from sqlalchemy import select
 
-from pos import receipts, services as pos
+from pos.checks import receipts
+from pos.checks import payments
+from pos.checks import summary
 from printers import services as queue
 from printers.escpos_decode import decode, images_of, text_of
 from printers.model import PrintJob
@@ -95,8 +97,8 @@ def test_the_receipt_links_to_the_visit_and_can_be_reprinted_marked(ctx, setting
     token = token_of(ctx, "T2")
     order(ctx, token, KUNG_PAO)
     visit_id = visit_of(ctx, "T2")
-    due = pos.open_check(ctx, visit_id)["totals"]["due"]
-    pos.pay_cash(ctx, visit_id, due, None)
+    due = summary.read_check(ctx, visit_id)["totals"]["due"]
+    payments.pay_cash(ctx, visit_id, due, None)
     assert receipts.reprint_receipt(ctx, visit_id) == {"queued": True, "printer": "receipt"}
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 3
@@ -173,7 +175,7 @@ def test_an_unpaid_checks_bill_is_not_a_reprint_but_a_paid_checks_copy_is(ctx, s
     order(ctx, token_of(ctx, "T2"), KUNG_PAO)
     visit_id = visit_of(ctx, "T2")
     receipts.reprint_receipt(ctx, visit_id)  # the bill, before paying
-    pos.pay_cash(ctx, visit_id, pos.open_check(ctx, visit_id)["totals"]["due"], None)  # drawer, receipt
+    payments.pay_cash(ctx, visit_id, summary.read_check(ctx, visit_id)["totals"]["due"], None)  # drawer, receipt
     receipts.reprint_receipt(ctx, visit_id)
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 4

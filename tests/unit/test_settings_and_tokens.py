@@ -1,7 +1,7 @@
 import pytest
 
 from core.settings import ConfigError, load_settings, secret_key
-from pos.tokens import make_token, read_token
+from pos.orders.tokens import make_token, read_token
 
 
 def test_defaults_load_and_relative_sqlite_path_is_made_absolute(tmp_path):

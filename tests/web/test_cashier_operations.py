@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.factory import socketio_of
-from pos import cashier
+from pos.checks import payments
+from pos.checks import audit
 from printers.model import PrintJob
 from tests.conftest import DEMO_PINS
 from tests.helpers import KUNG_PAO, MILK_TEA, order, row_counts, token_of, visit_of
@@ -37,7 +38,7 @@ def test_a_small_discount_needs_no_manager_and_is_audited(client, sign_in, ctx, 
     assert r.status_code == 201, r.get_json()
     t = r.get_json()["totals"]
     assert (t["subtotal"], t["discounts"], t["service_charge"], t["total"]) == (20300, 2030, 1827, 20097)
-    [entry] = cashier.audit_log(ctx)
+    [entry] = audit.audit_log(ctx)
     assert (entry["action"], entry["staff"], entry["approver"], entry["reason"]) == (
         "discount", "Ling 阿玲", None, "regular guest")
     assert entry["amount"] == 22330 - 20097
@@ -60,7 +61,7 @@ def test_a_big_discount_needs_a_managers_pin_and_a_refusal_writes_nothing(client
         {k: v for k, v in before.items() if k != "pin_failures"}  # only the wrong PIN was counted
     r = client.post(f"/api/pos/visits/{table}/adjustments", json={**body, "approval": MANAGER})
     assert r.status_code == 201 and r.get_json()["totals"]["discounts"] == 10000
-    [entry] = cashier.audit_log(ctx, action="discount")
+    [entry] = audit.audit_log(ctx, action="discount")
     assert entry["approver"] == "May 美姐"
 
 
@@ -87,11 +88,11 @@ def test_a_comp_is_approved_reported_and_can_be_taken_off(client, sign_in, ctx, 
                                                                    "reason": "spilt"})
     assert r.status_code == 201 and r.get_json()["totals"]["comps"] == 2700
     assert r.get_json()["totals"]["total"] == 19360
-    [entry] = cashier.audit_log(ctx, action="comp")
+    [entry] = audit.audit_log(ctx, action="comp")
     adj = entry["details"]["adjustment_id"]
     r = client.delete(f"/api/pos/visits/{table}/adjustments/{adj}")
     assert r.status_code == 200 and r.get_json()["totals"]["total"] == 22330
-    assert [e["action"] for e in cashier.audit_log(ctx)] == ["comp_removed", "comp"]
+    assert [e["action"] for e in audit.audit_log(ctx)] == ["comp_removed", "comp"]
 
 
 def test_a_void_needs_a_manager_reaches_the_kitchen_and_prints_a_void_ticket(app, client, sign_in, ctx, table):
@@ -117,7 +118,7 @@ def test_a_void_needs_a_manager_reaches_the_kitchen_and_prints_a_void_ticket(app
     assert [i["name"] for i in void.document["items"]] == ["宮保雞丁"]
     r = client.post(f"/api/pos/items/{kp['id']}/void", json={"reason": "again", "approval": MANAGER})
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "already_voided"
-    [entry] = cashier.audit_log(ctx, action="void")
+    [entry] = audit.audit_log(ctx, action="void")
     assert (entry["amount"], entry["approver"]) == (17600, "May 美姐")
 
 
@@ -149,7 +150,7 @@ def test_several_tenders_with_a_tip_settle_a_check(client, sign_in, ctx, table):
     with ctx.db.read() as s:
         kinds = [j.kind for j in s.scalars(select(PrintJob).where(PrintJob.printer == "receipt"))]
     assert kinds == ["drawer", "receipt"]  # cash opens the drawer; paid in full: the receipt
-    assert [e["action"] for e in cashier.audit_log(ctx)] == ["drawer_open"]
+    assert [e["action"] for e in audit.audit_log(ctx)] == ["drawer_open"]
 
 
 def test_a_refund_needs_a_manager_and_never_exceeds_the_payment(client, sign_in, ctx, table):
@@ -166,7 +167,7 @@ def test_a_refund_needs_a_manager_and_never_exceeds_the_payment(client, sign_in,
         {k: v for k, v in before.items() if k != "pin_failures"}
     r = client.post(url, json={"amount": 2700, "reason": "cold tea", "approval": MANAGER})
     assert r.status_code == 201 and r.get_json()["refundable"] == 22330 - 2700
-    assert [e["action"] for e in cashier.audit_log(ctx)][:2] == ["drawer_open", "refund"]
+    assert [e["action"] for e in audit.audit_log(ctx)][:2] == ["drawer_open", "refund"]
     check = client.get(f"/api/pos/visits/{table}").get_json()
     assert [(p["kind"], p["amount"]) for p in check["payments"]] == [("payment", 22330), ("refund", 2700)]
 
@@ -217,7 +218,7 @@ def test_racing_card_payments_never_overpay(ctx, table):
     def pay(i):
         barrier.wait()
         try:
-            cashier.pay(ctx, table, tender="card", amount=due, reference=f"R{i}", staff=None)
+            payments.pay(ctx, table, tender="card", amount=due, reference=f"R{i}", staff=None)
             outcomes.append("ok")
         except Exception as e:  # noqa: BLE001 - the refusal's code is what is checked
             outcomes.append(getattr(e, "code", repr(e)))
@@ -227,7 +228,7 @@ def test_racing_card_payments_never_overpay(ctx, table):
     [t.join() for t in threads]
     assert sorted(outcomes) == ["nothing_due"] * 5 + ["ok"]
     with ctx.db.read() as s:
-        from pos.model import Payment
+        from pos.checks.model import Payment
         assert [p.amount for p in s.scalars(select(Payment))] == [due]
 
 

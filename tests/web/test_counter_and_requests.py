@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.factory import socketio_of
 from kitchen import services as kitchen
-from pos import services
+from pos.orders import visits
 from printers.model import PrintJob
 from tests.helpers import KUNG_PAO, MILK_TEA, order, row_counts, token_of, visit_of
 
@@ -45,7 +45,7 @@ def test_a_takeaway_order_reaches_the_kitchen_under_its_pickup_name_and_closes_w
 
 def test_a_table_order_from_the_terminal_lands_on_the_tables_check_with_seats(client, sign_in, ctx):
     sign_in(client, "cashier")
-    table_id = next(v["table_id"] for v in services.current_visits(ctx) if v["table"] == "T4")
+    table_id = next(v["table_id"] for v in visits.current_visits(ctx) if v["table"] == "T4")
     r = client.post("/api/pos/orders", json={"kind": "table", "table_id": table_id, "covers": 2,
                                              "items": [{**KUNG_PAO, "seat": 1}, {**MILK_TEA, "seat": 2}]})
     assert r.status_code == 201
@@ -130,7 +130,7 @@ def test_bad_requests_are_refused_and_a_phone_cannot_flood_the_terminal(client, 
 
 
 def test_a_manager_arranges_the_floor(client, sign_in, ctx):
-    tables = {v["table"]: v["table_id"] for v in services.current_visits(ctx)}
+    tables = {v["table"]: v["table_id"] for v in visits.current_visits(ctx)}
     body = {"tables": [{"table_id": tables["T1"], "x": 0, "y": 0, "shape": "round"},
                        {"table_id": tables["T2"], "x": 2, "y": 0}]}
     sign_in(client, "cashier")
@@ -152,7 +152,7 @@ def test_a_manager_arranges_the_floor(client, sign_in, ctx):
 def test_a_check_moves_to_a_free_table_and_the_kitchen_hears_without_a_new_ticket(client, sign_in, ctx):
     token = token_of(ctx, "T1")
     order(ctx, token, KUNG_PAO)
-    tables = {v["table"]: v["table_id"] for v in services.current_visits(ctx)}
+    tables = {v["table"]: v["table_id"] for v in visits.current_visits(ctx)}
     visit = visit_of(ctx, "T1")
     sign_in(client, "cashier")
     with ctx.db.read() as s:
@@ -191,7 +191,7 @@ def test_two_tables_merge_into_one_check(client, sign_in, ctx):
 
 
 def test_a_price_override_needs_a_manager_and_is_audited(client, sign_in, ctx):
-    from pos import cashier
+    from pos.checks import audit
     placed, _ = order(ctx, token_of(ctx, "T5"), MILK_TEA)
     item = placed["items"][0]["id"]
     sign_in(client, "cashier")
@@ -202,7 +202,7 @@ def test_a_price_override_needs_a_manager_and_is_audited(client, sign_in, ctx):
     r = client.post(f"/api/pos/items/{item}/price", json={"unit_price": 2000, "reason": "staff meal",
                                                           "approval": {"manager_id": 3, "pin": "3333"}})
     assert r.status_code == 200 and r.get_json()["totals"]["subtotal"] == 2000
-    [entry] = cashier.audit_log(ctx, action="price_override")
+    [entry] = audit.audit_log(ctx, action="price_override")
     assert entry["amount"] == -700 and entry["details"]["old_unit_price"] == 2700
 
 

@@ -62,10 +62,10 @@ def test_the_menu_carries_diets_spice_and_allergens(client):
 
 
 def test_the_closed_tables_page_speaks_the_diners_language(client, ctx):
-    from pos import services
+    from pos.checks import payments
     from tests.helpers import visit_of
     token = token_of(ctx, "T2")
-    services.close_visit(ctx, visit_of(ctx, "T2"), None)
+    payments.close_visit(ctx, visit_of(ctx, "T2"), None)
     hans = client.get(f"/v/{token}?lang=zh-Hans").get_data(as_text=True)
     assert "本桌已结账" in hans and "本桌账单已结，此链接不能再下单。" in hans
     assert "Scan the code" not in hans  # not the API's English message
@@ -92,7 +92,7 @@ def test_scripts_go_compressed_and_revalidate_but_a_byte_range_goes_as_it_is(cli
     from pathlib import Path
 
     from backports import zstd
-    raw = (Path(__file__).resolve().parents[2] / "pos" / "static" / "diner.js").read_bytes()
+    raw = (Path(__file__).resolve().parents[2] / "pos" / "diner" / "static" / "diner.js").read_bytes()
     full = client.get("/static/diner/diner.js", headers=PHONE)
     assert full.status_code == 200 and full.headers["Content-Encoding"] == "zstd"
     assert zstd.decompress(full.data) == raw and len(full.data) < len(raw) / 2

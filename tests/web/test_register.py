@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from core.api import api
-from pos import register
-from pos.model import AuditEntry, Payment, RegisterSession, Visit
+from pos.register import services as register
+from pos.checks.model import AuditEntry, Payment, RegisterSession
+from pos.orders.model import Visit
 from printers.layout import build
 from printers.model import PrintJob
 from tests.conftest import DEMO_PINS
@@ -445,7 +446,7 @@ def test_the_day_page(client, sign_in, ctx):
     r = client.get("/pos/day")
     assert r.status_code == 200
     page = r.get_data(as_text=True)
-    assert '<script type="module" src="/static/register/day.js"></script>' in page
+    assert '<script type="module" src="/static/till/day.js"></script>' in page
     assert "May 美姐" in page  # a cashier closing the day picks the approving manager
     assert "Content-Security-Policy" in r.headers
-    assert client.get("/static/register/day.js").status_code == 200
+    assert client.get("/static/till/day.js").status_code == 200

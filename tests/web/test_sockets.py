@@ -1,7 +1,8 @@
 """Rooms, authorisation and resync over the Flask-SocketIO test client."""
 from app.factory import socketio_of
 from kitchen import services as kitchen
-from pos import services
+from pos.checks import payments
+from pos.checks import summary
 from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
 
 
@@ -77,8 +78,8 @@ def test_diner_hears_order_item_states_and_closing(app, ctx):
     t = kitchen.open_tickets(ctx, "wok")["tickets"][0]
     kitchen.start_ticket(ctx, t["id"])
     kitchen.bump_ticket(ctx, t["id"])
-    services.pay_cash(ctx, visit_id, 50000, None)
-    services.close_visit(ctx, visit_id, None)
+    payments.pay_cash(ctx, visit_id, 50000, None)
+    payments.close_visit(ctx, visit_id, None)
     kinds = [(u["kind"], u["data"].get("items", [{}])[0].get("status")) for u in updates(diner)]
     assert kinds == [("order", "queued"), ("items", "cooking"), ("items", "ready"), ("visit_closed", None)]
 
@@ -120,12 +121,12 @@ def test_odd_join_payloads_get_an_answer_not_a_crash(app, ctx):
 def test_bumping_after_the_table_closed_does_not_show_the_old_check_on_the_floor(app, ctx, client, sign_in):
     token, visit_id = token_of(ctx, "T4"), visit_of(ctx, "T4")
     order(ctx, token, MILK_TEA)
-    services.pay_cash(ctx, visit_id, 10000, None)
-    closed = services.close_visit(ctx, visit_id, None)
+    payments.pay_cash(ctx, visit_id, 10000, None)
+    closed = payments.close_visit(ctx, visit_id, None)
     sign_in(client, "cashier")
     pos = connect(app, client)
     join(pos, ["pos"])
     ticket = kitchen.open_tickets(ctx, "bar")["tickets"][0]
     kitchen.bump_ticket(ctx, ticket["id"])
     assert [u for u in updates(pos) if u["kind"] == "table"] == []
-    assert {t["table"]: t for t in services.floor(ctx)}["T4"]["visit_id"] == closed["next_visit_id"]
+    assert {t["table"]: t for t in summary.floor(ctx)}["T4"]["visit_id"] == closed["next_visit_id"]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.billing import (
+from pos.checks.billing import (
     Adjustment,
     BillingError,
     Line,
@@ -21,8 +21,8 @@ from pos.billing import (
     split_equal,
     validate,
 )
-from pos.floor import table_state
-from pos.money import format_money
+from pos.checks.floor import table_state
+from pos.checks.money import format_money
 
 
 def test_inclusive_tax_is_the_share_already_in_the_prices():

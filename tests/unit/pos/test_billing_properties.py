@@ -1,4 +1,4 @@
-"""Property tests of pos.billing: the invariants of a check hold over random lines, discounts, comps,
+"""Property tests of pos.checks.billing: the invariants of a check hold over random lines, discounts, comps,
 rates and both tax modes; every split adds up exactly and is fair; tenders never overpay."""
 from decimal import Decimal
 from fractions import Fraction
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos.billing import (
+from pos.checks.billing import (
     Adjustment,
     BillingError,
     Line,

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from pos.register import covers_of, csv_safe, decimal_text, expected_cash, half_up_div
+from pos.register.services import covers_of, csv_safe, decimal_text, expected_cash, half_up_div
 
 
 @pytest.mark.parametrize("amount, n, average", [(42427, 3, 14142), (5, 2, 3), (7, 2, 4), (1, 3, 0), (2, 3, 1),

@@ -1,6 +1,6 @@
 import pytest
 
-from pos.ordering import OrderRejected, RequestedLine, price_lines
+from pos.orders.ordering import OrderRejected, RequestedLine, price_lines
 
 CATALOGUE = {
     11: {"price": 8800, "sold_out": False, "station": "wok", "prep_seconds": 480, "names": {"en": "Kung Pao"},

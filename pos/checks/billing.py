@@ -298,7 +298,7 @@ def bill(lines: Sequence[Line], adjustments: Sequence[Adjustment] = (), *, servi
                 paid, max(total - paid, 0), tips, tuple(taken))
 
 
-# --------------------------------------------------------------------------- the simple check (pos.checks)
+# --------------------------------------------------------------------------- the simple check (pos.checks.summary)
 
 
 @dataclass(frozen=True)

@@ -7,36 +7,9 @@ from typing import Literal
 from pydantic import Field, RootModel
 
 from core.api import Out
+from pos.orders.schemas import ItemOut
 
-ItemStatus = Literal["queued", "cooking", "ready", "served", "voided"]
 TableState = Literal["free", "seated", "ordering", "waiting", "eating", "bill", "paid"]
-
-
-class ItemOut(Out):
-    id: int
-    order_id: int
-    dish_id: int
-    name: str
-    names: dict[str, str]
-    quantity: int
-    unit_price: int
-    amount: int
-    modifiers: list[str]
-    note: str | None
-    station: str
-    status: ItemStatus
-    due_at: str | None = Field(description="when the kitchen's plan has it ready")
-
-
-class OrderOut(Out):
-    id: int
-    number: int
-    visit_id: int
-    created_at: str
-    source: str
-    promised_at: str | None = Field(description="the ready time promised to the diner at ordering")
-    late: bool = Field(description="past its promised time with dishes still cooking")
-    items: list[ItemOut]
 
 
 class CheckOrderOut(Out):

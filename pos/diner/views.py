@@ -7,34 +7,25 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 from pydantic import Field
 
 from core import i18n
-from core.api import Id, Out, Schema, Text, api
+from core.api import Id, Schema, Text, api
 from core.errors import DomainError
 from menu import photos
 from menu import services as menu
 from menu.model import localized
 from menu.views import language
-from pos import services
-from pos.diner_text import diner_strings
-from pos.ordering import RequestedLine
-from pos.schemas import CheckOut, OrderOut
+from pos.diner import services
+from pos.orders import requests, services as orders
+from pos.diner.text import diner_strings
+from pos.orders.ordering import RequestedLine
+from pos.checks.schemas import CheckOut
+from pos.orders.schemas import MAX_LINES, OrderLine, OrderOut, RequestOut
 
 bp = Blueprint("diner", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/diner")
 
-MAX_LINES = 50
-MAX_QUANTITY = 50
-MAX_NOTE = 200
-
 
 def _ctx():
     return current_app.extensions["pos_ctx"]
-
-
-class OrderLine(Schema):
-    dish_id: Id
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    options: list[Id] = Field(default_factory=list, max_length=20)
-    note: Text | None = Field(default=None, max_length=MAX_NOTE)
 
 
 class PlaceOrder(Schema):
@@ -56,7 +47,7 @@ def diner_page(token: str):
         check = services.diner_view(ctx, token, lang)
     except DomainError as e:
         receipt = services.closed_receipt(ctx, token, lang) if e.code == "visit_closed" else None
-        return render_template("pos/link_error.html", error=e, receipt=receipt, lang=lang), e.status
+        return render_template("diner/link_error.html", error=e, receipt=receipt, lang=lang), e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "kind": check["kind"], "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
@@ -64,7 +55,7 @@ def diner_page(token: str):
             "apology": localized(ctx.settings.kitchen.late_apology, lang, i18n.fallbacks(lang, r.languages)),
             "t": diner_strings(), "photo_widths": {"thumb": photos.THUMB_WIDTHS, "hero": photos.HERO_WIDTHS}}
     languages = [(code, i18n.SHORT.get(code, code), i18n.NAMES.get(code, code)) for code in r.languages]
-    resp = make_response(render_template("pos/diner.html", boot=boot,
+    resp = make_response(render_template("diner/diner.html", boot=boot,
                                          check=check, lang=lang, restaurant=r.name, languages=languages))
     resp.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
     return resp
@@ -83,7 +74,7 @@ def get_visit(token: str):
 def place_order(token: str, body: PlaceOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
              for i in body.items]
-    order, created = services.place_order(_ctx(), token, body.idempotency_key, lines)
+    order, created = orders.place_order(_ctx(), token, body.idempotency_key, lines)
     return jsonify(order), 201 if created else 200
 
 
@@ -94,25 +85,10 @@ class AskStaff(Schema):
     text: Text | None = Field(None, max_length=300)
 
 
-class RequestOut(Out):
-    id: int
-    visit_id: int
-    table: str
-    kind: str
-    item_id: int | None
-    item: dict | None = Field(description="the dish's names per language")
-    reason: str | None
-    text: str | None
-    created_at: str
-    acknowledged_at: str | None
-    resolved_at: str | None
-    resolution: str | None
-
-
 @api.route(bp, "/api/visits/<token>/requests", "POST", body=AskStaff, response=RequestOut, ok=(201, 200),
            errors=(403, 404, 422, 429),
            summary="Call a waiter, ask for the bill, or report a problem with a dish; rings on the terminal")
 def ask_staff(token: str, body: AskStaff):
-    data, created = services.ask_staff(_ctx(), token, body.kind, body.item_id, body.reason,
+    data, created = requests.ask_staff(_ctx(), token, body.kind, body.item_id, body.reason,
                                        (body.text or "").strip() or None)
     return jsonify(data), 201 if created else 200

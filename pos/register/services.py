@@ -4,18 +4,18 @@ counted cash), cash put in and taken out with a reason, and the end-of-day Z rep
 One register session is open at a time: RegisterSession.open_marker is 1 while open and
 NULL once closed, and its unique constraint refuses a second open one on both engines
 (write transactions are serialised anyway; the constraint is the safety net). Every
-payment and refund taken while a session is open carries its id (pos.cashier.pay).
+payment and refund taken while a session is open carries its id (pos.checks.payments.pay).
 
 Which checks a Z report counts: the checks closed during the session. A closed check no
 longer changes, and each is closed once in one session, so its sales are in exactly one
 report even when it was paid across a close (a check still open at closing counts in the
 session that closes it; the close reports how many are still open). Sales, discounts,
 comps, voids, service, tax, covers and the average check come from those checks
-(pos.checks.visit_bill); tenders, tips, refunds and the cash drawer from the payments and
+(pos.checks.summary.visit_bill); tenders, tips, refunds and the cash drawer from the payments and
 refunds taken in the session, whichever check they belong to.
 
 Expected cash = float + cash sales + cash tips - cash refunds + cash in - cash out: a tip
-paid in cash stays in the drawer (pos.billing.apply_tender gives back only the change).
+paid in cash stays in the drawer (pos.checks.billing.apply_tender gives back only the change).
 
 All money is in integer minor units, each figure with its formatted text beside it. A
 refusal is a DomainError (4xx) raised before anything is written."""
@@ -32,10 +32,12 @@ from sqlalchemy.orm import Session
 from core.context import Context
 from core.errors import Conflict, DomainError, NotFound
 from menu.model import Category, Dish, localized
-from pos import receipts
-from pos.cashier import CASH, audit
-from pos.checks import VISIT_LOADS, money, visit_bill
-from pos.model import CashMovement, Order, Payment, RegisterSession, Visit
+from pos.checks import receipts
+from pos.checks.audit import audit
+from pos.checks.summary import VISIT_LOADS, money, visit_bill
+from pos.checks.model import CashMovement, Payment, RegisterSession
+from pos.checks.payments import CASH
+from pos.orders.model import Order, Visit
 from printers import services as printing
 from staff.model import StaffUser
 from staff.services import approve

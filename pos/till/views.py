@@ -10,13 +10,16 @@ from pydantic import Field, RootModel, model_validator
 
 from core.api import Id, Out, Schema, Text, api
 from core.errors import DomainError
-from pos import billing, cashier as till, qr, receipts, services
-from pos.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
+from pos.checks import adjustments, billing, payments, receipts, summary
+from pos.checks.audit import audit_log
+from pos.orders import qr
+from pos.orders.visits import current_visits
+from pos.checks.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
 from printers.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 
 bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/cashier")
+               static_url_path="/static/till")
 
 cashier = role_guard("cashier")
 manager = role_guard("manager")
@@ -131,17 +134,17 @@ def terminal():
         seq = ctx.realtime.current_seq(s)
     r = ctx.settings.restaurant
     tenders = [t.model_dump() for t in ctx.settings.pos.tenders]
-    return render_template("pos/terminal.html", tables=services.floor(ctx), seq=seq, staff=current_staff(),
+    return render_template("till/terminal.html", tables=summary.floor(ctx), seq=seq, staff=current_staff(),
                            currency=r.currency, minor_unit=r.minor_unit, restaurant=r.name, tenders=tenders,
-                           tips=ctx.settings.pos.tips, tz=r.timezone, checks=services.open_checks(ctx))
+                           tips=ctx.settings.pos.tips, tz=r.timezone, checks=summary.takeaway_checks(ctx))
 
 
 @bp.get("/pos/qr-sheet")
 @require_page_role("cashier")
 def qr_sheet():
     ctx = _ctx()
-    tables = [{**v, "svg": qr.svg(v["url"])} for v in services.current_visits(ctx)]
-    return render_template("pos/qr_sheet.html", tables=tables,
+    tables = [{**v, "svg": qr.svg(v["url"])} for v in current_visits(ctx)]
+    return render_template("till/qr_sheet.html", tables=tables,
                            restaurant=ctx.settings.restaurant.name)
 
 
@@ -150,12 +153,12 @@ def qr_sheet():
 def audit_page():
     """The audit log for managers: voids, comps, discounts, refunds, drawer openings."""
     r = _ctx().settings.restaurant
-    return render_template("pos/audit.html", staff=current_staff(), restaurant=r.name, tz=r.timezone)
+    return render_template("till/audit.html", staff=current_staff(), restaurant=r.name, tz=r.timezone)
 
 
 @api.route(bp, "/api/pos/tables", "GET", guard=cashier, response=TablesOut, summary="Every table with its state and totals")
 def tables():
-    return jsonify(services.floor(_ctx()))
+    return jsonify(summary.floor(_ctx()))
 
 
 @api.route(bp, "/api/pos/tables/<id:table_id>/qr.<fmt>", "GET", guard=cashier, errors=(404,),
@@ -164,7 +167,7 @@ def table_qr(table_id: int, fmt: str):
     ctx = _ctx()
     if fmt not in ("png", "svg"):
         return jsonify({"error": {"code": "unknown_format", "message": "Use png or svg."}}), 404
-    url = next((v["url"] for v in services.current_visits(ctx) if v["table_id"] == table_id), None)
+    url = next((v["url"] for v in current_visits(ctx) if v["table_id"] == table_id), None)
     if url is None:
         return jsonify({"error": {"code": "unknown_table", "message": f"There is no table {table_id}."}}), 404
     if fmt == "png":
@@ -175,20 +178,20 @@ def table_qr(table_id: int, fmt: str):
 @api.route(bp, "/api/pos/visits/<id:visit_id>", "GET", guard=cashier, response=CheckOut, errors=(404,),
            summary="A table's check: orders, items, payments and totals")
 def get_check(visit_id: int):
-    return jsonify(services.open_check(_ctx(), visit_id))
+    return jsonify(summary.read_check(_ctx(), visit_id))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
            response=PaymentTakenOut, ok=(201,), errors=(404, 409), summary="Take cash; returns the change to give back")
 def pay_cash(visit_id: int, body: CashPayment):
-    return jsonify(services.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
+    return jsonify(payments.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments", "POST", body=TakePayment, guard=cashier,
            response=PaymentTakenOut, ok=(201,), errors=(404, 409, 422),
            summary="Take a payment by any tender, with a tip; several may settle one check")
 def take_payment(visit_id: int, body: TakePayment):
-    return jsonify(till.pay(_ctx(), visit_id, tender=body.tender, amount=body.amount, tendered=body.tendered,
+    return jsonify(payments.pay(_ctx(), visit_id, tender=body.tender, amount=body.amount, tendered=body.tendered,
                             tip=body.tip, reference=body.reference, staff=_staff())), 201
 
 
@@ -197,7 +200,7 @@ def take_payment(visit_id: int, body: TakePayment):
            summary="Discount (percent or amount) or comp an item or the whole check; a manager approves comps "
                    "and discounts above pos.discount_approval_percent")
 def add_adjustment(visit_id: int, body: AddAdjustment):
-    return jsonify(till.add_adjustment(_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
+    return jsonify(adjustments.add_adjustment(_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
                                        amount=body.amount, reason=body.reason, staff=_staff(),
                                        approval=_approval(body.approval), address=request.remote_addr)), 201
 
@@ -205,25 +208,25 @@ def add_adjustment(visit_id: int, body: AddAdjustment):
 @api.route(bp, "/api/pos/visits/<id:visit_id>/adjustments/<id:adjustment_id>", "DELETE", guard=cashier,
            response=CheckOut, errors=(404, 409), summary="Take a discount or comp off the check again")
 def remove_adjustment(visit_id: int, adjustment_id: int):
-    return jsonify(till.remove_adjustment(_ctx(), visit_id, adjustment_id, _staff()))
+    return jsonify(adjustments.remove_adjustment(_ctx(), visit_id, adjustment_id, _staff()))
 
 
 @api.route(bp, "/api/pos/items/<id:item_id>/void", "POST", body=VoidItem, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Void an item the kitchen has (manager); the kitchen gets a VOID ticket")
 def void_item(item_id: int, body: VoidItem):
-    return jsonify(till.void_item(_ctx(), item_id, reason=body.reason, staff=_staff(),
+    return jsonify(adjustments.void_item(_ctx(), item_id, reason=body.reason, staff=_staff(),
                                   approval=_approval(body.approval), address=request.remote_addr))
 
 
 @api.route(bp, "/api/pos/payments/<id:payment_id>/refund", "POST", body=Refund, guard=cashier, response=RefundOut,
            ok=(201,), errors=(404, 409), summary="Refund (part of) a payment (manager); cash opens the drawer")
 def refund(payment_id: int, body: Refund):
-    return jsonify(till.refund(_ctx(), payment_id, amount=body.amount, reason=body.reason, staff=_staff(),
+    return jsonify(payments.refund(_ctx(), payment_id, amount=body.amount, reason=body.reason, staff=_staff(),
                                approval=_approval(body.approval), address=request.remote_addr)), 201
 
 
 def _parts(ctx, amounts: list[int], labels: list[str]) -> dict:
-    return {"parts": [{"label": lb, "amount": a, "amount_formatted": services.money(ctx, a)}
+    return {"parts": [{"label": lb, "amount": a, "amount_formatted": summary.money(ctx, a)}
                       for lb, a in zip(labels, amounts)], "total": sum(amounts)}
 
 
@@ -231,7 +234,7 @@ def _parts(ctx, amounts: list[int], labels: list[str]) -> dict:
            summary="What each guest pays: ?by=equal&n=3 (of what is still due) or ?by=seats")
 def split(visit_id: int):
     ctx = _ctx()
-    b = services.bill_of(ctx, visit_id)
+    b = summary.bill_of(ctx, visit_id)
     by = request.args.get("by", "equal")
     if by == "seats":
         shares = billing.split_by_seats(b)
@@ -251,7 +254,7 @@ def split(visit_id: int):
 def split_by_items(visit_id: int, body: SplitByItems):
     ctx = _ctx()
     try:
-        amounts = billing.split_by_lines(services.bill_of(ctx, visit_id), body.groups)
+        amounts = billing.split_by_lines(summary.bill_of(ctx, visit_id), body.groups)
     except billing.BillingError as e:
         raise DomainError(e.message, code=e.code, status=422) from None
     return jsonify(_parts(ctx, amounts, [f"Guest {i + 1}" for i in range(len(amounts))]))
@@ -267,7 +270,7 @@ def audit(*_):
         staff_id = int(args["staff_id"]) if args.get("staff_id") else None
     except ValueError:
         raise DomainError("since and until are ISO times; staff_id a number.", code="bad_filter", status=422) from None
-    return jsonify(till.audit_log(_ctx(), action=args.get("action") or None, staff_id=staff_id,
+    return jsonify(audit_log(_ctx(), action=args.get("action") or None, staff_id=staff_id,
                                   since=since, until=until))
 
 
@@ -275,7 +278,7 @@ def audit(*_):
            errors=(404, 409),
            summary="Close a paid check; the table gets a new visit and QR link")
 def close(visit_id: int):
-    return jsonify(services.close_visit(_ctx(), visit_id, _staff_id()))
+    return jsonify(payments.close_visit(_ctx(), visit_id, _staff_id()))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/receipt", "POST", guard=cashier, response=PrintQueuedOut, ok=(202,),

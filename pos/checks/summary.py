@@ -1,55 +1,19 @@
-"""The check as screens show it: items, totals and the table's state. Read-side
-helpers shared by the dining room and the kitchen (no kitchen imports here)."""
+"""The check as screens show it: its bill (pos.checks.billing over the visit's items,
+discounts and payments), its items, totals and the table's state; the till's tiles and
+takeaway cards; locking an open check for a change."""
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.context import Context
-from core.errors import NotFound
-from menu.model import localized
-from pos import billing
-from pos.floor import table_state
-from pos.model import Order, OrderItem, Visit
-from pos.money import format_money
-from pos.tokens import make_token
-
-
-def money(ctx: Context, minor: int) -> str:
-    r = ctx.settings.restaurant
-    return format_money(minor, r.currency, r.minor_unit)
-
-
-def visit_token(ctx: Context, visit: Visit) -> str:
-    return make_token(ctx.secret, visit.id, visit.nonce)
-
-
-def visit_url(ctx: Context, visit: Visit) -> str:
-    """The diner's page of this visit: what its table's QR code and its receipt link to."""
-    return f"{ctx.settings.server.public_base_url}/v/{visit_token(ctx, visit)}"
-
-
-def item_dict(ctx: Context, item: OrderItem, lang: str | None = None) -> dict:
-    langs = ctx.settings.restaurant.languages
-    lang = lang or langs[0]
-    return {"id": item.id, "order_id": item.order_id, "dish_id": item.dish_id,
-            "name": localized(item.names, lang, langs), "names": item.names,
-            "quantity": item.quantity, "unit_price": item.unit_price,
-            "amount": item.unit_price * item.quantity,
-            "modifiers": [localized(m["names"], lang, langs) for m in item.modifiers],
-            "note": item.note, "station": item.station, "status": item.status,
-            "due_at": item.due_at.isoformat() if item.due_at else None}
-
-
-def _promise(order: Order) -> dict:
-    return {"promised_at": order.promised_at.isoformat() if order.promised_at else None,
-            "late": order.late_at is not None}
-
-
-def order_dict(ctx: Context, order: Order) -> dict:
-    return {"id": order.id, "number": order.number, "visit_id": order.visit_id,
-            "created_at": order.created_at.isoformat(), "source": order.source, **_promise(order),
-            "items": [item_dict(ctx, i) for i in order.items]}
+from core.errors import Conflict, NotFound
+from pos.checks import billing
+from pos.checks.floor import table_state
+from pos.checks.money import format_money
+from pos.checks.model import CheckAdjustment, Payment  # noqa: F401  (Visit.payments, Visit.adjustments)
+from pos.orders.model import DiningTable, Order, Visit
+from pos.orders.presenters import item_dict, promise_dict
 
 
 # Everything a check shows, loaded in a few queries for any number of visits.
@@ -69,9 +33,15 @@ def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
     return visit
 
 
+
+def money(ctx: Context, minor: int) -> str:
+    r = ctx.settings.restaurant
+    return format_money(minor, r.currency, r.minor_unit)
+
+
 def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...] = (),
                without: set[int] = frozenset()) -> billing.Bill:
-    """The check's arithmetic (pos.billing) from a visit loaded with VISIT_LOADS: its items
+    """The check's arithmetic (pos.checks.billing) from a visit loaded with VISIT_LOADS: its items
     not voided, its discounts and comps in force (plus `extra`, to see one before adding
     it; `without`: these items taken off, to see a void before it), and its payments.
     Refunds do not reopen a check: they are money given back,
@@ -87,7 +57,6 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
                         tips=sum(p.tip for p in payments))
 
 
-
 def totals_dict(ctx: Context, t: billing.Bill) -> dict:
     fields = {"subtotal": t.subtotal, "discounts": t.discounts, "comps": t.comps,
               "service_charge": t.service_charge, "tax": t.tax, "total": t.total, "paid": t.paid, "due": t.due,
@@ -101,7 +70,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.label, "kind": visit.kind,
             "pickup": visit.pickup, "covers": visit.covers, "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
             "state": state_of(visit, t),
-            "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **_promise(o),
+            "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **promise_dict(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
             "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
                           "change": p.change, "tip": p.tip, "reference": p.reference, "refund_of": p.refund_of,
@@ -115,7 +84,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
 
 
 def active_adjustments(visit: Visit) -> list:
-    """The discounts and comps in force, in the order pos.billing applies them."""
+    """The discounts and comps in force, in the order pos.checks.billing applies them."""
     return [a for a in visit.adjustments if a.removed_at is None]
 
 
@@ -134,7 +103,7 @@ def _late(visit: Visit) -> bool:
 
 
 def state_of(visit: Visit, t: billing.Bill) -> str:
-    """The table's state on the floor (pos.floor.table_state) from a loaded visit."""
+    """The table's state on the floor (pos.checks.floor.table_state) from a loaded visit."""
     return table_state([i.status for o in visit.orders for i in o.items], t.due, t.total,
                        seated=visit.covers is not None, late=_late(visit),
                        bill_requested=any(r.kind == "bill" and r.resolved_at is None for r in visit.requests))
@@ -155,4 +124,44 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
             "opened_at": visit.opened_at.isoformat(),
             "late": _late(visit)}
 
+
+def lock_open_check(s: Session, visit_id: int) -> Visit:
+    visit = load_visit(s, visit_id, lock=True)
+    if not visit.is_open:
+        raise Conflict("This check is closed: it cannot change.", code="check_closed")
+    return visit
+
+
+def changed(ctx: Context, s: Session, visit: Visit) -> dict:
+    """The check after a change, and the cashier screens told."""
+    s.flush()
+    return check_dict(ctx, publish_summary(ctx, s, visit))
+
+
+# -- reading checks ---------------------------------------------------------------
+
+def takeaway_checks(ctx: Context) -> list[dict]:
+    """The open takeaway and counter checks (tables are on the floor)."""
+    with ctx.db.read() as s:
+        visits = s.scalars(select(Visit).where(Visit.closed_at.is_(None), Visit.table_id.is_(None))
+                           .order_by(Visit.id).options(*VISIT_LOADS)).all()
+        return [summary_of(ctx, v) for v in visits]
+
+
+def floor(ctx: Context) -> list[dict]:
+    with ctx.db.read() as s:
+        visits = s.scalars(select(Visit).join(DiningTable).where(Visit.closed_at.is_(None))
+                           .order_by(DiningTable.sort, DiningTable.id).options(*VISIT_LOADS)).all()
+        return [summary_of(ctx, v) for v in visits]
+
+
+def bill_of(ctx: Context, visit_id: int):
+    """The check's arithmetic (pos.checks.billing.Bill), for splitting it."""
+    with ctx.db.read() as s:
+        return visit_bill(ctx, load_visit(s, visit_id))
+
+
+def read_check(ctx: Context, visit_id: int) -> dict:
+    with ctx.db.read() as s:
+        return check_dict(ctx, load_visit(s, visit_id))
 

@@ -17,8 +17,9 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from core.context import Context
 from core.errors import Conflict, DomainError, NotFound, RateLimited
-from pos.checks import publish_summary
-from pos.model import OrderItem, ServiceRequest, Visit
+from pos.orders.model import OrderItem, ServiceRequest, Visit
+from pos.orders.signals import check_changed
+from pos.orders.visits import table_link_only, visit_for_token
 
 KINDS = ("waiter", "bill", "problem")
 PROBLEM_REASONS = ("wrong_dish", "cold", "taste", "foreign_object", "missing", "slow", "other")
@@ -38,7 +39,7 @@ def _publish(ctx: Context, s: Session, r: ServiceRequest) -> dict:
     data = request_dict(r, visit, s.get(OrderItem, r.item_id) if r.item_id else None)
     ctx.publish(s, ["pos", f"visit:{r.visit_id}"], "request", data)
     s.flush()
-    publish_summary(ctx, s, visit)  # the tile shows a table asking for its bill
+    check_changed.send(ctx, session=s, visit=visit)  # the tile shows a table asking for its bill
     return data
 
 
@@ -144,3 +145,12 @@ def close_with_visit(ctx: Context, s: Session, visit_id: int, staff_id: int | No
         r.resolved_at, r.resolved_by, r.resolution = now, staff_id, "check closed"
         ctx.publish(s, ["pos", f"visit:{visit_id}"], "request",
                     request_dict(r, s.get(Visit, visit_id), s.get(OrderItem, r.item_id) if r.item_id else None))
+
+
+def ask_staff(ctx: Context, token: str, kind: str, item_id: int | None, reason: str | None,
+              text: str | None) -> tuple[dict, bool]:
+    """A diner's request from the phone , on their open visit."""
+    with ctx.db.write() as s:
+        visit = visit_for_token(ctx, s, token, lock=True)
+        table_link_only(visit)
+        return ask(ctx, s, visit, kind, item_id, reason, text)

@@ -1,7 +1,7 @@
 import { connectLive, api, h, money } from "/static/live.js";
 import { watchPrinters } from "/static/printers/printers.js";
-import { openOrderEntry } from "/static/cashier/order_entry.js";
-import { watchRequests } from "/static/cashier/requests.js";
+import { openOrderEntry } from "/static/till/order_entry.js";
+import { watchRequests } from "/static/till/requests.js";
 
 const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);

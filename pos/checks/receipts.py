@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 from core.context import Context
 from core.errors import Conflict
 from menu.model import localized
-from pos.checks import active_adjustments, load_visit, money, visit_bill, visit_url
-from pos.model import Visit
+from pos.checks.summary import active_adjustments, load_visit, money, visit_bill
+from pos.orders.model import Visit
+from pos.orders.visits import visit_url
 from printers import services as printing
 
 

@@ -9,15 +9,14 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from pydantic import Field, RootModel
 
 from core.api import Out, Schema, Text, api
-from pos import register
-from pos.cashier_views import Approval
+from pos.register import services as register
+from pos.till.views import Approval
 from printers.schemas import PrintQueuedOut
 from staff.auth import current_staff, require_page_role, role_guard
 from staff.model import role_at_least
 from staff.services import staff_list
 
-bp = Blueprint("register", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/static/register")
+bp = Blueprint("register", __name__)  # its page and script are the till's (pos.till.views)
 
 cashier = role_guard("cashier")
 
@@ -235,7 +234,7 @@ def day_page():
     r = ctx.settings.restaurant
     staff = current_staff()
     managers = [m for m in staff_list(ctx) if role_at_least(m["role"], "manager")]
-    return render_template("pos/day.html", restaurant=r.name, staff=staff, boot={
+    return render_template("till/day.html", restaurant=r.name, staff=staff, boot={
         "current": register.current(ctx), "registers": register.history(ctx), "currency": r.currency,
         "minor_unit": r.minor_unit, "is_manager": role_at_least(staff["role"], "manager"),
         "managers": managers})

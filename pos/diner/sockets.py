@@ -1,12 +1,11 @@
-"""Who may join the dining room's Socket.IO rooms: a diner only their own visit,
-the cashier terminal the pos room, anyone the public menu room."""
+"""Who may join the diners' Socket.IO rooms: a diner only their own visit, anyone the
+public menu room."""
 from __future__ import annotations
 
 import re
 
 from core.errors import DomainError
-from pos.services import visit_for_token
-from staff.auth import has_role
+from pos.orders.visits import visit_for_token
 
 
 def register(realtime, ctx) -> None:
@@ -21,5 +20,4 @@ def register(realtime, ctx) -> None:
             return False
 
     realtime.authorise("visit", visit_room)
-    realtime.authorise("pos", lambda rest, _p: rest == "" and has_role("cashier"))
     realtime.authorise("menu", lambda rest, _p: rest == "")
