@@ -28,7 +28,7 @@ def _prepare(settings):
     from core.migrate import upgrade
     from core.realtime import Realtime
     from core.settings import secret_key
-    from menu.photos import seed_demo_photos_apart
+    from menu.demo_photos import seed_demo_photos_apart
     from printers.render import FontNotFound, check_font, check_profile
 
     try:

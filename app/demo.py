@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.context import Context
+from core.time import business_day
 from menu.model import Category, Dish, ModifierGroup, ModifierOption
 from pos.checks.model import RegisterSession
 from pos.orders.model import DiningTable
@@ -154,5 +155,5 @@ def seed_demo(ctx: Context, staff: bool = True) -> None:
                 create_user(s, name, role, pin)
         # The demo's day is open, with a HK$500 float: payments need an open register.
         now = ctx.clock.now()
-        s.add(RegisterSession(business_day=now.astimezone(ctx.settings.restaurant.tz).date(), opened_at=now,
+        s.add(RegisterSession(business_day=business_day(now, ctx.settings.restaurant.tz), opened_at=now,
                               float_amount=DEMO_FLOAT, open_marker=1))

@@ -55,6 +55,25 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     ctx = Context(settings=settings, db=db, clock=clock, secret=secret, realtime=realtime)
     app.extensions["pos_ctx"] = ctx
 
+    _register_features(app, realtime, ctx)
+    _register_errors(app)
+    app.after_request(_security_headers)
+    _register_shell(app, settings)
+
+    # Pages, scripts, styles and JSON go compressed (brotli, zstd or gzip, whichever the
+    # browser takes): a phone on a crowded Wi-Fi downloads a third of the bytes. Files
+    # (streamed) still answer a revalidation with 304 on the compressed copy's ETag.
+    app.config.update(COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
+                                          "application/json", "image/svg+xml"],
+                      COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=[
+                          e for e in app.view_functions if e == "static" or e.endswith(".static")]
+                      + ["socket_io_client", "favicon"])
+    _Compress(app)
+    return app
+
+
+def _register_features(app: Flask, realtime: Realtime, ctx: Context) -> None:
+    """Every feature's routes (blueprints) and who may join its Socket.IO rooms."""
     from kitchen.sockets import register as kitchen_rooms
     from kitchen.views import bp as kitchen_bp
     from menu.photo_views import bp as photos_bp
@@ -72,13 +91,14 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     app.url_map.converters["id"] = IdConverter
     for bp in (core_bp, staff_bp, menu_bp, photos_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp, printers_bp):
         app.register_blueprint(bp)
-    realtime.install_handlers(db)
+    realtime.install_handlers(ctx.db)
     kitchen_rooms(realtime, ctx)
     diner_rooms(realtime, ctx)
     till_rooms(realtime, ctx)
-    _register_errors(app)
-    app.after_request(_security_headers)
 
+
+def _register_shell(app: Flask, settings: Settings) -> None:
+    """The home page, the API document, the favicon, the health check and the Socket.IO client."""
     @app.get("/")
     def index():
         return render_template("index.html", restaurant=settings.restaurant.name,
@@ -102,17 +122,6 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
         if name not in SOCKET_IO_BUILDS:
             return jsonify({"error": {"code": "not_found", "message": "No such file."}}), 404
         return send_file(SOCKET_IO_DIST / name, mimetype="text/javascript", max_age=3600)
-
-    # Pages, scripts, styles and JSON go compressed (brotli, zstd or gzip, whichever the
-    # browser takes): a phone on a crowded Wi-Fi downloads a third of the bytes. Files
-    # (streamed) still answer a revalidation with 304 on the compressed copy's ETag.
-    app.config.update(COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript", "application/javascript",
-                                          "application/json", "image/svg+xml"],
-                      COMPRESS_STREAMING_ENDPOINT_CONDITIONAL=[
-                          e for e in app.view_functions if e == "static" or e.endswith(".static")]
-                      + ["socket_io_client", "favicon"])
-    _Compress(app)
-    return app
 
 
 class _Compress(Compress):

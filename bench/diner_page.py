@@ -29,7 +29,7 @@ from app.demo import seed_demo
 from app.factory import create_app
 from app.models import metadata
 from core.settings import load_settings
-from menu.photos import seed_demo_photos
+from menu.demo_photos import seed_demo_photos
 from pos.orders.visits import current_visits
 
 _ASSETS = re.compile(r'<(?:script[^>]*\bsrc|link[^>]*\bhref)="([^"]+)"')

@@ -4,7 +4,9 @@
 against the schema before the view runs (malformed JSON -> 400 ``bad_json``,
 schema violations -> 422 ``validation_error`` with the failing fields) and
 records the route, so the same schemas generate the OpenAPI 3 document served at
-``/api/openapi.json``.
+``/api/openapi.json``. Under test (``api.check_responses``, set by the suite's conftest)
+every JSON answer with a declared ``response`` model and an ``ok`` status is validated
+against it, so every web and end-to-end test also checks the API's contract.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.routing import IntegerConverter
 
@@ -74,10 +76,29 @@ def _validation_details(err: ValidationError) -> list[dict]:
             for e in err.errors(include_url=False)]
 
 
+class ResponseShapeError(AssertionError):
+    """A response that does not match its declared model (raised only under test)."""
+
+
 class ApiRegistry:
     def __init__(self, title: str, version: str):
         self.title, self.version = title, version
         self.routes: list[_Route] = []
+        self.check_responses = False  # the test suite turns it on
+        self.violations: list[str] = []  # what it found, for the suite to fail on
+        self.checked: set[str] = set()  # "METHOD rule" of every route whose answer was checked
+
+    def _checked(self, rv, model: type[BaseModel], ok: tuple[int, ...], rule: str, method: str):
+        resp = current_app.make_response(rv)
+        if resp.status_code in ok and resp.is_json:
+            try:
+                model.model_validate_json(resp.get_data())
+            except ValidationError as e:
+                problem = f"{method} {rule} answered {resp.status_code} not matching {model.__name__}: {e}"
+                self.violations.append(problem)
+                raise ResponseShapeError(problem) from None
+            self.checked.add(f"{method} {rule}")
+        return resp
 
     def route(self, bp: Blueprint, rule: str, method: str = "GET", *, body: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, summary: str = "", guard=None,
@@ -100,7 +121,10 @@ class ApiRegistry:
                         raise DomainError("The request body does not match the schema.",
                                           code="validation_error", status=422,
                                           details=_validation_details(e)) from None
-                return view(*args, **kwargs)
+                rv = view(*args, **kwargs)
+                if self.check_responses and response is not None:
+                    return self._checked(rv, response, ok, rule, method)
+                return rv
 
             bp.add_url_rule(rule, view_func=wrapper, methods=[method])
             prefix = bp.url_prefix or ""

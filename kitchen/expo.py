@@ -7,9 +7,10 @@ from sqlalchemy import exists, select
 from core.context import Context
 from core.errors import Conflict, NotFound
 from kitchen import services as tickets
+from kitchen.presenters import expo_order_dict, expo_status, servable
 from pos.orders.model import Order, OrderItem
+from pos.orders.status import IN_KITCHEN, PREPARING, ItemStatus, PassStatus
 
-IN_KITCHEN = ("queued", "cooking", "ready")
 
 
 def expo_orders(ctx: Context) -> dict:
@@ -19,7 +20,7 @@ def expo_orders(ctx: Context) -> dict:
         pending = exists().where(OrderItem.order_id == Order.id, OrderItem.status.in_(IN_KITCHEN))
         orders = s.scalars(tickets.order_query().where(pending).order_by(Order.rush.desc(), Order.id)).all()
         return {"seq": seq, "now": ctx.clock.now().isoformat(),
-                "orders": [tickets.expo_order_dict(ctx, o) for o in orders]}
+                "orders": [expo_order_dict(ctx, o) for o in orders]}
 
 
 def _order(s, order_id: int) -> Order:
@@ -34,32 +35,32 @@ def serve_order(ctx: Context, order_id: int) -> dict:
     ready (the whole order once everything is), and ready drinks."""
     with ctx.db.write() as s:
         order = _order(s, order_id)
-        status = tickets.expo_status(order)
-        if status == "served":
+        status = expo_status(order)
+        if status == PassStatus.SERVED:
             raise Conflict("This order has already been served.", code="already_served")
-        if status == "voided":
+        if status == PassStatus.VOIDED:
             raise Conflict("Every dish of this order was voided.", code="nothing_to_serve")
-        out = tickets.servable(order)
+        out = servable(order)
         if not out:
-            waiting = [i.id for i in order.items if i.status in ("queued", "cooking")]
+            waiting = [i.id for i in order.items if i.status in PREPARING]
             raise Conflict("No course of this order is ready yet.", code="not_ready", details={"items": waiting})
         for i in out:
-            i.status = "served"
-        if tickets.expo_status(order) == "served":
+            i.status = ItemStatus.SERVED
+        if expo_status(order) == PassStatus.SERVED:
             order.served_at = ctx.clock.now()
         tickets.publish(ctx, s, {i.ticket_id for i in out if i.ticket_id}, {order.id}, tables={order.id})
-        return tickets.expo_order_dict(ctx, order)
+        return expo_order_dict(ctx, order)
 
 
 def set_rush(ctx: Context, order_id: int, rush: bool) -> dict:
     """Flag an order rush (planned before every other) or take the flag off."""
     with ctx.db.write() as s:
         order = _order(s, order_id)
-        if not any(i.status in ("queued", "cooking") for i in order.items):
+        if not any(i.status in PREPARING for i in order.items):
             raise Conflict("Nothing of this order is left to cook.", code="nothing_to_cook")
         order.rush = rush
         tickets.replan_and_publish(ctx, s, {i.ticket_id for i in order.items if i.ticket_id}, {order.id})
-        return tickets.expo_order_dict(ctx, order)
+        return expo_order_dict(ctx, order)
 
 
 def flag_late_orders(ctx: Context) -> list[int]:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import Base, UTCDateTime
 from pos.orders.model import Order, OrderItem
+from pos.orders.status import TicketStatus
 
 
 class Ticket(Base):
@@ -15,7 +16,7 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     station: Mapped[str] = mapped_column(String(32), index=True)
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open, cooking, done
+    status: Mapped[str] = mapped_column(String(16), default=TicketStatus.OPEN, index=True)  # pos.orders.status
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     bumped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

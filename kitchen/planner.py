@@ -16,8 +16,8 @@ from kitchen import prep_learning, sequencing
 from kitchen.model import PrepEstimate
 from menu.model import Dish, localized
 from pos.orders.model import Order, OrderItem
+from pos.orders.status import COOKED, PREPARING, ItemStatus
 
-OPEN = ("queued", "cooking")
 # A plan time that moved by less than the plan's finishing tolerance (at most this) is not
 # rewritten nor re-sent to screens: a dish due to fire moves with the clock, and screens
 # need not hear of every second of it. Capped so a card's "fire now" is never late by more
@@ -71,7 +71,7 @@ def replan(ctx: Context, s: Session) -> Moved:
     k = ctx.settings.kitchen
     s.flush()  # the change being planned for is in the rows below
     rows = s.connection().execute(select(*_PLAN_COLUMNS).join(Order, Order.id == OrderItem.order_id)
-                                  .where(OrderItem.status.in_(OPEN))).all()
+                                  .where(OrderItem.status.in_(PREPARING))).all()
     learned = learned_seconds(ctx, s, {r.dish_id for r in rows})
     inputs, by_id = [], {}
     for r in rows:
@@ -80,7 +80,7 @@ def replan(ctx: Context, s: Session) -> Moved:
         inputs.append(sequencing.Item(
             id=r.id, order_id=r.order_id, station=r.station, prep_s=float(prep),
             ordered_at=r.created_at.timestamp(), course=r.course, rush=r.rush,
-            started_at=_ts(r.started_at) if r.status == "cooking" else None))
+            started_at=_ts(r.started_at) if r.status == ItemStatus.COOKING else None))
     now = ctx.clock.now().timestamp()
     plan = sequencing.plan(now, ctx.settings.station_cooks, inputs,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds)
@@ -125,7 +125,7 @@ def plan_new_order(ctx: Context, s: Session, order: Order) -> Moved:
     s.flush()
     young_since = ctx.clock.now() - timedelta(seconds=sequencing.OVERTAKE_AGE_S)
     open_orders = (select(OrderItem.order_id).join(Order, Order.id == OrderItem.order_id)
-                   .where(OrderItem.status == "queued", OrderItem.order_id != order.id,
+                   .where(OrderItem.status == ItemStatus.QUEUED, OrderItem.order_id != order.id,
                           Order.created_at > young_since).distinct())
     ahead = s.connection().execute(
         select(func.count()).select_from(open_orders.limit(BACKLOG_ORDERS).subquery())).scalar_one()
@@ -147,11 +147,11 @@ def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
     now = ctx.clock.now().timestamp()
     rows = s.connection().execute(
         select(OrderItem.station, OrderItem.status, OrderItem.started_at, OrderItem.fire_at, OrderItem.due_at)
-        .where(OrderItem.status.in_(OPEN), OrderItem.order_id != order.id, OrderItem.due_at.is_not(None))).all()
+        .where(OrderItem.status.in_(PREPARING), OrderItem.order_id != order.id, OrderItem.due_at.is_not(None))).all()
     busy: dict[str, list] = {}
     for r in rows:
         due = r.due_at.timestamp()
-        if r.status == "cooking" and r.started_at is not None:
+        if r.status == ItemStatus.COOKING and r.started_at is not None:
             span = (r.started_at.timestamp(), max(due, now + sequencing.OVERRUN_S))
         else:
             fire = r.fire_at.timestamp()
@@ -162,7 +162,7 @@ def _place_on_stored_plan(ctx: Context, s: Session, order: Order) -> Moved:
                            prep_s=float(prep_learning.expected_prep(i.prep_seconds, i.extra_prep_seconds,
                                                                     learned.get(i.dish_id))),
                            ordered_at=order.created_at.timestamp(), course=i.course)
-           for i in order.items if i.status in OPEN]
+           for i in order.items if i.status in PREPARING]
     plan = sequencing.plan(now, ctx.settings.station_cooks, new,
                            tolerance_s=k.finish_tolerance_seconds, course_gap_s=k.course_gap_seconds, busy=busy)
     for i in order.items:
@@ -201,7 +201,7 @@ def refresh_estimates(ctx: Context, s: Session, dish_ids: set[int]) -> None:
     for dish_id in dish_ids:
         recent = list(s.scalars(
             select(OrderItem.cook_seconds).where(OrderItem.dish_id == dish_id, OrderItem.cook_seconds.is_not(None),
-                                                 OrderItem.status.in_(("ready", "served")))
+                                                 OrderItem.status.in_(COOKED))
             .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(k.learn_window)))
         est = prep_learning.estimate(recent, k.learn_min_samples)
         row = s.get(PrepEstimate, dish_id) or PrepEstimate(dish_id=dish_id)

@@ -45,15 +45,18 @@ queues: a held item fires when its station will really have a cook free to finis
 
 Floating point: (T - p) + p may differ from T by an ulp; placements are nudged so that
 they never overlap a full stretch, and the tolerance is checked on the computed times.
+
+The placement of one group (the target search) is in kitchen.placement, a station's load
+over time in kitchen.station_load.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from math import inf, nextafter
+from math import inf
 
-from kitchen.station_load import add, earliest, first_fit, latest, new_profile
+from kitchen.placement import Placement, place_free, place_group
+from kitchen.station_load import Stations, add
 
 # An item started longer ago than its prep time is assumed to be ready this long from now.
 OVERRUN_S = 30.0
@@ -62,8 +65,6 @@ OVERRUN_S = 30.0
 FIRE_GRACE_S = 30.0
 # Smallest tolerance used (s): floating point cannot promise exactly equal ready times.
 MIN_TOLERANCE_S = 1e-3
-# After this many failed targets for one group, take a target that is sure to fit.
-_MAX_TRIES = 64
 # Overtaking (see the module docstring): a later order may be planned ahead of the head
 # order if it gains more than OVERTAKE_SLACK_S and the head loses at most that in all;
 # only orders younger than OVERTAKE_AGE_S can be overtaken; the next OVERTAKE_LOOKAHEAD
@@ -104,6 +105,23 @@ class Plan:
     # (course 0 items are each their own group; their entry is the latest of the order's course-0 items)
 
 
+@dataclass(slots=True)
+class _Order:
+    """An order's open items: a sync group per course."""
+    order_id: int
+    not_rush: bool              # sorts rush orders first
+    first: float                # acceptance time: the earliest ordered_at of its open items
+    queued: dict[int, list[Item]]   # course -> its items to plan (every course with open items)
+    anchor: dict[int, float]    # course -> latest ready time of its started items, if it has any
+
+
+@dataclass(slots=True)
+class _Mark:
+    """What undoing a tentative placement needs."""
+    log_len: int                # the placements before it
+    learnt: dict[str, tuple[list[float], list[float]]]   # station -> (kp, kv) before it
+
+
 # -- planning -----------------------------------------------------------------------------
 
 def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
@@ -122,15 +140,26 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
         raise ValueError(f"tolerance_s must be >= 0, not {tolerance_s!r}")
     tol = max(float(tolerance_s), MIN_TOLERANCE_S)
     gap = float(course_gap_s)
-    overrun_end = now + OVERRUN_S
-    out: dict[int, Planned] = {}
-    group_ready: dict[tuple[int, int], float] = {}
-    orders: dict[int, list] = {}    # order_id -> [not rush, first ordered_at, {course: group}]
-    started: dict[str, list] = {}   # station -> [(from, to)] of its started items
-    n_open = 0
+    orders, out, spans, n_open = _collect(now, items)
+    for name, b in (busy or {}).items():
+        spans.setdefault(name, []).extend((a if a > now else now, e) for a, e in b if e > now and e > a)
+    kitchen = _Kitchen(now, tol, gap, Stations(now, cooks, spans), out)
+    group_ready = _place_orders(kitchen, orders)
+    if len(out) != n_open:
+        raise ValueError("duplicate item ids")
+    return Plan(now=now, tolerance_s=tol, items=out, group_ready=group_ready)
 
-    # Pass 1: group the open items by order and course. A group is [anchor, queued items],
-    # the anchor being the latest ready time of its started items (planned right here).
+
+def _collect(now: float, items: Iterable[Item]) -> tuple[dict[int, _Order], dict[int, Planned],
+                                                         dict[str, list[tuple[float, float]]], int]:
+    """Pass 1: the open items by order and course. Started items are planned right here:
+    return (orders by id, the started items' Planned, station -> (from, to) of its started
+    items, the number of open items)."""
+    overrun_end = now + OVERRUN_S
+    orders: dict[int, _Order] = {}
+    out: dict[int, Planned] = {}
+    spans: dict[str, list[tuple[float, float]]] = {}
+    n_open = 0
     for it in items:
         if it.ready:
             continue
@@ -140,301 +169,156 @@ def plan(now: float, cooks: Mapping[str, int], items: Iterable[Item], *,
             raise ValueError(f"item {it.id}: prep_s must be >= 0 and finite, not {p!r}")
         o = orders.get(it.order_id)
         if o is None:
-            o = orders[it.order_id] = [not it.rush, it.ordered_at, {}]
+            o = orders[it.order_id] = _Order(it.order_id, not it.rush, it.ordered_at, {}, {})
         else:
             if it.rush:
-                o[0] = False
-            if it.ordered_at < o[1]:
-                o[1] = it.ordered_at
-        g = o[2].get(it.course)
-        if g is None:
-            g = o[2][it.course] = [-inf, []]
+                o.not_rush = False
+            if it.ordered_at < o.first:
+                o.first = it.ordered_at
+        queued = o.queued.get(it.course)
+        if queued is None:
+            queued = o.queued[it.course] = []
         st = it.started_at
         if st is None:
-            g[1].append(it)
+            queued.append(it)
         else:
             end = st + p
             if end < overrun_end:
                 end = overrun_end
             out[it.id] = Planned(it.id, st, end)
-            started.setdefault(it.station, []).append((st if st > now else now, end))
-            if end > g[0]:
-                g[0] = end
+            spans.setdefault(it.station, []).append((st if st > now else now, end))
+            if end > o.anchor.get(it.course, -inf):
+                o.anchor[it.course] = end
+    return orders, out, spans, n_open
 
-    for name, spans in (busy or {}).items():
-        started.setdefault(name, []).extend((a if a > now else now, b) for a, b in spans if b > now and b > a)
-    profiles = {name: new_profile(now, max(1, int(cooks.get(name, 1))), spans) for name, spans in started.items()}
 
-    def profile(station: str) -> list:
-        pr = profiles[station] = new_profile(now, max(1, int(cooks.get(station, 1))), [])
-        return pr
+class _Kitchen:
+    """A plan being built: the stations' load, the items planned, and the log of the queued
+    items placed (to take an order's placement back)."""
+    __slots__ = ("now", "tol", "gap", "stations", "out", "log")
 
-    log: list = []                  # (ts, cs, s, e, item id) of every queued placement
+    def __init__(self, now: float, tol: float, gap: float, stations: Stations, out: dict[int, Planned]) -> None:
+        self.now, self.tol, self.gap, self.stations, self.out = now, tol, gap, stations, out
+        self.log: list[Placement] = []
 
-    def place_order(oid: int, courses: dict) -> dict:
+    def place_order(self, order: _Order) -> dict[int, float]:
         """Place the order's queued items, course by course; return {course: group ready}."""
+        now, log, out = self.now, self.log, self.out
         ready = {}
         prev = None                 # latest ready time of the previous synchronised course
-        for course in sorted(courses):
-            anchor, queued = courses[course]
+        for course in sorted(order.queued):
+            queued = order.queued[course]
+            anchor = order.anchor.get(course, -inf)   # then the latest of it and the items placed
             if course <= 0:         # serve when ready: each item at the first free cook
-                queued.sort(key=lambda it: it.id)
-                for it in queued:
-                    st = profiles.get(it.station) or profile(it.station)
-                    p = it.prep_s
-                    s = first_fit(st, p, it.ordered_at if it.ordered_at > now else now)
-                    e = s + p
-                    if e > s:
-                        add(st[0], st[1], s, e, 1)
-                    log.append((st[0], st[1], s, e, it.id))
-                    out[it.id] = Planned(it.id, s, e)
-                    if e > anchor:
-                        anchor = e
-                ready[course] = anchor
-                continue
-            if queued:
-                lo = now if prev is None else max(now, prev + gap)   # the course rule
-                T = _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log)
-                if T > anchor:
-                    anchor = T
-            ready[course] = prev = anchor
+                placements = place_free(self.stations, queued, now)
+            elif queued:
+                lo = now if prev is None else max(now, prev + self.gap)   # the course rule
+                placements = place_group(self.stations, queued, now, lo, anchor, self.tol)
+            else:
+                placements = ()
+            for pl in placements:
+                log.append(pl)
+                iid, e = pl.item.id, pl.end
+                out[iid] = Planned(iid, pl.start, e)
+                if e > anchor:
+                    anchor = e
+            ready[course] = anchor
+            if course > 0:
+                prev = anchor
         return ready
 
-    def tentative(oid: int, courses: dict):
-        """Place an order so that it can be taken back: (ready, undo record)."""
-        caches = {name: (st[3][:], st[4][:]) for name, st in profiles.items()}
-        mark = len(log)
-        return place_order(oid, courses), (caches, mark)
+    def tentative(self, order: _Order) -> tuple[dict[int, float], _Mark]:
+        """Place an order so that it can be taken back: (its ready times, the undo mark)."""
+        mark = _Mark(len(self.log), {name: (pr.kp[:], pr.kv[:]) for name, pr in self.stations.items()})
+        return self.place_order(order), mark
 
-    def undo(record) -> None:
-        caches, mark = record
-        for ts, cs, s, e, iid in reversed(log[mark:]):
-            if e > s:
-                add(ts, cs, s, e, -1)
-            del out[iid]
-        del log[mark:]
+    def undo(self, mark: _Mark) -> None:
+        """Take back what was placed since the mark."""
+        log, out = self.log, self.out
+        for pl in reversed(log[mark.log_len:]):
+            if pl.end > pl.start:
+                add(pl.profile.ts, pl.profile.cs, pl.start, pl.end, -1)
+            del out[pl.item.id]
+        del log[mark.log_len:]
         # What first_fit learnt with the order placed no longer holds. A station whose
         # profile was first made by this placement started with nothing learnt.
-        for name, st in profiles.items():
-            kp, kv = caches.get(name, ([], []))
-            st[3][:] = kp
-            st[4][:] = kv
+        for name, pr in self.stations.items():
+            kp, kv = mark.learnt.get(name, ([], []))
+            pr.kp[:] = kp
+            pr.kv[:] = kv
 
-    # Pass 2: the orders, in priority order (see "Overtaking" in the module docstring).
-    pending = sorted(orders.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[0]))
+
+def _place_orders(k: _Kitchen, orders: dict[int, _Order]) -> dict[tuple[int, int], float]:
+    """Pass 2: the orders, in priority order (see "Overtaking" in the module docstring);
+    return the group ready times."""
+    group_ready: dict[tuple[int, int], float] = {}
+    pending = sorted(orders.values(), key=_priority)
     placed = [False] * len(pending)
-    base: dict[int, dict] = {}      # an order's ready times when it first came to the head
-    young = now - OVERTAKE_AGE_S
+    base: dict[int, dict[int, float]] = {}  # an order's ready times when it first came to the head
+    young = k.now - OVERTAKE_AGE_S
     h = 0
     while h < len(pending):
         if placed[h]:
             h += 1
             continue
-        oid, (nrush, first, courses) = pending[h]
-        if (first <= young or OVERTAKE_LOOKAHEAD <= 0 or len(base) >= OVERTAKE_HEADS and oid not in base
-                or not any(g[1] for g in courses.values())):
-            ready = place_order(oid, courses)       # strict priority (old, or past the heads tried)
+        a = pending[h]
+        if (a.first <= young or OVERTAKE_LOOKAHEAD <= 0 or len(base) >= OVERTAKE_HEADS and a.order_id not in base
+                or not any(a.queued.values())):
+            took, ready = None, k.place_order(a)    # strict priority (old, or past the heads tried)
         else:
-            ready, rec_a = tentative(oid, courses)
-            bound = base.setdefault(oid, ready)
-            took = None
-            seen = 0
-            # Only in the near future (beyond it, the kitchen has a backlog: no idle cook to
-            # win) and only for orders sharing a station with A's queued items.
-            a_st = {it.station for g in courses.values() for it in g[1]}
-            far = max(bound.values()) > now + OVERTAKE_HORIZON_S
-            for b in range(h + 1, len(pending)):
-                if far:
-                    break
-                if seen >= OVERTAKE_LOOKAHEAD:
-                    break
-                if placed[b]:
-                    continue
-                boid, (bnrush, _, bcourses) = pending[b]
-                if bnrush != nrush:
-                    break           # a non-rush order never overtakes a rush one
-                seen += 1
-                if not any(it.station in a_st for g in bcourses.values() for it in g[1]):
-                    continue
-                after, rec = tentative(boid, bcourses)      # B behind A
-                undo(rec)
-                ideal = max((max(it.ordered_at, now) + it.prep_s for g in bcourses.values() for it in g[1]))
-                if max(after.values()) - ideal <= OVERTAKE_SLACK_S:
-                    continue        # B cannot gain enough by going first
-                undo(rec_a)
-                before, rec_b = tentative(boid, bcourses)   # B ahead of A
-                if max(after.values()) - max(before.values()) > OVERTAKE_SLACK_S:
-                    a2, rec_a2 = tentative(oid, courses)
-                    if all(a2[c] <= bound[c] + OVERTAKE_SLACK_S for c in a2):
-                        undo(rec_a2)
-                        took = b
-                        break
-                    undo(rec_a2)
-                undo(rec_b)
-                ready, rec_a = tentative(oid, courses)
-            if took is not None:    # B keeps its place; A stays at the head
-                placed[took] = True
-                boid = pending[took][0]
-                for course, r in before.items():
-                    group_ready[(boid, course)] = r
-                continue
-        placed[h] = True
+            took, ready = _overtake(k, pending, placed, h, base)
+        if took is None:
+            placed[h] = True
+            h += 1
+        else:                       # B keeps its place; A stays at the head
+            placed[took] = True
+            a = pending[took]
         for course, r in ready.items():
-            group_ready[(oid, course)] = r
-        h += 1
-
-    if len(out) != n_open:
-        raise ValueError("duplicate item ids")
-    return Plan(now=now, tolerance_s=tol, items=out, group_ready=group_ready)
+            group_ready[(a.order_id, course)] = r
+    return group_ready
 
 
-def _release(now: float, ordered_at: float, lo: float, p: float) -> float:
-    """Earliest fire time of an item of prep p that must not be ready before lo."""
-    r = lo - p
-    if r + p < lo:                  # rounding: ready at lo, not one ulp before
-        r = nextafter(r, inf)
-    if now > r:
-        r = now
-    return ordered_at if ordered_at > r else r
+def _priority(o: _Order) -> tuple[bool, float, int]:
+    return o.not_rush, o.first, o.order_id
 
 
-def _place_group(profiles, profile, queued, out, now, lo, anchor, tol, log) -> float:
-    """Place the queued items of one sync group; return its latest planned ready time.
-
-    lo: no item may be ready before it (previous course + gap). anchor: latest ready time
-    of the group's started items (-inf if none); the target is at least that."""
-    if len(queued) == 1 and anchor == -inf:
-        # Nothing to wait for: the item takes the first slot its station has.
-        it = queued[0]
-        st = profiles.get(it.station) or profile(it.station)
-        p = it.prep_s
-        s = first_fit(st, p, _release(now, it.ordered_at, lo, p))
-        e = s + p
-        if e > s:
-            add(st[0], st[1], s, e, 1)
-        log.append((st[0], st[1], s, e, it.id))
-        out[it.id] = Planned(it.id, s, e)
-        return e
-
-    # Lower bound of T: each item ends at or after the end of the earliest slot its
-    # station has for it. Items are grouped by station: [profile, chain?, [(p, rel, it)]].
-    T = anchor
-    stations: dict[str, list] = {}
-    for it in queued:
-        st = profiles.get(it.station) or profile(it.station)
-        p = it.prep_s
-        rel = _release(now, it.ordered_at, lo, p)
-        f = first_fit(st, p, rel) + p
-        if f > T:
-            T = f
-        entry = stations.get(it.station)
-        if entry is None:
-            stations[it.station] = [st, False, [(p, rel, it)]]
-        else:
-            entry[2].append((p, rel, it))
-    work = []
-    for name in sorted(stations):
-        entry = stations[name]
-        lst = entry[2]
-        if len(lst) > entry[0][2]:  # a chain: shortest first (they end at T), longer before
-            lst.sort(key=lambda x: (x[0], x[2].id))
-            entry[1] = True
-        elif len(lst) > 1:          # all end together: longest (hardest to fit) first
-            lst.sort(key=lambda x: (-x[0], x[2].id))
-        work.append(entry)
-
-    safe = None                     # a target that surely fits (computed on first failure)
-    tries = 0
-    while True:
-        # Try T. Stations interact only through T. A station's only item of the group just
-        # needs a query; items sharing a station are added tentatively, so that they see
-        # each other, and taken back if the group does not fit at this T.
-        lone = []                   # (ts, cs, s, e, item): fits, not added yet
-        shared = []                 # (ts, cs, s, e, item): added tentatively
-        cand = None
-        for w, (st, chain, lst) in enumerate(work):
-            ts, cs, c = st[0], st[1], st[2]
-            if len(lst) == 1:
-                p, rel, it = lst[0]
-                s = latest(ts, cs, c, p, T, rel, tol)
-                if s is None:
-                    cand = _next_target(st, p, rel, T, tol, True)
-                    break
-                lone.append((ts, cs, s, s + p, it))
-                continue
-            for k, (p, rel, it) in enumerate(lst):
-                window = not chain or k < c      # must end within the tolerance of T
-                s = latest(ts, cs, c, p, T, rel, tol if window else inf)
-                if s is None:
-                    cand = _next_target(st, p, rel, T, tol, window)
-                    break
-                e = s + p
-                if e > s:
-                    add(ts, cs, s, e, 1)
-                shared.append((ts, cs, s, e, it))
-            if cand is not None:
-                break
-        if cand is None:            # the group fits at T: commit
-            last_ready = anchor
-            for ts, cs, s, e, it in lone:
-                if e > s:
-                    add(ts, cs, s, e, 1)
-                log.append((ts, cs, s, e, it.id))
-                out[it.id] = Planned(it.id, s, e)
-                if e > last_ready:
-                    last_ready = e
-            for ts, cs, s, e, it in shared:
-                log.append((ts, cs, s, e, it.id))
-                out[it.id] = Planned(it.id, s, e)
-                if e > last_ready:
-                    last_ready = e
-            return last_ready
-        for ts, cs, s, e, _ in reversed(shared):
-            if e > s:
-                add(ts, cs, s, e, -1)
-        if w:                       # next time, try the station that failed first
-            work.insert(0, work.pop(w))
-        if safe is None:
-            # After a station's last reservation (ts[-2]) and its items' releases, they fit
-            # one after the other: a target that cannot fail (+1 s against rounding).
-            safe = T
-            for st, _, lst in work:
-                t, total = st[0][-2], 1.0
-                for p, rel, _ in lst:
-                    total += p
-                    if rel > t:
-                        t = rel
-                if t + total > safe:
-                    safe = t + total
-        if T >= safe:
-            raise RuntimeError("sequencing: a group did not fit after every reservation (bug)")
-        tries += 1
-        T = safe if tries >= _MAX_TRIES or cand >= safe else max(cand, nextafter(T, inf))
-
-
-def _next_target(st, p, rel, T, tol, window) -> float:
-    """After an item failed to fit at target T, the next target worth trying: the end of
-    the earliest slot that could be in the item's window for a later target (nothing in
-    between can work for a window item), or, for a chain item, the shift that makes room
-    before the items already placed after it, if that is smaller. What _first_fit learnt
-    still holds: tentative placements only add work."""
-    ts, cs, c, kp, kv = st
-    i = bisect_right(kp, p) - 1
-    start = max(rel, T - tol - p if window else rel, kv[i] if i >= 0 else rel)
-    cand = earliest(ts, cs, c, p, start) + p
-    if not window:
-        j = bisect_left(ts, T) - 1
-        free_end = T                # the latest time <= T just before which a cook is free
-        while j >= 0 and cs[j] == c:
-            free_end = ts[j]
-            j -= 1
-        # The chain needs to shift by what the item lacks before free_end, counted from
-        # its earliest possible start (a started item may keep the cook after rel).
-        s0 = rel
-        k = bisect_right(ts, rel) - 1
-        if cs[k] == c:              # full at rel: the cook is free at the next breakpoint
-            s0 = ts[k + 1]
-        short = (s0 if s0 < free_end else rel) + p - free_end
-        if short > 0 and T + short < cand:
-            cand = T + short
-    return cand
+def _overtake(k: _Kitchen, pending: list[_Order], placed: list[bool], h: int,
+              base: dict[int, dict[int, float]]) -> tuple[int | None, dict[int, float]]:
+    """Place the head order A = pending[h], trying the next orders B ahead of it (the
+    bounded overtaking of the module docstring). Return (b, B's ready times) if pending[b]
+    goes first (A is then not placed), else (None, A's ready times) with A placed."""
+    a = pending[h]
+    ready, mark_a = k.tentative(a)
+    bound = base.setdefault(a.order_id, ready)
+    # Only in the near future (beyond it, the kitchen has a backlog: no idle cook to
+    # win) and only for orders sharing a station with A's queued items.
+    if max(bound.values()) > k.now + OVERTAKE_HORIZON_S:
+        return None, ready
+    a_stations = {it.station for queued in a.queued.values() for it in queued}
+    seen = 0
+    for b in range(h + 1, len(pending)):
+        if seen >= OVERTAKE_LOOKAHEAD:
+            break
+        if placed[b]:
+            continue
+        ob = pending[b]
+        if ob.not_rush != a.not_rush:
+            break                   # a non-rush order never overtakes a rush one
+        seen += 1
+        if not any(it.station in a_stations for queued in ob.queued.values() for it in queued):
+            continue
+        after, mark = k.tentative(ob)           # B behind A
+        k.undo(mark)
+        ideal = max(max(it.ordered_at, k.now) + it.prep_s for queued in ob.queued.values() for it in queued)
+        if max(after.values()) - ideal <= OVERTAKE_SLACK_S:
+            continue                # B cannot gain enough by going first
+        k.undo(mark_a)
+        before, mark_b = k.tentative(ob)        # B ahead of A
+        if max(after.values()) - max(before.values()) > OVERTAKE_SLACK_S:
+            a2, mark_a2 = k.tentative(a)
+            k.undo(mark_a2)
+            if all(a2[c] <= bound[c] + OVERTAKE_SLACK_S for c in a2):
+                return b, before
+        k.undo(mark_b)
+        ready, mark_a = k.tentative(a)
+    return None, ready

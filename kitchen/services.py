@@ -7,7 +7,6 @@ station, the expo screen and the diners' pages stay identical."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -19,76 +18,14 @@ from core.context import Context
 from core.errors import Conflict, NotFound
 from kitchen import planner, sequencing
 from kitchen.model import Ticket
-from menu.model import localized
+from kitchen.presenters import (diner_items, expo_order_dict, names_for_kitchen, print_data, ticket_dict,
+                                ticket_status)
 from kitchen.signals import items_changed
 from pos.orders.model import Order, OrderItem, Visit
 from printers import services as printing
+from pos.orders.status import PREPARING, ItemStatus, TicketStatus
 
 FIRE_GRACE_S = sequencing.FIRE_GRACE_S  # Start on a card starts the dishes whose fire time is this close
-DONE = ("ready", "served", "voided")
-
-
-def _iso(dt: datetime | None) -> str | None:
-    return dt.isoformat() if dt is not None else None
-
-
-def names_for_kitchen(ctx: Context, names: dict) -> tuple[str, str | None]:
-    """The dish name in the kitchen's language, and its name in another language if
-    different: a different language first (English beside Chinese), not merely the other
-    script of the same one (Simplified beside Traditional)."""
-    langs = ctx.settings.restaurant.languages
-    main = localized(names, ctx.settings.restaurant.kitchen_lang, langs)
-    base = ctx.settings.restaurant.kitchen_lang.split("-")[0]
-    others = sorted((lang for lang in langs if names.get(lang) and names[lang] != main),
-                    key=lambda lang: lang.split("-")[0] == base)
-    return main, (names[others[0]] if others else None)
-
-
-def ticket_status(items: Iterable[OrderItem]) -> str:
-    """open: nothing started; cooking: something started or ready; done: nothing left to cook."""
-    statuses = [i.status for i in items]
-    if all(st in DONE for st in statuses):
-        return "done"
-    return "cooking" if any(st in ("cooking", "ready") for st in statuses) else "open"
-
-
-def ticket_dict(ctx: Context, t: Ticket) -> dict:
-    items = []
-    for i in t.items:
-        main, alt = names_for_kitchen(ctx, i.names)
-        items.append({"id": i.id, "dish_id": i.dish_id, "quantity": i.quantity, "name": main, "name_alt": alt,
-                      "modifiers": [names_for_kitchen(ctx, m["names"])[0] for m in i.modifiers],
-                      "note": i.note, "status": i.status, "prep_seconds": i.prep_seconds, "course": i.course,
-                      "fire_at": _iso(i.fire_at), "due_at": _iso(i.due_at),
-                      "started_at": _iso(i.started_at), "ready_at": _iso(i.ready_at)})
-    open_items = [i for i in t.items if i.status in planner.OPEN and i.fire_at is not None]
-    order = t.order
-    return {"id": t.id, "order_id": t.order_id, "order_number": order.number,
-            "table": order.visit.label, "station": t.station, "status": t.status,
-            "created_at": t.created_at.isoformat(), "started_at": _iso(t.started_at),
-            "bumped_at": _iso(t.bumped_at), "version": t.version, "rush": order.rush,
-            "late": order.late_at is not None, "promised_at": _iso(order.promised_at),
-            "fire_at": _iso(min((i.fire_at for i in open_items), default=None)),
-            "due_at": _iso(max((i.due_at for i in open_items), default=None)),
-            "items": items}
-
-
-def _print_data(ctx: Context, t: dict, reprint: bool = False) -> dict:
-    """The kitchen ticket's layout data (printers.layout.kitchen_ticket) from ticket_dict."""
-    local = ctx.settings.restaurant.tz
-
-    def hhmm(iso: str | None) -> str | None:
-        return datetime.fromisoformat(iso).astimezone(local).strftime("%H:%M") if iso else None
-
-    fire_at = t["fire_at"]
-    fire_now = fire_at is not None and datetime.fromisoformat(fire_at) <= ctx.clock.now()
-    return {"order_number": t["order_number"], "table": t["table"], "station": t["station"],
-            "ordered_at": hhmm(t["created_at"]), "course": t["items"][0]["course"] if t["items"] else None,
-            "fire_at": hhmm(fire_at), "fire_now": fire_now, "rush": t["rush"],
-            "items": [{"qty": i["quantity"], "name": i["name"], "name_alt": i["name_alt"],
-                       "modifiers": i["modifiers"], "note": i["note"]}
-                      for i in t["items"] if i["status"] != "voided"],
-            "reprint": reprint}
 
 
 def _rooms(ticket: Ticket) -> list[str]:
@@ -105,51 +42,6 @@ def _ticket_query():
 
 def order_query():
     return select(Order).options(selectinload(Order.items), selectinload(Order.visit).selectinload(Visit.table))
-
-
-def servable(o: Order) -> list[OrderItem]:
-    """What the pass can send out now: the ready dishes of every course whose dishes are
-    all ready (drinks, course 0, one by one as they are ready)."""
-    complete = {}
-    for i in o.items:
-        if i.status != "voided" and i.course > 0:
-            complete[i.course] = complete.get(i.course, True) and i.status in ("ready", "served")
-    return [i for i in o.items if i.status == "ready" and (i.course <= 0 or complete[i.course])]
-
-
-def expo_status(o: Order) -> str:
-    live = [i for i in o.items if i.status != "voided"]
-    if not live:
-        return "voided"
-    if all(i.status == "served" for i in live):
-        return "served"
-    if all(i.status in ("ready", "served") for i in live):
-        return "ready"
-    if servable(o):
-        return "part_ready"  # a course (or a drink) can go out; the rest is cooking
-    return "cooking" if any(i.status != "queued" for i in live) else "queued"
-
-
-def expo_order_dict(ctx: Context, o: Order) -> dict:
-    """An order as the expo (pass) screen shows it: each item's state at its station."""
-    live = [i for i in o.items if i.status in planner.OPEN]
-    status = expo_status(o)
-    return {"id": o.id, "number": o.number, "table": o.visit.label, "visit_id": o.visit_id,
-            "source": o.source, "created_at": o.created_at.isoformat(), "rush": o.rush,
-            "promised_at": _iso(o.promised_at), "late": o.late_at is not None,
-            "served_at": _iso(o.served_at), "status": status,
-            "due_at": _iso(max((i.due_at for i in live if i.due_at is not None), default=None)),
-            "items": [{"id": i.id, "quantity": i.quantity, "name": names_for_kitchen(ctx, i.names)[0],
-                       "modifiers": [names_for_kitchen(ctx, m["names"])[0] for m in i.modifiers],
-                       "note": i.note, "station": i.station, "course": i.course, "status": i.status,
-                       "due_at": _iso(i.due_at), "ready_at": _iso(i.ready_at)} for i in o.items]}
-
-
-def diner_items(o: Order) -> dict:
-    """The visit room's view of an order's items: their status and planned ready time."""
-    return {"order_id": o.id, "late": o.late_at is not None,
-            "items": [{"id": i.id, "order_id": o.id, "status": i.status, "due_at": _iso(i.due_at)}
-                      for i in o.items]}
 
 
 def publish(ctx: Context, s: Session, tickets: set[int], orders: set[int], *, tables: set[int] = frozenset(),
@@ -211,7 +103,7 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
         by_card[(item.station, item.course)].append(item)
     tickets = []
     for (station, _course), items in sorted(by_card.items()):
-        ticket = Ticket(order=order, station=station, status="open", created_at=order.created_at)
+        ticket = Ticket(order=order, station=station, status=TicketStatus.OPEN, created_at=order.created_at)
         ticket.items = items
         s.add(ticket)
         tickets.append(ticket)
@@ -231,7 +123,7 @@ def _queue_ticket_print(ctx: Context, s: Session, ticket: Ticket, reprint: bool 
     printer = ctx.settings.printer(st.printer if st else None)
     if printer is None or not printer.enabled:
         return None
-    printing.enqueue(ctx, s, printer.name, "kitchen_ticket", _print_data(ctx, ticket_dict(ctx, ticket), reprint),
+    printing.enqueue(ctx, s, printer.name, "kitchen_ticket", print_data(ctx, ticket_dict(ctx, ticket), reprint),
                      ticket_id=ticket.id)
     return printer.name
 
@@ -253,7 +145,7 @@ def void_items(ctx: Context, s: Session, items: list[OrderItem], reason: str) ->
     now = ctx.clock.now()
     by_ticket: dict[int, list[OrderItem]] = defaultdict(list)
     for item in items:
-        item.status, item.voided_at, item.void_reason = "voided", now, reason
+        item.status, item.voided_at, item.void_reason = ItemStatus.VOIDED, now, reason
         item.fire_at = item.due_at = None
         if item.ticket_id is not None:
             by_ticket[item.ticket_id].append(item)
@@ -263,7 +155,7 @@ def void_items(ctx: Context, s: Session, items: list[OrderItem], reason: str) ->
         st = ctx.settings.station(ticket.station)
         printer = ctx.settings.printer(st.printer if st else None)
         if printer is not None and printer.enabled:
-            data = _print_data(ctx, ticket_dict(ctx, ticket))
+            data = print_data(ctx, ticket_dict(ctx, ticket))
             voided = {i.id for i in by_ticket[ticket.id]}
             data["items"] = [{"qty": i.quantity, "name": n, "name_alt": alt, "modifiers": [], "note": None}
                              for i in ticket.items if i.id in voided for n, alt in [names_for_kitchen(ctx, i.names)]]
@@ -277,7 +169,6 @@ def retell_check(ctx: Context, s: Session, visit: Visit) -> None:
     orders = {o.id for o in visit.orders}
     tickets = {t for o in visit.orders for i in o.items if (t := i.ticket_id) is not None}
     publish(ctx, s, tickets, orders)
-
 
 
 def reprint_order_tickets(ctx: Context, order_id: int) -> dict:
@@ -295,7 +186,7 @@ def reprint_order_tickets(ctx: Context, order_id: int) -> dict:
 
 def _fire_key(t: dict) -> tuple:
     """Cards in the order cooks should work: those with a dish cooking, then by fire time."""
-    cooking = any(i["status"] == "cooking" for i in t["items"])
+    cooking = any(i["status"] == ItemStatus.COOKING for i in t["items"])
     return (not cooking, t["fire_at"] or t["created_at"], t["id"])
 
 
@@ -306,7 +197,7 @@ def open_tickets(ctx: Context, station: str | None = None) -> dict:
         # new commits, so a ticket committed in between is then in the list and in the
         # backlog after seq (the screen keeps the newer version), never in neither.
         seq = ctx.realtime.current_seq(s)
-        q = _ticket_query().where(Ticket.status != "done").order_by(Ticket.id)
+        q = _ticket_query().where(Ticket.status != TicketStatus.DONE).order_by(Ticket.id)
         if station:
             q = q.where(Ticket.station == station)
         tickets = sorted((ticket_dict(ctx, t) for t in s.scalars(q).all()), key=_fire_key)
@@ -324,21 +215,21 @@ def _load_ticket(s: Session, ticket_id: int) -> Ticket:
 
 def _start(items: list[OrderItem], now: datetime) -> None:
     for i in items:
-        i.status, i.started_at, i.timed = "cooking", now, True
+        i.status, i.started_at, i.timed = ItemStatus.COOKING, now, True
 
 
 def _bump(items: list[OrderItem], now: datetime) -> None:
     for i in items:
-        i.status, i.ready_at = "ready", now
+        i.status, i.ready_at = ItemStatus.READY, now
         planner.record_measurement(i)
 
 
 def _settle(ticket: Ticket, now: datetime) -> None:
     """The ticket's status and times from its items."""
     ticket.status = ticket_status(ticket.items)
-    if ticket.status != "open" and ticket.started_at is None:
+    if ticket.status != TicketStatus.OPEN and ticket.started_at is None:
         ticket.started_at = now
-    ticket.bumped_at = now if ticket.status == "done" else None
+    ticket.bumped_at = now if ticket.status == TicketStatus.DONE else None
 
 
 def _act(ctx: Context, ticket_id, change) -> dict:
@@ -362,7 +253,7 @@ def start_ticket(ctx: Context, ticket_id: int) -> dict:
     """Start the card's items whose fire time has come; on a card that is all on hold,
     the cook overrides the plan and starts everything."""
     def change(s, ticket, now):
-        queued = [i for i in ticket.items if i.status == "queued"]
+        queued = [i for i in ticket.items if i.status == ItemStatus.QUEUED]
         if not queued:
             raise Conflict("This ticket has already been started.", code="already_started")
         due = [i for i in queued if i.fire_at is None or (i.fire_at - now).total_seconds() <= FIRE_GRACE_S]
@@ -373,7 +264,7 @@ def start_ticket(ctx: Context, ticket_id: int) -> dict:
 def bump_ticket(ctx: Context, ticket_id: int) -> dict:
     """Everything left on the card is ready."""
     def change(s, ticket, now):
-        left = [i for i in ticket.items if i.status in planner.OPEN]
+        left = [i for i in ticket.items if i.status in PREPARING]
         if not left:
             raise Conflict("This ticket has already been bumped.", code="already_bumped")
         _bump(left, now)
@@ -393,7 +284,7 @@ def _item_ticket(item_id: int):
 
 def _one_item(ticket: Ticket, item_id: int) -> OrderItem:
     item = next(i for i in ticket.items if i.id == item_id)
-    if item.status == "voided":
+    if item.status == ItemStatus.VOIDED:
         raise Conflict("This item was voided.", code="voided")
     return item
 
@@ -401,7 +292,7 @@ def _one_item(ticket: Ticket, item_id: int) -> OrderItem:
 def start_item(ctx: Context, item_id: int) -> dict:
     def change(s, ticket, now):
         item = _one_item(ticket, item_id)
-        if item.status != "queued":
+        if item.status != ItemStatus.QUEUED:
             raise Conflict("This item has already been started.", code="already_started")
         _start([item], now)
     return _act(ctx, _item_ticket(item_id), change)
@@ -410,7 +301,7 @@ def start_item(ctx: Context, item_id: int) -> dict:
 def bump_item(ctx: Context, item_id: int) -> dict:
     def change(s, ticket, now):
         item = _one_item(ticket, item_id)
-        if item.status not in planner.OPEN:
+        if item.status not in PREPARING:
             raise Conflict("This item has already been bumped.", code="already_bumped")
         _bump([item], now)
         return {item.dish_id}
@@ -419,14 +310,14 @@ def bump_item(ctx: Context, item_id: int) -> dict:
 
 def _recall_items(items: list[OrderItem]) -> set[int]:
     """Undo the last bump among these items: those bumped at that moment cook again."""
-    ready = [i for i in items if i.status == "ready" and i.ready_at is not None]
+    ready = [i for i in items if i.status == ItemStatus.READY and i.ready_at is not None]
     if not ready:
         raise Conflict("There is no bump to recall.", code="nothing_to_recall")
     last = max(i.ready_at for i in ready)
     undone = [i for i in ready if i.ready_at == last]
     for i in undone:
         # Cooking again, but since when is unknown: no measurement from this cook.
-        i.status, i.ready_at, i.cook_seconds, i.timed = "cooking", None, None, False
+        i.status, i.ready_at, i.cook_seconds, i.timed = ItemStatus.COOKING, None, None, False
         i.started_at = i.started_at or last
     return {i.dish_id for i in undone}
 
@@ -440,7 +331,7 @@ def recall_last(ctx: Context, station: str | None = None) -> dict:
     """Undo the most recent bump at the station (or in the whole kitchen): the bump bar's
     recall key. Found and undone in one transaction, so two presses undo two bumps."""
     def last_bumped(s: Session) -> int:
-        q = (select(OrderItem.ticket_id).where(OrderItem.status == "ready", OrderItem.ticket_id.is_not(None))
+        q = (select(OrderItem.ticket_id).where(OrderItem.status == ItemStatus.READY, OrderItem.ticket_id.is_not(None))
              .order_by(OrderItem.ready_at.desc(), OrderItem.id.desc()).limit(1))
         ticket_id = s.scalar(q.where(OrderItem.station == station) if station else q)
         if ticket_id is None:

@@ -1,9 +1,9 @@
 """A kitchen station's load over time (how many dishes are in progress), for
-kitchen.sequencing: pure, standard library only.
+kitchen.sequencing and kitchen.placement: pure, standard library only.
 
-A profile is [ts, cs, c, kp, kv]. ts: strictly increasing breakpoints from ts[0] = now to a sentinel
-ts[-1] = inf; cs[i]: items in progress on [ts[i], ts[i+1]), capped at the cooks c (more
-started items than cooks count as c: full either way). The segment before the sentinel
+A Profile holds ts, cs, c, kp, kv. ts: strictly increasing breakpoints from ts[0] = now to a
+sentinel ts[-1] = inf; cs[i]: items in progress on [ts[i], ts[i+1]), capped at the cooks c
+(more started items than cooks count as c: full either way). The segment before the sentinel
 is 0 and the sentinel's is c, so a search for the next full segment always ends. No
 breakpoint is redundant (cs[i] != cs[i-1]), so back-to-back work is one segment and a
 full segment is always followed by one with room: earliest() hops from full segment to
@@ -12,10 +12,43 @@ full segment with list.index, at C speed. kp, kv: what first_fit() learnt.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from math import inf, nextafter
 
 
-def new_profile(now: float, c: int, spans: list) -> list:
+@dataclass(slots=True)
+class Profile:
+    """A station's load (see the module docstring)."""
+    ts: list[float]         # breakpoints, now .. inf
+    cs: list[int]           # items in progress from each breakpoint on, capped at c
+    c: int                  # cooks
+    kp: list[float] = field(default_factory=list)   # learnt by first_fit(): no start before
+    kv: list[float] = field(default_factory=list)   # kv[i] fits an item of prep >= kp[i]
+
+
+class Stations(dict):
+    """station -> Profile. A station first asked for gets its cooks and nothing in progress."""
+    __slots__ = ("now", "cooks")
+
+    def __init__(self, now: float, cooks: Mapping[str, int], spans: Mapping[str, list]) -> None:
+        """cooks: station -> cooks (not in it: 1; less than 1 counts as 1). spans: station ->
+        (from, to) of the work in progress it already has."""
+        super().__init__((name, new_profile(now, cooks_of(cooks, name), s)) for name, s in spans.items())
+        self.now = now
+        self.cooks = cooks
+
+    def __missing__(self, name: str) -> Profile:
+        pr = self[name] = new_profile(self.now, cooks_of(self.cooks, name), [])
+        return pr
+
+
+def cooks_of(cooks: Mapping[str, int], name: str) -> int:
+    """The cooks of a station: 1 if it is not in cooks, and never less than 1."""
+    return max(1, int(cooks.get(name, 1)))
+
+
+def new_profile(now: float, c: int, spans: Iterable[tuple[float, float]]) -> Profile:
     """The profile of a station with c cooks, busy with the started items' spans."""
     delta: dict[float, int] = {}
     for a, b in spans:
@@ -33,7 +66,7 @@ def new_profile(now: float, c: int, spans: list) -> list:
                 cs.append(v)
     ts.append(inf)
     cs.append(c)
-    return [ts, cs, c, [], []]
+    return Profile(ts, cs, c)
 
 
 def add(ts: list, cs: list, a: float, b: float, d: int) -> None:
@@ -75,18 +108,18 @@ def earliest(ts: list, cs: list, c: int, p: float, start: float) -> float:
         start = ts[i]
 
 
-def first_fit(st: list, p: float, start: float) -> float:
-    """earliest() on station st, remembering what it learns in a staircase st[3], st[4]
+def first_fit(pr: Profile, p: float, start: float) -> float:
+    """earliest() on profile pr, remembering what it learns in a staircase pr.kp, pr.kv
     (kp increasing, kv strictly increasing): no start before kv[i] fits an item of prep
     kp[i] or longer. Only called while no tentative placement is in the profiles: work is
     then only ever added, a slot too short stays too short, and a later search for this
     prep or a longer one resumes there instead of rescanning the crowded stretch."""
-    ts, cs, c, kp, kv = st
+    kp, kv = pr.kp, pr.kv
     i = bisect_right(kp, p) - 1
-    known = kv[i] if i >= 0 else ts[0]
+    known = kv[i] if i >= 0 else pr.ts[0]
     if start > known:               # nothing learnt about [known, start)
-        return earliest(ts, cs, c, p, start)
-    s = earliest(ts, cs, c, p, known)
+        return earliest(pr.ts, pr.cs, pr.c, p, start)
+    s = earliest(pr.ts, pr.cs, pr.c, p, known)
     if s > known:                   # record (p, s), drop the steps it makes redundant
         if i < 0 or kp[i] != p:
             i += 1

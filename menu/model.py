@@ -72,10 +72,6 @@ class ModifierGroup(Base):
     options: Mapped[list["ModifierOption"]] = relationship(
         back_populates="group", order_by="ModifierOption.sort", cascade="all, delete-orphan")
 
-    @property
-    def required(self) -> bool:
-        return self.min_picks > 0
-
 
 class ModifierOption(Base):
     __tablename__ = "modifier_options"

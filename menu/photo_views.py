@@ -1,9 +1,10 @@
 """Dish photos over HTTP: a manager uploads or removes one; anyone gets it at phone sizes."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, send_file
+from flask import Blueprint, jsonify, request, send_file
 
 from core.api import Out, api
+from core.web import current_ctx
 from core.errors import DomainError
 from menu import photos
 from staff.auth import role_guard
@@ -12,9 +13,6 @@ bp = Blueprint("photos", __name__)
 manager = role_guard("manager")
 YEAR = 365 * 24 * 3600
 
-
-def _ctx():
-    return current_app.extensions["pos_ctx"]
 
 
 class PhotoUrlsOut(Out):
@@ -41,13 +39,13 @@ def put_photo(dish_id: int):
         raise DomainError(f"The photo is over {photos.MAX_BYTES // (1024 * 1024)} MB.",
                           code="photo_too_large", status=413,
                           details={"bytes": request.content_length, "max_bytes": photos.MAX_BYTES})
-    return jsonify(photos.set_photo(_ctx(), dish_id, request.get_data(cache=False), request.content_type))
+    return jsonify(photos.set_photo(current_ctx(), dish_id, request.get_data(cache=False), request.content_type))
 
 
 @api.route(bp, "/api/menu/dishes/<id:dish_id>/photo", "DELETE", guard=manager, response=PhotoOut,
            errors=(404,), summary="Remove a dish's photo")
 def delete_photo(dish_id: int):
-    return jsonify(photos.remove_photo(_ctx(), dish_id))
+    return jsonify(photos.remove_photo(current_ctx(), dish_id))
 
 
 @bp.get("/photos/dishes/<id:dish_id>/<int:width>.webp")
@@ -55,7 +53,7 @@ def dish_photo(dish_id: int, width: int):
     """The photo as WebP at most width pixels wide (160, 320, 480 or 960). With ``?v=`` the
     current token, the URL is cached for a year (a new photo has new URLs); otherwise it
     is revalidated each time (ETag)."""
-    path, token = photos.photo_file(_ctx(), dish_id, width)
+    path, token = photos.photo_file(current_ctx(), dish_id, width)
     current = request.args.get("v") == token
     resp = send_file(path, mimetype="image/webp", conditional=True, etag=True, max_age=YEAR if current else None)
     if current:

@@ -10,29 +10,26 @@ stored original. Photo URLs carry it (``?v=<token>``), so a new photo gets new U
 old ones can be cached by phones for ever. The cache files are named by the token of the
 bytes they were made from, so a cache file always shows the original its name says.
 
-This module imports no Flask (``menu.services`` calls ``image_urls``); the HTTP routes
-are in ``menu/photo_views.py``.
+This module checks uploads, stores photos and serves their sizes; the image work itself
+(orientation, sRGB, sizes, WebP) is in ``menu/photo_images.py`` and the demo restaurant's
+drawn photos in ``menu/demo_photos.py``. It imports no Flask (``menu.services`` calls
+``url_template``); the HTTP routes are in ``menu/photo_views.py``.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import io
-import math
 import os
-import random
-import unicodedata
 import uuid
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps, features
-from sqlalchemy import select
+from PIL import Image
 
 from core.database import after_commit
 from core.errors import DomainError, NotFound
 from menu.model import Dish
+from menu.photo_images import EXTENSIONS, Photo, clean, render_variant, token_of
+from menu.photo_images import fit_width  # noqa: F401  (re-exported: callers use photos.fit_width)
 
 WIDTHS = (160, 320, 480, 960)  # the only widths served (CSS px x device pixel ratio of phones)
 THUMB_WIDTHS = (160, 320)  # the menu's 64 px thumbnails at DPR 2-3 (and 1)
@@ -40,19 +37,10 @@ HERO_WIDTHS = (480, 960)  # the dish dialog's picture, up to ~560 px wide
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}  # Content-Type -> Pillow format
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
-STORE_QUALITY = 90  # re-encoding the (lossy) original once, on upload
-WEBP_QUALITY = 75  # the served sizes
-TOKEN_HEX = 12
-DEMO_SIZE = (960, 720)  # the largest served width: bigger would only cost seeding time
 
 
 def _refused(message: str, code: str, status: int, **details) -> DomainError:
     return DomainError(message, code=code, status=status, details=details or None)
-
-
-def token_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:TOKEN_HEX]
 
 
 def variant_url(dish_id: int, token: str, width: int | str) -> str:
@@ -92,20 +80,7 @@ def image_urls(dish_id: int, token: str | None) -> dict | None:
             "hero": variant_url(dish_id, token, HERO_WIDTHS[0]), "hero_srcset": srcset(HERO_WIDTHS)}
 
 
-# --- Pure image work -------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Photo:
-    """A cleaned photo, ready to store: upright, sRGB, without metadata."""
-    data: bytes
-    ext: str
-    width: int
-    height: int
-
-    @property
-    def token(self) -> str:
-        return token_of(self.data)
-
+# --- Uploads ---------------------------------------------------------------------------
 
 def decode(data: bytes, content_type: str | None) -> Image.Image:
     """The uploaded image, loaded, or a DomainError: 415 for another Content-Type, 413 over
@@ -146,41 +121,6 @@ def decode(data: bytes, content_type: str | None) -> Image.Image:
     return img
 
 
-def _to_srgb(img: Image.Image) -> Image.Image:
-    """Apply an embedded colour profile (a phone's Display P3, a CMYK print profile), so the
-    picture still looks right once the profile is dropped with the other metadata."""
-    icc = img.info.get("icc_profile")
-    if icc and features.check("littlecms2"):
-        from PIL import ImageCms
-        try:
-            mode = "RGBA" if img.mode in ("RGBA", "LA", "PA") else "RGB"
-            return ImageCms.profileToProfile(img, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
-                                             ImageCms.createProfile("sRGB"), outputMode=mode)
-        except Exception:  # an odd or broken profile: show the pixels as they are
-            pass
-    return img
-
-
-def _plain_mode(img: Image.Image) -> Image.Image:
-    if img.mode in ("RGB", "RGBA"):
-        return img
-    return img.convert("RGBA" if img.has_transparency_data else "RGB")
-
-
-def clean(img: Image.Image, fmt: str) -> Photo:
-    """Upright (EXIF orientation applied), sRGB, RGB(A), encoded once in fmt with no EXIF,
-    XMP, comment or colour profile left in it."""
-    img = ImageOps.exif_transpose(img)
-    img = _plain_mode(_to_srgb(img))
-    if fmt == "JPEG" and img.mode == "RGBA":
-        img = img.convert("RGB")
-    img.info.clear()  # nothing rides along into the file: Pillow copies some info keys on save
-    out = io.BytesIO()
-    options = {"JPEG": {"quality": STORE_QUALITY}, "PNG": {}, "WEBP": {"quality": STORE_QUALITY}}[fmt]
-    img.save(out, fmt, exif=b"", **options)
-    return Photo(out.getvalue(), EXTENSIONS[fmt], *img.size)
-
-
 def prepare(data: bytes, content_type: str | None) -> Photo:
     """An upload, checked (see ``decode``) and cleaned (see ``clean``)."""
     img = decode(data, content_type)
@@ -188,28 +128,6 @@ def prepare(data: bytes, content_type: str | None) -> Photo:
         return clean(img, img.format)
     except Exception:  # e.g. EXIF data that cannot be parsed: still the uploader's file
         raise _refused("The image's metadata is damaged.", "bad_photo", 422) from None
-
-
-def fit_width(size: tuple[int, int], width: int) -> tuple[int, int]:
-    """The size of a picture of this size shown at most width wide: aspect kept, never enlarged."""
-    w, h = size
-    if w <= width:
-        return w, h
-    return width, max(1, round(h * width / w))
-
-
-def render_variant(original: bytes, width: int) -> bytes:
-    """The original as WebP at most width pixels wide."""
-    with Image.open(io.BytesIO(original)) as img:
-        target = fit_width(img.size, width)
-        if img.format == "JPEG":
-            img.draft("RGB", target)  # decode at 1/2, 1/4 or 1/8 scale when that is still big enough
-        small = _plain_mode(img)  # stored originals are RGB(A) already; draft keeps JPEG's RGB
-        if small.size != target:
-            small = small.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-        out = io.BytesIO()
-        small.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
-        return out.getvalue()
 
 
 # --- Files -----------------------------------------------------------------------------
@@ -320,6 +238,15 @@ def set_photo(ctx, dish_id: int, data: bytes, content_type: str | None) -> dict:
         return _result(dish)
 
 
+def attach_photos(ctx, photos: dict[int, Photo]) -> None:
+    """Give dishes photos already cleaned (see ``menu.photo_images.clean``), all in one
+    write transaction, stored as an upload is."""
+    store = store_of(ctx)
+    with ctx.db.write() as s:
+        for dish_id, photo in photos.items():
+            _attach(ctx, s, store, _dish(s, dish_id), photo)
+
+
 def remove_photo(ctx, dish_id: int) -> dict:
     store = store_of(ctx)
     with ctx.db.write() as s:
@@ -340,93 +267,3 @@ def photo_file(ctx, dish_id: int, width: int) -> tuple[Path, str]:
     if found is None:
         raise NotFound(f"Dish {dish_id} has no photo.", code="no_photo")
     return found
-
-
-# --- Demo ------------------------------------------------------------------------------
-
-# (background, plate's food) colours, warm and light.
-_PALETTE = [((244, 226, 198), (201, 94, 48)), ((220, 234, 214), (96, 140, 70)),
-            ((248, 222, 214), (190, 62, 58)), ((222, 230, 242), (70, 110, 160)),
-            ((246, 236, 206), (214, 152, 40)), ((236, 224, 240), (140, 86, 150))]
-
-
-def _initial(names: dict, languages: tuple[str, ...]) -> str:
-    """The first Chinese character of the dish's name, else its first letter."""
-    texts = [names.get(lang) or "" for lang in languages] + [v for v in names.values() if v]
-    for text in texts:
-        for ch in text:
-            if unicodedata.category(ch) == "Lo" and ord(ch) >= 0x2E80:
-                return ch
-    return next((ch.upper() for text in texts for ch in text if ch.isalnum()), "?")
-
-
-@functools.lru_cache(maxsize=len(_PALETTE))
-def _table(bg: tuple[int, int, int], size: tuple[int, int]) -> Image.Image:
-    """The background: bg, darkening towards the bottom."""
-    w, h = size
-    ramp = Image.linear_gradient("L").resize((1, h)).resize(size, Image.Resampling.NEAREST)
-    return ImageOps.colorize(ramp, bg, tuple(int(c * 0.82) for c in bg))
-
-
-def demo_picture(initial: str, seed: int, font: ImageFont.FreeTypeFont, size=DEMO_SIZE) -> Image.Image:
-    """A placeholder photo: a plate on a table, the dish's character in the middle."""
-    w, h = size
-    bg, food = _PALETTE[seed % len(_PALETTE)]
-    img = _table(bg, size).copy()
-    draw = ImageDraw.Draw(img)
-    cx, cy, r = w // 2, h // 2, int(min(w, h) * 0.40)
-    draw.ellipse((cx - r + 18, cy - r + 30, cx + r + 18, cy + r + 30), fill=tuple(int(c * 0.7) for c in bg))
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(250, 249, 245), outline=(226, 222, 214), width=10)
-    inner = int(r * 0.74)
-    draw.ellipse((cx - inner, cy - inner, cx + inner, cy + inner), fill=(240, 238, 232))
-    food_r = int(r * 0.62)
-    light = tuple(min(255, c + 40) for c in food)
-    draw.ellipse((cx - food_r, cy - food_r, cx + food_r, cy + food_r), fill=food, outline=light, width=8)
-    rng = random.Random(seed)
-    for _ in range(7):  # a little garnish
-        a, d = rng.uniform(0, 6.283), rng.uniform(0.35, 0.85) * food_r
-        gx, gy = cx + d * math.cos(a), cy + d * math.sin(a)
-        gr = rng.randint(10, 18)
-        draw.ellipse((gx - gr, gy - gr, gx + gr, gy + gr), fill=tuple(int(c * 0.72) for c in food))
-    draw.text((cx, cy), initial, font=font, fill=(255, 252, 245), anchor="mm", stroke_width=6,
-              stroke_fill=tuple(int(c * 0.6) for c in food))
-    return img
-
-
-def seed_demo_photos_apart(settings) -> int:
-    """seed_demo_photos in a child process of its own: the drawing (a CJK font, dozens of
-    full-size pictures) takes some 20 MB that a long-running server would otherwise keep.
-    Returns the child's exit code."""
-    import multiprocessing
-    child = multiprocessing.get_context("spawn").Process(target=_seed_demo_photos_child, args=(settings,))
-    child.start()
-    child.join()
-    return child.exitcode
-
-
-def _seed_demo_photos_child(settings) -> None:
-    from core.clock import SystemClock
-    from core.context import Context
-    from core.database import Database
-    from core.settings import secret_key
-    ctx = Context(settings=settings, db=Database(settings.database.url), clock=SystemClock(),
-                  secret=secret_key(settings), realtime=None)  # photos publish nothing
-    seed_demo_photos(ctx)
-
-
-def seed_demo_photos(ctx) -> int:
-    """Give every active dish a drawn placeholder photo, stored as an upload is. Returns
-    how many. The served sizes are made when first asked for."""
-    settings = ctx.settings
-    with ctx.db.read() as s:
-        dishes = [(d.id, d.names) for d in s.scalars(select(Dish).where(Dish.active.is_(True)).order_by(Dish.id))]
-    font = ImageFont.truetype(settings.printing.font_path, int(DEMO_SIZE[1] * 0.36),
-                              index=settings.printing.font_index)
-    langs = settings.restaurant.languages
-    photos = {dish_id: clean(demo_picture(_initial(names, langs), dish_id, font), "JPEG")
-              for dish_id, names in dishes}
-    store = store_of(ctx)
-    with ctx.db.write() as s:
-        for dish_id, photo in photos.items():
-            _attach(ctx, s, store, _dish(s, dish_id), photo)
-    return len(photos)

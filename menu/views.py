@@ -1,19 +1,17 @@
 """The menu API: reading it, and marking dishes sold out (86) and back."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, g, jsonify, request
 from pydantic import Field, RootModel
 
 from core.api import Out, Schema, api
+from core.web import current_ctx
 from core.i18n import negotiate
 from menu import services
 from staff.auth import role_guard
 
 bp = Blueprint("menu", __name__)
 
-
-def _ctx():
-    return current_app.extensions["pos_ctx"]
 
 
 class SoldOut(Schema):
@@ -85,18 +83,18 @@ def language(ctx) -> str:
 
 @api.route(bp, "/api/menu", "GET", response=MenuOut, summary="The menu by category in one language (?lang=)")
 def get_menu():
-    ctx = _ctx()
+    ctx = current_ctx()
     return jsonify(services.menu_for(ctx, language(ctx)))
 
 
 @api.route(bp, "/api/menu/dishes", "GET", guard=role_guard("cook"), response=DishesOut,
            summary="Every dish with its station and sold-out state (kitchen language)")
 def dishes():
-    return jsonify(services.all_dishes(_ctx()))
+    return jsonify(services.all_dishes(current_ctx()))
 
 
 @api.route(bp, "/api/menu/dishes/<id:dish_id>/sold-out", "POST", body=SoldOut, guard=role_guard("cook"),
            response=SoldOutOut,
            summary="Mark a dish sold out (86) or available again", errors=(404,))
 def sold_out(dish_id: int, body: SoldOut):
-    return jsonify(services.set_sold_out(_ctx(), dish_id, body.sold_out))
+    return jsonify(services.set_sold_out(current_ctx(), dish_id, body.sold_out))

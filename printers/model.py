@@ -16,9 +16,8 @@ class PrintJob(Base):
     kind: Mapped[str] = mapped_column(String(32))  # kitchen_ticket, receipt, ...
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     # The layout's input data: printed as printers.layout.build(kind, document, paper_mm), laid
-    # out at print time for the printer that prints it. (A list is a ready layout document,
-    # as jobs were stored before migration 0007.)
-    document: Mapped[dict | list] = mapped_column(JSON)
+    # out at print time for the printer that prints it.
+    document: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending printing printed failed
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)

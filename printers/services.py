@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from core.context import Context
 from core.database import after_commit
 from core.errors import Conflict, NotFound
+from core.time import SECONDS, local_text
 from printers.model import PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)
@@ -220,5 +221,5 @@ def print_self_test(ctx: Context, name: str) -> dict:
         printer_used = enqueue(ctx, s, name, "self_test", {
             "restaurant": r.name, "printer": name, "paper_mm": printer.paper_mm, "profile": printer.profile,
             "text_mode": printer.text_mode,
-            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M:%S")})
+            "printed_at": local_text(ctx.clock.now(), r.tz, SECONDS)})
     return {"queued": True, "printer": printer_used}

@@ -35,11 +35,6 @@ DRAWER_TTL = timedelta(seconds=30)
 def document_of(job, paper_mm: int) -> list[dict]:
     """The job laid out for the paper of the printer printing it. A job that may already
     have printed says REPRINT; one moved from a failing printer says REDIRECTED."""
-    if isinstance(job.document, list):  # queued before migration 0007: already laid out
-        if job.kind == "drawer":
-            return job.document
-        doc = layout.marked_redirected(job.document, job.redirected_from) if job.redirected_from else job.document
-        return layout.marked_reprint(doc) if job.maybe_delivered else doc
     return layout.build(job.kind, job.document, paper_mm, reprint=job.maybe_delivered,
                         redirected_from=job.redirected_from)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 
+from core.context import NOBODY, Actor
+from core.web import current_ctx
 from core.errors import Forbidden, Unauthorized
 from staff.model import role_at_least
 
@@ -15,8 +17,14 @@ def current_staff() -> dict | None:
     if "staff" not in g:
         from staff.services import active_member
         user_id = session.get("staff_id")
-        g.staff = active_member(current_app.extensions["pos_ctx"], user_id) if isinstance(user_id, int) else None
+        g.staff = active_member(current_ctx(), user_id) if isinstance(user_id, int) else None
     return g.staff
+
+
+def current_actor() -> Actor:
+    """Who is acting in this request: the signed-in staff member, or NOBODY."""
+    staff = current_staff()
+    return Actor(staff["id"], staff["role"]) if staff else NOBODY
 
 
 def has_role(needed: str) -> bool:

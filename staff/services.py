@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from core.context import Context
+from core.context import Actor, Context
 from core.errors import DomainError, Forbidden, NotFound, Unauthorized
 from staff.model import ROLES, PinFailure, StaffUser, role_at_least
 
@@ -70,12 +70,12 @@ def active_member(ctx: Context, user_id: int) -> dict | None:
         return staff_dict(user) if user is not None and user.active else None
 
 
-def approve(ctx: Context, acting: dict | None, approval: dict | None, address: str, what: str) -> int:
+def approve(ctx: Context, acting: Actor, approval: dict | None, address: str, what: str) -> int:
     """The id of the manager who approves `what`: the signed-in staff member if a manager,
     else the manager whose id and PIN were typed on the terminal (`approval`:
     {"manager_id", "pin"}; wrong PINs count toward that manager's lockout like a sign-in)."""
-    if acting is not None and role_at_least(acting["role"], "manager"):
-        return acting["id"]
+    if acting.role is not None and role_at_least(acting.role, "manager"):
+        return acting.id
     if not approval:
         raise Forbidden(f"{what} needs a manager's approval.", code="approval_required",
                         details={"needed": "manager"})

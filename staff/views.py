@@ -3,19 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request, session
+from flask import Blueprint, g, jsonify, render_template, request, session
 from pydantic import Field, RootModel
 
 from core.api import Id, Out, Schema, api
+from core.web import current_ctx
 from staff import services
 from staff.auth import current_staff
 
 bp = Blueprint("staff", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/staff")
 
-
-def _ctx():
-    return current_app.extensions["pos_ctx"]
 
 
 class StaffOut(Out):
@@ -45,19 +43,19 @@ def safe_next(target: str | None) -> str:
 
 @bp.get("/login")
 def login_page():
-    return render_template("staff/login.html", staff=services.staff_list(_ctx()),
+    return render_template("staff/login.html", staff=services.staff_list(current_ctx()),
                            next=safe_next(request.args.get("next")), need=request.args.get("need"))
 
 
 @api.route(bp, "/api/staff", "GET", response=StaffListOut, summary="Staff members who can sign in (names and roles)")
 def list_staff():
-    return jsonify(services.staff_list(_ctx()))
+    return jsonify(services.staff_list(current_ctx()))
 
 
 @api.route(bp, "/api/staff/login", "POST", body=SignIn, response=StaffOut, summary="Sign in with a PIN",
            errors=(401, 404, 429))
 def login(body: SignIn):
-    user = services.sign_in(_ctx(), body.user_id, body.pin, request.remote_addr or "")
+    user = services.sign_in(current_ctx(), body.user_id, body.pin, request.remote_addr or "")
     session.clear()
     session["staff_id"] = user["id"]
     session.permanent = True

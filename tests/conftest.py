@@ -22,6 +22,7 @@ from core.clock import FixedClock  # noqa: E402
 from core.database import Database  # noqa: E402
 from app.demo import seed_demo  # noqa: E402
 from app.factory import create_app  # noqa: E402
+from core.api import api  # noqa: E402
 from app.models import metadata  # noqa: E402
 from core.settings import load_settings  # noqa: E402
 from staff import services as staff_services  # noqa: E402
@@ -98,6 +99,25 @@ def db(_schema_db):
 @pytest.fixture
 def clock():
     return FixedClock()
+
+
+api.check_responses = True  # every declared JSON response is validated against its model
+
+
+@pytest.fixture(autouse=True)
+def responses_match_their_models():
+    """A test fails when any response it caused (test client or live server) did not match
+    its declared model, even when the test itself did not look at that response."""
+    api.violations.clear()
+    yield
+    assert api.violations == []
+
+
+def pytest_terminal_summary(terminalreporter):
+    declared = [r for r in api.routes if r.response is not None]
+    if api.checked:
+        terminalreporter.write_line(f"API responses checked against their models: {len(api.checked)} of "
+                                    f"{len(declared)} declared routes")
 
 
 @pytest.fixture

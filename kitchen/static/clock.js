@@ -9,12 +9,6 @@ export function serverClock(initial) {
   };
 }
 
-// hh:mm in the restaurant's time zone, whatever the tablet's zone.
-export function clockText(iso, tz) {
-  return new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: tz || undefined })
-    .format(new Date(iso));
-}
-
 // m:ss left, for a countdown.
 export function countdown(ms) {
   const s = Math.max(0, Math.ceil(ms / 1000));

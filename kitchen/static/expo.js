@@ -1,10 +1,11 @@
 import { connectLive, api, h } from "/static/live.js";
 import { watchPrinters } from "/static/printers/printers.js";
-import { serverClock, clockText } from "/static/kitchen/clock.js";
+import { serverClock } from "/static/kitchen/clock.js";
+import { clockText } from "/static/time.js";
+import { boot, wireSignOut } from "/static/staff_page.js";
 
 // The pass: whole orders, each item's state at its station. An order turns ready when
 // all its dishes are; the expeditor sends it out (served) and the diner's page shows it.
-const boot = JSON.parse(document.getElementById("boot").textContent);
 const orders = new Map(boot.state.orders.map((o) => [o.id, o]));
 const root = document.getElementById("orders");
 const clock = serverClock(boot.now);
@@ -83,6 +84,4 @@ connectLive({
 });
 render();
 watchPrinters(document.getElementById("printers"));
-document.getElementById("logout").addEventListener("click", async () => {
-  await api("POST", "/api/staff/logout"); location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
-});
+wireSignOut();

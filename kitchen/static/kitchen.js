@@ -1,12 +1,13 @@
 import { connectLive, api, h } from "/static/live.js";
 import { watchPrinters } from "/static/printers/printers.js";
-import { serverClock, clockText, countdown } from "/static/kitchen/clock.js";
+import { serverClock, countdown } from "/static/kitchen/clock.js";
+import { clockText } from "/static/time.js";
+import { boot, wireSignOut } from "/static/staff_page.js";
 
 // A station screen (or all stations): tickets in the order cooks should work them,
 // each item showing FIRE NOW or HOLD until its planned fire time, with start, bump and
 // recall by touch or by a bump bar's keys (digits select a card, Enter bumps it, S
 // starts it, R recalls the last bump, arrows move the selection).
-const boot = JSON.parse(document.getElementById("boot").textContent);
 const station = boot.station;
 const { warn_s: WARN_S, late_s: LATE_S, fire_grace_s: FIRE_GRACE_S } = boot.screen;
 const tickets = new Map(boot.state.tickets.map((t) => [t.id, t]));
@@ -266,6 +267,4 @@ async function open86() {
 }
 document.getElementById("open-86").addEventListener("click", open86);
 watchPrinters(document.getElementById("printers"));
-document.getElementById("logout").addEventListener("click", async () => {
-  await api("POST", "/api/staff/logout"); location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
-});
+wireSignOut();

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.context import Context
+from core.context import Actor, Context
 from core.errors import Conflict, DomainError, Forbidden, NotFound
 from pos.checks import billing
 from pos.checks.audit import audit
@@ -14,6 +14,7 @@ from pos.checks.model import CheckAdjustment
 from pos.checks.signals import items_voided
 from pos.orders.model import OrderItem, Visit
 from staff.services import approve
+from pos.orders.status import ItemStatus
 
 
 def refusal(e: billing.BillingError) -> DomainError:
@@ -58,7 +59,7 @@ def not_below_paid(before: billing.Bill, after: billing.Bill) -> None:
 
 
 def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | None, percent: Decimal | None,
-                   amount: int | None, reason: str, staff: dict | None, approval: dict | None,
+                   amount: int | None, reason: str, actor: Actor, approval: dict | None,
                    address: str) -> dict:
     """A discount (percent or amount) or comp on one item or the whole check."""
     adj = _adjustment(kind, item_id, percent, amount)
@@ -66,15 +67,14 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
         visit = load_visit(s, visit_id)
         if not visit.is_open:
             raise Conflict("This check is closed: it cannot change.", code="check_closed")
-        if item_id is not None and not any(i.id == item_id and i.status != "voided"
+        if item_id is not None and not any(i.id == item_id and i.status != ItemStatus.VOIDED
                                            for o in visit.orders for i in o.items):
             raise NotFound(f"Item {item_id} is not on this check.", code="unknown_item")
-        if item_id is None and not any(i.status != "voided" for o in visit.orders for i in o.items):
+        if item_id is None and not any(i.status != ItemStatus.VOIDED for o in visit.orders for i in o.items):
             raise Conflict("Nothing is on this check yet to discount.", code="nothing_to_discount")
         needs = _needs_manager(ctx, visit, adj)
-    approver = approve(ctx, staff, approval, address, "A comp" if kind == "comp" else "This discount") \
+    approver = approve(ctx, actor, approval, address, "A comp" if kind == "comp" else "This discount") \
         if needs else None
-    staff_id = staff["id"] if staff else None
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         before = _adjusted_bill(ctx, visit)
@@ -84,25 +84,24 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
                             details={"needed": "manager"})
         not_below_paid(before, after)
         row = CheckAdjustment(visit_id=visit.id, item_id=item_id, kind=kind, percent=percent, amount=amount,
-                              reason=reason, staff_id=staff_id, approved_by=approver, created_at=ctx.clock.now())
+                              reason=reason, staff_id=actor.id, approved_by=approver, created_at=ctx.clock.now())
         visit.adjustments.append(row)
         s.flush()
-        audit(ctx, s, kind, staff_id=staff_id, approved_by=approver, visit_id=visit.id, item_id=item_id,
+        audit(ctx, s, kind, staff_id=actor.id, approved_by=approver, visit_id=visit.id, item_id=item_id,
               amount=before.total - after.total, reason=reason, adjustment_id=row.id,
               percent=str(percent) if percent is not None else None)
         return changed(ctx, s, visit)
 
 
-def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, staff: dict | None) -> dict:
+def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, actor: Actor) -> dict:
     """Take a discount or comp off again (the check grows: no approval needed)."""
-    staff_id = staff["id"] if staff else None
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         row = next((a for a in visit.adjustments if a.id == adjustment_id and a.removed_at is None), None)
         if row is None:
             raise NotFound(f"There is no discount {adjustment_id} on this check.", code="unknown_adjustment")
         row.removed_at = ctx.clock.now()
-        audit(ctx, s, f"{row.kind}_removed", staff_id=staff_id, visit_id=visit.id, item_id=row.item_id,
+        audit(ctx, s, f"{row.kind}_removed", staff_id=actor.id, visit_id=visit.id, item_id=row.item_id,
               reason=row.reason, adjustment_id=row.id)
         return changed(ctx, s, visit)
 
@@ -117,19 +116,18 @@ def _visit_of_item(ctx: Context, item_id: int) -> int:
         return item.order.visit_id
 
 
-def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, approval: dict | None,
+def void_item(ctx: Context, item_id: int, *, reason: str, actor: Actor, approval: dict | None,
               address: str) -> dict:
     """Take an item the kitchen already has off the check: manager approved; the kitchen
     gets a VOID ticket and its screens update; its discounts go with it."""
     visit_id = _visit_of_item(ctx, item_id)
-    approver = approve(ctx, staff, approval, address, "A void")
-    staff_id = staff["id"] if staff else None
+    approver = approve(ctx, actor, approval, address, "A void")
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         item = next(i for o in visit.orders for i in o.items if i.id == item_id)
-        if item.status == "voided":
+        if item.status == ItemStatus.VOIDED:
             raise Conflict("This item is already voided.", code="already_voided")
-        if item.status == "served":
+        if item.status == ItemStatus.SERVED:
             raise Conflict("This item was served: comp it instead.", code="served")
         before = visit_bill(ctx, visit)
         not_below_paid(before, visit_bill(ctx, visit, without={item.id}))
@@ -137,26 +135,26 @@ def void_item(ctx: Context, item_id: int, *, reason: str, staff: dict | None, ap
         for a in visit.adjustments:
             if a.item_id == item.id and a.removed_at is None:
                 a.removed_at = ctx.clock.now()
-        audit(ctx, s, "void", staff_id=staff_id, approved_by=approver, visit_id=visit.id, item_id=item.id,
+        audit(ctx, s, "void", staff_id=actor.id, approved_by=approver, visit_id=visit.id, item_id=item.id,
               amount=item.unit_price * item.quantity, reason=reason, dish=item.names)
         return changed(ctx, s, visit)
 
 
-def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, staff: dict | None,
+def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, actor: Actor,
                    approval: dict | None, address: str) -> dict:
     """Charge an item at another price (manager approved, audited with the old price)."""
     visit_id = _visit_of_item(ctx, item_id)
-    approver = approve(ctx, staff, approval, address, "A price change")
+    approver = approve(ctx, actor, approval, address, "A price change")
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         item = next(i for o in visit.orders for i in o.items if i.id == item_id)
-        if item.status == "voided":
+        if item.status == ItemStatus.VOIDED:
             raise Conflict("This item is voided.", code="already_voided")
         old = item.unit_price
         before = visit_bill(ctx, visit)
         item.unit_price = unit_price
         not_below_paid(before, visit_bill(ctx, visit))
-        audit(ctx, s, "price_override", staff_id=staff["id"] if staff else None, approved_by=approver,
+        audit(ctx, s, "price_override", staff_id=actor.id, approved_by=approver,
               visit_id=visit.id, item_id=item.id, amount=(unit_price - old) * item.quantity, reason=reason,
               old_unit_price=old, new_unit_price=unit_price)
         return changed(ctx, s, visit)

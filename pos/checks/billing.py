@@ -298,31 +298,6 @@ def bill(lines: Sequence[Line], adjustments: Sequence[Adjustment] = (), *, servi
                 paid, max(total - paid, 0), tips, tuple(taken))
 
 
-# --------------------------------------------------------------------------- the simple check (pos.checks.summary)
-
-
-@dataclass(frozen=True)
-class CheckTotals:
-    subtotal: int
-    service_charge: int
-    tax: int
-    tax_included: bool
-    total: int
-    paid: int
-
-    @property
-    def due(self) -> int:
-        return max(self.total - self.paid, 0)
-
-
-def check_totals(line_amounts: list[int], *, service_pct: Decimal, tax_pct: Decimal,
-                 prices_include_tax: bool, paid: int = 0) -> CheckTotals:
-    """The check figures without adjustments: the same arithmetic as :func:`bill`."""
-    subtotal = sum(line_amounts)
-    service, tax, total = _charges(subtotal, service_pct, tax_pct, prices_include_tax)
-    return CheckTotals(subtotal, service, tax, prices_include_tax, total, paid)
-
-
 # --------------------------------------------------------------------------- splits
 
 
@@ -375,20 +350,6 @@ def split_by_seats(b: Bill) -> dict[int | None, int]:
 
 
 # --------------------------------------------------------------------------- tenders
-
-
-@dataclass(frozen=True)
-class CashResult:
-    applied: int
-    change: int
-
-
-def cash_payment(due: int, tendered: int) -> CashResult:
-    """Cash may exceed what is due (change is given back); it is applied up to the due amount."""
-    if tendered <= 0:
-        raise ValueError("tendered must be positive")
-    applied = min(due, tendered)
-    return CashResult(applied, tendered - applied)
 
 
 @dataclass(frozen=True)

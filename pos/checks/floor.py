@@ -1,6 +1,8 @@
 """The state of a table as the cashier sees it: pure."""
 from __future__ import annotations
 
+from pos.orders.status import PREPARING, ItemStatus
+
 
 def table_state(item_statuses: list[str], due: int, total: int, *, seated: bool = False,
                 late: bool = False, bill_requested: bool = False) -> str:
@@ -8,13 +10,13 @@ def table_state(item_statuses: list[str], due: int, total: int, *, seated: bool 
     ordering: dishes still queued or cooking; waiting: ... and an order is past the time
     promised (waiting long); eating: all dishes out of the kitchen; bill: the diners asked
     for the bill; paid: nothing left to pay on a non-empty check."""
-    live = [s for s in item_statuses if s != "voided"]
+    live = [s for s in item_statuses if s != ItemStatus.VOIDED]
     if not live:
         return "seated" if seated else "free"
     if total > 0 and due == 0:
         return "paid"
     if bill_requested:
         return "bill"
-    if any(s in ("queued", "cooking") for s in live):
+    if any(s in PREPARING for s in live):
         return "waiting" if late else "ordering"
     return "eating"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.context import Context
+from core.context import Actor, Context
 from core.errors import Conflict, NotFound
 from pos.checks import receipts
 from pos.checks.audit import audit
@@ -22,7 +22,7 @@ def _table_visit(s: Session, table_id: int) -> Visit:
     return load_visit(s, visit_id, lock=True)
 
 
-def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None) -> dict:
+def move_check(ctx: Context, visit_id: int, to_table_id: int, actor: Actor) -> dict:
     """The party moves to another (free) table with its whole check and its phones' link.
     The free table's unused visit is closed; the table left behind gets a new visit. Both
     tables get a fresh QR slip, so the paper code on each table is that table's check."""
@@ -44,14 +44,14 @@ def move_check(ctx: Context, visit_id: int, to_table_id: int, staff: dict | None
         left = new_visit(ctx, s, source_table)
         for v in (visit, left):
             receipts.queue_qr_slip(ctx, s, v.label, visit_url(ctx, v))
-        audit(ctx, s, "check_moved", staff_id=staff["id"] if staff else None, visit_id=visit.id,
+        audit(ctx, s, "check_moved", staff_id=actor.id, visit_id=visit.id,
               from_table=source_table, to_table=to_table_id)
         check_moved.send(ctx, session=s, visit=visit)
         publish_summary(ctx, s, left)
         return changed(ctx, s, visit)
 
 
-def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: dict | None) -> dict:
+def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, actor: Actor) -> dict:
     """Two tables become one check: the orders, payments, discounts and requests of one move
     to the other, nothing goes to the kitchen again, and the emptied table gets its next
     visit and QR link (its old link stops working)."""
@@ -77,11 +77,11 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         for r in s.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == source.id)):
             r.visit_id = into.id
         source.closed_at = ctx.clock.now()
-        source.closed_by = staff["id"] if staff else None
+        source.closed_by = actor.id
         s.flush()
         s.expire_all()
         into = load_visit(s, into.id)
-        audit(ctx, s, "checks_merged", staff_id=staff["id"] if staff else None, visit_id=into.id,
+        audit(ctx, s, "checks_merged", staff_id=actor.id, visit_id=into.id,
               merged_visit=source.id)
         ctx.publish(s, f"visit:{source.id}", "visit_closed", {"visit_id": source.id, "merged_into": into.id})
         check_moved.send(ctx, session=s, visit=into)
@@ -94,7 +94,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, staff: di
         return changed(ctx, s, into)
 
 
-def seat_party(ctx: Context, visit_id: int, covers: int, staff: dict | None) -> dict:
+def seat_party(ctx: Context, visit_id: int, covers: int, actor: Actor) -> dict:
     """A party sits down: the table shows "seated" and the day counts its covers."""
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)

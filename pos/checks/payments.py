@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.context import Context
+from core.context import Actor, Context
 from core.errors import Conflict, DomainError, NotFound
 from pos.checks import billing, receipts
 from pos.checks.adjustments import refusal
@@ -32,7 +32,7 @@ def open_register_id(s: Session) -> int:
 
 
 def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendered: int | None = None,
-        tip: int = 0, reference: str | None = None, staff: dict | None) -> dict:
+        tip: int = 0, reference: str | None = None, actor: Actor) -> dict:
     """Take a payment. Cash may be more than is due (the change is handed back); any other
     tender at most what is due. A tip is on top and is not part of the check."""
     cfg = ctx.settings.pos.tender(tender)
@@ -42,7 +42,6 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
         raise DomainError(f"{cfg.label}: type the terminal's reference.", code="reference_required", status=422)
     if tip and not ctx.settings.pos.tips:
         raise DomainError("Tips are not taken here.", code="no_tips", status=422)
-    staff_id = staff["id"] if staff else None
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         register_id = open_register_id(s)
@@ -55,12 +54,12 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
             raise refusal(e) from None
         payment = Payment(visit=visit, kind="payment", tender=tender, amount=result.applied,
                           tendered=result.tendered, change=result.change, tip=result.tip, reference=reference,
-                          register_id=register_id, created_at=ctx.clock.now(), staff_id=staff_id)
+                          register_id=register_id, created_at=ctx.clock.now(), staff_id=actor.id)
         s.add(payment)
         s.flush()
         if tender == CASH:
             receipts.queue_drawer(ctx, s)
-            audit(ctx, s, "drawer_open", staff_id=staff_id, visit_id=visit.id, amount=result.applied,
+            audit(ctx, s, "drawer_open", staff_id=actor.id, visit_id=visit.id, amount=result.applied,
                   payment_id=payment.id)
         visit = load_visit(s, visit.id)
         if visit_bill(ctx, visit).due == 0:
@@ -70,12 +69,11 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
         return {**out, "check": changed(ctx, s, visit)}
 
 
-def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: dict | None,
+def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, actor: Actor,
            approval: dict | None, address: str) -> dict:
     """Give money back on a payment (manager approved): at most what it applied, less what
     was refunded on it already; cash opens the drawer."""
-    approver = approve(ctx, staff, approval, address, "A refund")
-    staff_id = staff["id"] if staff else None
+    approver = approve(ctx, actor, approval, address, "A refund")
     with ctx.db.write() as s:
         original = s.get(Payment, payment_id, with_for_update=True)
         if original is None or original.kind != "payment":
@@ -91,26 +89,26 @@ def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, staff: di
                            code="over_refund", details={"refundable": original.amount - done}) from None
         row = Payment(visit_id=original.visit_id, kind="refund", tender=original.tender, amount=amount,
                       tendered=amount, change=0, refund_of=original.id, register_id=register_id,
-                      created_at=ctx.clock.now(), staff_id=staff_id)
+                      created_at=ctx.clock.now(), staff_id=actor.id)
         s.add(row)
         s.flush()
-        audit(ctx, s, "refund", staff_id=staff_id, approved_by=approver, visit_id=original.visit_id,
+        audit(ctx, s, "refund", staff_id=actor.id, approved_by=approver, visit_id=original.visit_id,
               amount=amount, reason=reason, payment_id=original.id, tender=original.tender)
         if original.tender == CASH:
             receipts.queue_drawer(ctx, s)
-            audit(ctx, s, "drawer_open", staff_id=staff_id, visit_id=original.visit_id, amount=-amount,
+            audit(ctx, s, "drawer_open", staff_id=actor.id, visit_id=original.visit_id, amount=-amount,
                   payment_id=row.id)
         return {"refund_id": row.id, "payment_id": original.id, "amount": amount, "tender": original.tender,
                 "refundable": left}
 
 
-def pay_cash(ctx: Context, visit_id: int, tendered: int, staff_id: int | None) -> dict:
+def pay_cash(ctx: Context, visit_id: int, tendered: int, actor: Actor) -> dict:
     """Take cash for the open check; the change is what was handed over beyond what is due."""
     return pay(ctx, visit_id, tender="cash", amount=None, tendered=tendered,
-                       staff={"id": staff_id} if staff_id else None)
+                       actor=actor)
 
 
-def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
+def close_visit(ctx: Context, visit_id: int, actor: Actor) -> dict:
     """Close a paid (or empty) check and open the table's next visit: the old link
     stops working and the table gets a new QR link."""
     with ctx.db.write() as s:
@@ -122,8 +120,8 @@ def close_visit(ctx: Context, visit_id: int, staff_id: int | None) -> dict:
             raise Conflict("This check still has money due.", code="unpaid",
                            details={"due": t.due, "due_formatted": money(ctx, t.due)})
         visit.closed_at = ctx.clock.now()
-        visit.closed_by = staff_id
-        close_requests_with_visit(ctx, s, visit.id, staff_id)
+        visit.closed_by = actor.id
+        close_requests_with_visit(ctx, s, visit.id, actor.id)
         s.flush()
         ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
         if visit.table_id is None:  # a takeaway or counter check: no next party

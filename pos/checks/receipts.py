@@ -6,11 +6,13 @@ from sqlalchemy.orm import Session
 
 from core.context import Context
 from core.errors import Conflict
+from core.time import local_text
 from menu.model import localized
 from pos.checks.summary import active_adjustments, load_visit, money, visit_bill
 from pos.orders.model import Visit
 from pos.orders.visits import visit_url
 from printers import services as printing
+from pos.orders.status import ItemStatus
 
 
 def _receipt_printer(ctx: Context):
@@ -50,7 +52,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     lines = []
     for o in visit.orders:
         for i in o.items:
-            if i.status == "voided":
+            if i.status == ItemStatus.VOIDED:
                 continue
             ln = by_line[i.id]
             line = {"qty": i.quantity, "name": localized(i.names, lang, r.languages),
@@ -71,7 +73,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     return {
         "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.label,
         "check_number": visit.id,
-        "closed_at": (last.created_at if last else ctx.clock.now()).astimezone(r.tz).strftime("%Y-%m-%d %H:%M"),
+        "closed_at": local_text(last.created_at if last else ctx.clock.now(), r.tz),
         "lines": lines, "subtotal": money(ctx, b.subtotal), "discounts": check_discounts,
         "service_lines": service, "tax_lines": tax, "total": money(ctx, b.total),
         "payments": [{"label": tender_label(ctx, p.tender), "amount": money(ctx, p.tendered or p.amount),
@@ -95,7 +97,7 @@ def reprint_receipt(ctx: Context, visit_id: int) -> dict:
     REPRINT once paid; an unpaid check prints as the bill."""
     with ctx.db.write() as s:
         visit = load_visit(s, visit_id)
-        if not any(i.status != "voided" for o in visit.orders for i in o.items):
+        if not any(i.status != ItemStatus.VOIDED for o in visit.orders for i in o.items):
             raise Conflict("This check has nothing on it to print.", code="empty_check")
         # A paid check already printed its receipt: a copy says REPRINT. An unpaid one
         # prints its bill, which is not evidence of payment: no banner.
@@ -111,4 +113,4 @@ def queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
         r = ctx.settings.restaurant
         printing.enqueue(ctx, s, printer.name, "qr_slip", {
             "restaurant": r.name, "table": table, "url": url,
-            "printed_at": ctx.clock.now().astimezone(r.tz).strftime("%Y-%m-%d %H:%M")})
+            "printed_at": local_text(ctx.clock.now(), r.tz)})

@@ -14,6 +14,7 @@ from pos.checks.money import format_money
 from pos.checks.model import CheckAdjustment, Payment  # noqa: F401  (Visit.payments, Visit.adjustments)
 from pos.orders.model import DiningTable, Order, Visit
 from pos.orders.presenters import item_dict, promise_dict
+from pos.orders.status import IN_KITCHEN, ItemStatus
 
 
 # Everything a check shows, loaded in a few queries for any number of visits.
@@ -48,7 +49,7 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
     reported on their own."""
     r = ctx.settings.restaurant
     lines = [billing.Line(i.id, i.unit_price * i.quantity, i.seat)
-             for o in visit.orders for i in o.items if i.status != "voided" and i.id not in without]
+             for o in visit.orders for i in o.items if i.status != ItemStatus.VOIDED and i.id not in without]
     adjustments = [billing.Adjustment(a.kind, a.item_id, a.percent, a.amount, a.reason)
                    for a in active_adjustments(visit) if a.item_id not in without]
     payments = [p for p in visit.payments if p.kind == "payment"]
@@ -98,7 +99,7 @@ def publish_summary(ctx: Context, s: Session, visit: Visit) -> Visit:
 
 
 def _late(visit: Visit) -> bool:
-    return any(o.late_at is not None and any(i.status in ("queued", "cooking", "ready") for i in o.items)
+    return any(o.late_at is not None and any(i.status in IN_KITCHEN for i in o.items)
                for o in visit.orders)
 
 
@@ -119,7 +120,7 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
             "shape": table.shape if table else None, "kind": visit.kind, "pickup": visit.pickup,
             "visit_id": visit.id, "open": visit.is_open, "state": state_of(visit, t), "covers": visit.covers,
             "requests": sum(1 for r in visit.requests if r.resolved_at is None),
-            "items": sum(i.quantity for i in items if i.status != "voided"),
+            "items": sum(i.quantity for i in items if i.status != ItemStatus.VOIDED),
             "total": t.total, "due": t.due, "total_formatted": money(ctx, t.total),
             "opened_at": visit.opened_at.isoformat(),
             "late": _late(visit)}

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify, make_response, render_template
+from flask import Blueprint, jsonify, make_response, render_template
 from pydantic import Field
 
 from core import i18n
 from core.api import Id, Schema, Text, api
+from core.web import current_ctx
 from core.errors import DomainError
 from menu import photos
 from menu import services as menu
@@ -24,9 +25,6 @@ bp = Blueprint("diner", __name__, template_folder="templates", static_folder="st
                static_url_path="/static/diner")
 
 
-def _ctx():
-    return current_app.extensions["pos_ctx"]
-
 
 class PlaceOrder(Schema):
     idempotency_key: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
@@ -37,7 +35,7 @@ class PlaceOrder(Schema):
 
 @bp.get("/v/<token>")
 def diner_page(token: str):
-    ctx = _ctx()
+    ctx = current_ctx()
     lang = language(ctx)
     # The seq first: whatever commits after it is in the backlog the page asks for, and
     # whatever the check below already shows again is de-duplicated by the page.
@@ -64,7 +62,7 @@ def diner_page(token: str):
 @api.route(bp, "/api/visits/<token>", "GET", summary="The visit's check: orders, item states, totals",
            response=CheckOut, errors=(403,))
 def get_visit(token: str):
-    ctx = _ctx()
+    ctx = current_ctx()
     return jsonify(services.diner_view(ctx, token, language(ctx)))
 
 
@@ -74,7 +72,7 @@ def get_visit(token: str):
 def place_order(token: str, body: PlaceOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
              for i in body.items]
-    order, created = orders.place_order(_ctx(), token, body.idempotency_key, lines)
+    order, created = orders.place_order(current_ctx(), token, body.idempotency_key, lines)
     return jsonify(order), 201 if created else 200
 
 
@@ -89,6 +87,6 @@ class AskStaff(Schema):
            errors=(403, 404, 422, 429),
            summary="Call a waiter, ask for the bill, or report a problem with a dish; rings on the terminal")
 def ask_staff(token: str, body: AskStaff):
-    data, created = requests.ask_staff(_ctx(), token, body.kind, body.item_id, body.reason,
+    data, created = requests.ask_staff(current_ctx(), token, body.kind, body.item_id, body.reason,
                                        (body.text or "").strip() or None)
     return jsonify(data), 201 if created else 200

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.database import Base, UTCDateTime
+from pos.orders.status import ItemStatus
 
 
 class DiningTable(Base):
@@ -23,7 +24,6 @@ class DiningTable(Base):
     shape: Mapped[str] = mapped_column(String(8), default="square", server_default="square")  # square round
 
 
-VISIT_KINDS = ("table", "takeaway", "counter")
 KIND_LABELS = {"takeaway": "外賣 Takeaway", "counter": "櫃台 Counter"}
 
 
@@ -110,7 +110,7 @@ class OrderItem(Base):
     prep_seconds: Mapped[int] = mapped_column()  # the menu's prep time plus the modifiers' deltas
     extra_prep_seconds: Mapped[int] = mapped_column(default=0, server_default="0")  # the modifiers' part
     course: Mapped[int] = mapped_column(default=2, server_default="2")
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued cooking ready served voided
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.QUEUED, index=True)  # pos.orders.status
     # The kitchen's plan (kitchen.sequencing): when to start, when it should be ready.
     fire_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

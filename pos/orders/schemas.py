@@ -2,14 +2,13 @@
 and orders, items and diners' requests as answered (/api/openapi.json)."""
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
 from core.api import Id, Out, Schema, Text
+from pos.orders.status import ItemStatus, literal
 
 
-ItemStatus = Literal["queued", "cooking", "ready", "served", "voided"]
+ItemStatusName = literal(ItemStatus)
 
 
 class ItemOut(Out):
@@ -24,7 +23,7 @@ class ItemOut(Out):
     modifiers: list[str]
     note: str | None
     station: str
-    status: ItemStatus
+    status: ItemStatusName
     due_at: str | None = Field(description="when the kitchen's plan has it ready")
 
 

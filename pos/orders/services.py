@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.context import Context
 from core.errors import Conflict, DomainError, NotFound
+from core.time import business_day
 from menu import services as menu
 from pos.orders import requests
 from pos.orders.model import Order, OrderCounter, OrderItem, Visit
@@ -23,6 +24,7 @@ from pos.orders.ordering import OrderRejected, RequestedLine, price_lines
 from pos.orders.presenters import order_dict
 from pos.orders.signals import check_changed, order_accepted
 from pos.orders.visits import lock_visit, table_link_only, visit_for_token, visit_url
+from pos.orders.status import ItemStatus
 
 
 # -- orders ------------------------------------------------------------------
@@ -83,13 +85,13 @@ def _add_order(ctx: Context, s: Session, visit: Visit, key: str, digest: str, it
         raise DomainError("Some items cannot be ordered.", code=e.code, status=status,
                           details=e.problems) from None
     now = ctx.clock.now()
-    day = now.astimezone(ctx.settings.restaurant.tz).date()
+    day = business_day(now, ctx.settings.restaurant.tz)
     order = Order(visit=visit, number=_next_order_number(s, day), business_day=day, source=source,
                   idempotency_key=key, request_hash=digest, created_at=now)
     order.items = [OrderItem(dish_id=p.dish_id, names=p.names, quantity=p.quantity,
                              unit_price=p.unit_price, modifiers=p.modifiers, note=p.note,
                              station=p.station, prep_seconds=p.prep_seconds, seat=seat,
-                             extra_prep_seconds=p.extra_prep_seconds, course=p.course, status="queued")
+                             extra_prep_seconds=p.extra_prep_seconds, course=p.course, status=ItemStatus.QUEUED)
                    for p, seat in zip(priced, seats or [None] * len(priced))]
     s.add(order)
     s.flush()

@@ -17,34 +17,38 @@ refunds taken in the session, whichever check they belong to.
 Expected cash = float + cash sales + cash tips - cash refunds + cash in - cash out: a tip
 paid in cash stays in the drawer (pos.checks.billing.apply_tender gives back only the change).
 
-All money is in integer minor units, each figure with its formatted text beside it. A
-refusal is a DomainError (4xx) raised before anything is written."""
+This module reads and writes: it loads the rows and hands them to the pure Z report
+(pos.register.report) and its paper and CSV shapes (pos.register.export). All money is in
+integer minor units, each figure with its formatted text beside it. A refusal is a
+DomainError (4xx) raised before anything is written."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from core.context import Context
+from core.context import Actor, Context
+from core.time import business_day, iso, local_text
 from core.errors import Conflict, DomainError, NotFound
 from menu.model import Category, Dish, localized
 from pos.checks import receipts
 from pos.checks.audit import audit
-from pos.checks.summary import VISIT_LOADS, money, visit_bill
+from pos.checks.summary import VISIT_LOADS, active_adjustments, money, visit_bill
 from pos.checks.model import CashMovement, Payment, RegisterSession
 from pos.checks.payments import CASH
-from pos.orders.model import Order, Visit
+from pos.orders.model import Order, OrderItem, Visit
+from pos.register import export
+from pos.register.export import csv_text
+from pos.register import report as zreport
+from pos.register.report import MOVEMENT_LABELS, CheckRow, ItemRow, MovementRow, PaymentRow, SessionRow
 from printers import services as printing
 from staff.model import StaffUser
 from staff.services import approve
+from pos.orders.status import ItemStatus
 
 MAX_AMOUNT = 10**9
-MOVEMENT_LABELS = {"in": "Paid in", "out": "Paid out"}
-COUNTING_RULE = ("Checks closed during this session; checks still open are counted when they close.")
 
 
 # -- small helpers --------------------------------------------------------------------------------
@@ -57,16 +61,8 @@ def _amount(value: object, what: str, *, positive: bool) -> int:
     return value
 
 
-def _staff_id(staff: dict | None) -> int | None:
-    return staff["id"] if staff else None
-
-
-def _local(ctx: Context, at: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str | None:
-    return at.astimezone(ctx.settings.restaurant.tz).strftime(fmt) if at is not None else None
-
-
-def _iso(at: datetime | None) -> str | None:
-    return at.isoformat() if at is not None else None
+def _local(ctx: Context, at: datetime | None) -> str | None:
+    return local_text(at, ctx.settings.restaurant.tz)
 
 
 def _names(s: Session, *ids: int | None) -> dict[int, str]:
@@ -76,51 +72,14 @@ def _names(s: Session, *ids: int | None) -> dict[int, str]:
     return dict(s.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(wanted))).all())
 
 
-def half_up_div(amount: int, n: int) -> int:
-    """amount / n rounded half away from zero (0 when n is 0): the average check."""
-    if n <= 0:
-        return 0
-    q, r = divmod(abs(amount), n)
-    q += 1 if 2 * r >= n else 0
-    return q if amount >= 0 else -q
-
-
-def expected_cash(float_amount: int, cash_sales: int, cash_tips: int, cash_refunds: int, cash_in: int,
-                  cash_out: int) -> int:
-    """What the drawer should hold: the float, plus cash taken for checks and cash tips,
-    less cash refunded, plus cash put in, less cash taken out."""
-    return float_amount + cash_sales + cash_tips - cash_refunds + cash_in - cash_out
-
-
-def covers_of(covers: list[int | None]) -> tuple[int, str]:
-    """The guests of these checks and how the number was found: "recorded" (every check has
-    its covers), "estimated" (none has: one guest per check) or "mixed" (a check without
-    covers counts as one guest)."""
-    known = [c for c in covers if c is not None]
-    total = sum(known) + (len(covers) - len(known))
-    basis = "recorded" if len(known) == len(covers) else "estimated" if not known else "mixed"
-    return total, basis
-
-
-COVERS_NOTES = {"recorded": "Covers as recorded on every check.",
-                "estimated": "No check has its covers recorded: each check counts as one guest.",
-                "mixed": "A check without recorded covers counts as one guest."}
-
-
-def csv_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is quoted with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def decimal_text(minor: int, minor_unit: int) -> str:
-    """Minor units as a plain decimal number (no currency sign, no thousands separator)."""
-    sign = "-" if minor < 0 else ""
-    if not minor_unit:
-        return f"{sign}{abs(minor)}"
-    units, cents = divmod(abs(minor), 10 ** minor_unit)
-    return f"{sign}{units}.{cents:0{minor_unit}d}"
+def _settings(ctx: Context) -> zreport.ReportSettings:
+    """What the pure report (pos.register.report) needs of the settings."""
+    r = ctx.settings.restaurant
+    return zreport.ReportSettings(
+        currency=r.currency, minor_unit=r.minor_unit, tz=r.tz, tax_rate=r.tax_rate,
+        prices_include_tax=r.prices_include_tax, service_charge=r.service_charge,
+        tenders=tuple((t.name, receipts.tender_label(ctx, t.name)) for t in ctx.settings.pos.tenders),
+        cash_label=receipts.tender_label(ctx, CASH))
 
 
 # -- the register -----------------------------------------------------------------------------------
@@ -137,27 +96,24 @@ def _refuse_closed() -> Conflict:
 
 
 def _cash(s: Session, reg: RegisterSession) -> dict:
-    """The drawer's running figures."""
-    sums = {(kind, tender): (count, amount or 0, tips or 0) for kind, tender, count, amount, tips in s.execute(
-        select(Payment.kind, Payment.tender, func.count(), func.sum(Payment.amount), func.sum(Payment.tip))
-        .where(Payment.register_id == reg.id).group_by(Payment.kind, Payment.tender))}
+    """The drawer's running figures (pos.register.report.drawer over the session's payments
+    and cash movements, summed by the database)."""
+    payments = [PaymentRow(kind, tender, amount or 0, tip or 0) for kind, tender, amount, tip in s.execute(
+        select(Payment.kind, Payment.tender, func.sum(Payment.amount), func.sum(Payment.tip))
+        .where(Payment.register_id == reg.id).group_by(Payment.kind, Payment.tender))]
     moves = dict(s.execute(select(CashMovement.kind, func.sum(CashMovement.amount))
                            .where(CashMovement.register_id == reg.id).group_by(CashMovement.kind)).all())
-    _, cash_sales, cash_tips = sums.get(("payment", CASH), (0, 0, 0))
-    cash_refunds = sums.get(("refund", CASH), (0, 0, 0))[1]
-    cash_in, cash_out = moves.get("in") or 0, moves.get("out") or 0
-    return {"float": reg.float_amount, "cash_sales": cash_sales, "cash_tips": cash_tips,
-            "cash_refunds": cash_refunds, "cash_in": cash_in, "cash_out": cash_out,
-            "expected": expected_cash(reg.float_amount, cash_sales, cash_tips, cash_refunds, cash_in, cash_out)}
+    return zreport.drawer(reg.float_amount, payments, cash_in=moves.get("in") or 0, cash_out=moves.get("out") or 0)
+
+
+def _movement_rows(s: Session, reg: RegisterSession) -> list[MovementRow]:
+    rows = s.scalars(select(CashMovement).where(CashMovement.register_id == reg.id).order_by(CashMovement.id)).all()
+    names = _names(s, *(m.staff_id for m in rows))
+    return [MovementRow(m.id, m.created_at, m.kind, m.amount, m.reason, names.get(m.staff_id)) for m in rows]
 
 
 def _movements(ctx: Context, s: Session, reg: RegisterSession) -> list[dict]:
-    rows = s.scalars(select(CashMovement).where(CashMovement.register_id == reg.id).order_by(CashMovement.id)).all()
-    names = _names(s, *(m.staff_id for m in rows))
-    return [{"id": m.id, "at": m.created_at.isoformat(), "time": _local(ctx, m.created_at, "%H:%M"),
-             "kind": m.kind, "label": MOVEMENT_LABELS[m.kind], "amount": m.amount,
-             "amount_formatted": money(ctx, m.amount), "reason": m.reason, "staff": names.get(m.staff_id)}
-            for m in rows]
+    return zreport.movement_dicts(_movement_rows(s, reg), _settings(ctx))
 
 
 def _state(ctx: Context, s: Session, reg: RegisterSession) -> dict:
@@ -179,11 +135,11 @@ def current(ctx: Context) -> dict | None:
         return _state(ctx, s, reg) if reg is not None else None
 
 
-def open_register(ctx: Context, float_amount: int, staff: dict | None) -> dict:
+def open_register(ctx: Context, float_amount: int, actor: Actor) -> dict:
     """Open the register with `float_amount` in the drawer (0 is allowed): the drawer opens
     (a kick queued on the receipt printer) and the opening is audited."""
     float_amount = _amount(float_amount, "The float", positive=False)
-    staff_id = _staff_id(staff)
+    staff_id = actor.id
     try:
         with ctx.db.write() as s:
             reg = _open_register(s)
@@ -191,7 +147,7 @@ def open_register(ctx: Context, float_amount: int, staff: dict | None) -> dict:
                 raise Conflict(f"The register is already open (since {_local(ctx, reg.opened_at)}).",
                                code="register_open", details={"register_id": reg.id})
             now = ctx.clock.now()
-            reg = RegisterSession(business_day=now.astimezone(ctx.settings.restaurant.tz).date(), opened_at=now,
+            reg = RegisterSession(business_day=business_day(now, ctx.settings.restaurant.tz), opened_at=now,
                                   opened_by=staff_id, float_amount=float_amount, open_marker=1)
             s.add(reg)
             s.flush()  # a racing opening on another connection fails here (the unique open_marker)
@@ -204,7 +160,7 @@ def open_register(ctx: Context, float_amount: int, staff: dict | None) -> dict:
         raise Conflict("The register was opened at the same moment elsewhere.", code="register_open") from None
 
 
-def cash_movement(ctx: Context, kind: str, amount: int, reason: str, staff: dict | None) -> dict:
+def cash_movement(ctx: Context, kind: str, amount: int, reason: str, actor: Actor) -> dict:
     """Cash put into (kind "in") or taken out of (kind "out") the open register's drawer,
     with a reason: the drawer opens, both are audited. More cash than the drawer should
     hold cannot be taken out."""
@@ -214,7 +170,7 @@ def cash_movement(ctx: Context, kind: str, amount: int, reason: str, staff: dict
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("Say why the cash goes in or out.", code="reason_required", status=422)
-    staff_id = _staff_id(staff)
+    staff_id = actor.id
     with ctx.db.write() as s:
         reg = _open_register(s, lock=True)
         if reg is None:
@@ -254,120 +210,51 @@ def _open_checks(s: Session) -> int:
                                                        exists().where(Order.visit_id == Visit.id)))
 
 
-def _figure(ctx: Context, count: int, amount: int) -> dict:
-    return {"count": count, "amount": amount, "amount_formatted": money(ctx, amount)}
+def _item_row(item: OrderItem, line_net: dict[int, int], categories: dict[int, tuple], lang: str,
+              langs: tuple[str, ...]) -> ItemRow:
+    cat_id, cat_name, cat_sort = categories.get(item.dish_id, (0, "", 0))
+    return ItemRow(dish_id=item.dish_id, name=localized(item.names, lang, langs), quantity=item.quantity,
+                   unit_price=item.unit_price, net=line_net.get(item.id, 0), voided=item.status == ItemStatus.VOIDED,
+                   category_id=cat_id, category=cat_name, category_sort=cat_sort)
 
 
-def _tender_order(ctx: Context, tender: str) -> tuple:
-    names = [t.name for t in ctx.settings.pos.tenders]
-    return (0, 0, "") if tender == CASH else (1, names.index(tender), "") if tender in names else (2, 0, tender)
+def _check_rows(ctx: Context, s: Session, visits: list[Visit]) -> list[CheckRow]:
+    """The counted checks with their bills (pos.checks.summary.visit_bill) and the
+    categories of their dishes."""
+    r = ctx.settings.restaurant
+    lang, langs = r.languages[0], r.languages
+    dish_ids = {i.dish_id for v in visits for o in v.orders for i in o.items}
+    categories = {dish_id: (cat_id, localized(names, lang, langs), sort) for dish_id, cat_id, names, sort in s.execute(
+        select(Dish.id, Category.id, Category.names, Category.sort).join(Category, Dish.category_id == Category.id)
+        .where(Dish.id.in_(dish_ids)))} if dish_ids else {}
+    rows = []
+    for v in visits:
+        b = visit_bill(ctx, v)
+        active = active_adjustments(v)
+        line_net = {ln.key: ln.net for ln in b.lines}
+        rows.append(CheckRow(
+            visit_id=v.id, covers=v.covers, gross=b.subtotal, discounts=b.discounts, comps=b.comps, net=b.net,
+            service_charge=b.service_charge, tax=b.tax, total=b.total,
+            discount_count=sum(1 for a in active if a.kind == "discount"),
+            comp_count=sum(1 for a in active if a.kind == "comp"),
+            items=tuple(_item_row(i, line_net, categories, lang, langs) for o in v.orders for i in o.items)))
+    return rows
 
 
 def _report(ctx: Context, s: Session, reg: RegisterSession, now: datetime, *, counted: int | None = None,
             closed_by: int | None = None, approved_by: int | None = None) -> dict:
-    r = ctx.settings.restaurant
-    lang, langs = r.languages[0], r.languages
-    until = reg.closed_at or now
-    ids = _counted_visit_ids(s, reg, until)
+    """The Z report (pos.register.report.z_report) over the rows loaded here."""
+    ids = _counted_visit_ids(s, reg, reg.closed_at or now)
     visits = s.scalars(select(Visit).where(Visit.id.in_(ids)).options(*VISIT_LOADS).order_by(Visit.id)).all() \
         if ids else []
-
-    items = [i for v in visits for o in v.orders for i in o.items]
-    dish_ids = {i.dish_id for i in items}
-    categories = {dish_id: (cat_id, localized(names, lang, langs), sort) for dish_id, cat_id, names, sort in s.execute(
-        select(Dish.id, Category.id, Category.names, Category.sort).join(Category, Dish.category_id == Category.id)
-        .where(Dish.id.in_(dish_ids)))} if dish_ids else {}
-
-    sums = dict.fromkeys(("gross", "discounts", "comps", "net", "service_charge", "tax", "total"), 0)
-    discount_count = comp_count = void_count = void_amount = 0
-    by_dish: dict[int, dict] = {}
-    by_category: dict[int, dict] = {}
-    category_sort: dict[int, int] = {}
-    for v in visits:
-        b = visit_bill(ctx, v)
-        for key in sums:
-            sums[key] += getattr(b, {"gross": "subtotal"}.get(key, key))
-        active = [a for a in v.adjustments if a.removed_at is None]
-        discount_count += sum(1 for a in active if a.kind == "discount")
-        comp_count += sum(1 for a in active if a.kind == "comp")
-        lines = {ln.key: ln for ln in b.lines}
-        for o in v.orders:
-            for i in o.items:
-                if i.status == "voided":
-                    void_count += 1
-                    void_amount += i.unit_price * i.quantity
-                    continue
-                cat_id, cat_name, cat_sort = categories.get(i.dish_id, (0, "", 0))
-                dish = by_dish.setdefault(i.dish_id, {"dish_id": i.dish_id, "name": localized(i.names, lang, langs),
-                                                      "category": cat_name, "qty": 0, "amount": 0})
-                cat = by_category.setdefault(cat_id, {"category_id": cat_id, "name": cat_name, "qty": 0,
-                                                      "amount": 0})
-                category_sort[cat_id] = cat_sort
-                for row in (dish, cat):
-                    row["qty"] += i.quantity
-                    row["amount"] += lines[i.id].net
-
-    payments = s.scalars(select(Payment).where(Payment.register_id == reg.id).order_by(Payment.id)).all()
-    tenders: dict[str, dict] = {CASH: {"tender": CASH, "count": 0, "amount": 0, "tips": 0, "refund_count": 0,
-                                       "refunds": 0}}
-    for p in payments:
-        t = tenders.setdefault(p.tender, {"tender": p.tender, "count": 0, "amount": 0, "tips": 0,
-                                          "refund_count": 0, "refunds": 0})
-        if p.kind == "refund":
-            t["refund_count"] += 1
-            t["refunds"] += p.amount
-        else:
-            t["count"] += 1
-            t["amount"] += p.amount
-            t["tips"] += p.tip
-    tender_rows = []
-    for name in sorted(tenders, key=lambda n: _tender_order(ctx, n)):
-        t = tenders[name]
-        t["net"] = t["amount"] - t["refunds"]
-        tender_rows.append({**t, "label": receipts.tender_label(ctx, name),
-                            "formatted": {k: money(ctx, t[k]) for k in ("amount", "tips", "refunds", "net")}})
-
-    taken = sum(t["amount"] for t in tenders.values())
-    refunds = sum(t["refunds"] for t in tenders.values())
-    refund_count = sum(t["refund_count"] for t in tenders.values())
-    tips = sum(t["tips"] for t in tenders.values())
-    checks = len(visits)
-    covers, basis = covers_of([v.covers for v in visits])
-    sales = {**sums, "tips": tips, "payments": taken, "refunds": refunds,
-             "average_check": half_up_div(sums["total"], checks)}
-
-    cash = _cash(s, reg)
-    cash["counted"] = counted
-    cash["difference"] = counted - cash["expected"] if counted is not None else None
+    payments = [PaymentRow(p.kind, p.tender, p.amount, p.tip) for p in
+                s.scalars(select(Payment).where(Payment.register_id == reg.id).order_by(Payment.id))]
     names = _names(s, reg.opened_by, closed_by, approved_by)
-    tax_label = f"{'incl. ' if r.prices_include_tax else ''}Tax {r.tax_rate}%"
-    closed_at = reg.closed_at or (now if counted is not None else None)
-    return {
-        "register_id": reg.id, "business_day": reg.business_day.isoformat(),
-        "status": "closed" if counted is not None or reg.closed_at is not None else "open",
-        "opened_at": reg.opened_at.isoformat(), "closed_at": _iso(closed_at),
-        "opened_local": _local(ctx, reg.opened_at), "closed_local": _local(ctx, closed_at),
-        "opened_by": names.get(reg.opened_by), "closed_by": names.get(closed_by), "approved_by": names.get(approved_by),
-        "generated_at": now.isoformat(), "currency": r.currency, "minor_unit": r.minor_unit,
-        "counting": COUNTING_RULE, "visit_ids": [v.id for v in visits],
-        "checks": checks, "open_checks": _open_checks(s), "covers": covers, "covers_basis": basis, "covers_note": COVERS_NOTES[basis],
-        "sales": sales, "formatted": {k: money(ctx, v) for k, v in sales.items()},
-        "sales_by_category": [{**c, "amount_formatted": money(ctx, c["amount"])} for c in sorted(
-            by_category.values(), key=lambda c: (category_sort[c["category_id"]], c["category_id"]))],
-        "sales_by_dish": [{**d, "amount_formatted": money(ctx, d["amount"])}
-                          for d in sorted(by_dish.values(), key=lambda d: (-d["amount"], -d["qty"], d["dish_id"]))],
-        "tenders": tender_rows,
-        "taxes": [{"label": tax_label, "rate": str(r.tax_rate), "included": r.prices_include_tax,
-                   "amount": sums["tax"], "amount_formatted": money(ctx, sums["tax"])}],
-        "service": {"label": f"Service {r.service_charge}%", "rate": str(r.service_charge),
-                    "amount": sums["service_charge"], "amount_formatted": money(ctx, sums["service_charge"])},
-        "discounts": _figure(ctx, discount_count, sums["discounts"]),
-        "comps": _figure(ctx, comp_count, sums["comps"]),
-        "voids": _figure(ctx, void_count, void_amount),
-        "refunds": _figure(ctx, refund_count, refunds),
-        "cash": {**cash, "formatted": {k: money(ctx, v) if v is not None else None for k, v in cash.items()}},
-        "cash_movements": _movements(ctx, s, reg),
-    }
+    session = SessionRow(id=reg.id, business_day=reg.business_day, opened_at=reg.opened_at,
+                         float_amount=reg.float_amount, closed_at=reg.closed_at, opened_by=names.get(reg.opened_by))
+    return zreport.z_report(session, _check_rows(ctx, s, visits), payments, _movement_rows(s, reg), _settings(ctx),
+                            now=now, open_checks=_open_checks(s), counted=counted, closed_by=names.get(closed_by),
+                            approved_by=names.get(approved_by))
 
 
 def _register(s: Session, register_id: int) -> RegisterSession:
@@ -388,39 +275,10 @@ def day_report(ctx: Context, register_id: int) -> dict:
 
 
 def print_data(ctx: Context, report: dict) -> dict:
-    """printers.layout.day_report's data for a report (amounts as formatted text; what is
-    taken off the sales and out of the drawer shown negative)."""
+    """printers.layout.day_report's data for a report (pos.register.export.print_layout)."""
     r = ctx.settings.restaurant
-    f, cash = report["formatted"], report["cash"]
-
-    def neg(figure: dict) -> dict:
-        return {"count": figure["count"], "amount": money(ctx, -figure["amount"])}
-
-    covers = str(report["covers"]) if report["covers_basis"] == "recorded" else f"{report['covers']} (est.)"
-    cash_rows = {"float": cash["float"], "cash_sales": cash["cash_sales"], "cash_tips": cash["cash_tips"],
-                 "cash_in": cash["cash_in"], "cash_out": -cash["cash_out"], "refunds": -cash["cash_refunds"],
-                 "expected": cash["expected"], "counted": cash["counted"], "difference": cash["difference"]}
-    return {
-        "restaurant": r.name, "business_date": report["business_day"],
-        "printed_at": _local(ctx, ctx.clock.now()), "register": f"#{report['register_id']}",
-        "opened_at": report["opened_local"], "closed_at": report["closed_local"],
-        "gross": f["gross"], "net": f["net"], "service": f["service_charge"], "tips": f["tips"],
-        "covers": covers, "checks": report["checks"], "average_check": f["average_check"],
-        "discounts": neg(report["discounts"]), "comps": neg(report["comps"]),
-        "voids": {"count": report["voids"]["count"], "amount": report["voids"]["amount_formatted"]},
-        "refunds": neg(report["refunds"]),
-        "taxes": [{"label": t["label"], "amount": t["amount_formatted"]} for t in report["taxes"]],
-        "tenders": [{"label": t["label"], "count": t["count"], "amount": t["formatted"]["amount"]}
-                    for t in report["tenders"]],
-        "sales_by_category": [{"name": c["name"], "qty": c["qty"], "amount": c["amount_formatted"]}
-                              for c in report["sales_by_category"]],
-        "sales_by_dish": [{"name": d["name"], "qty": d["qty"], "amount": d["amount_formatted"]}
-                          for d in report["sales_by_dish"]],
-        "cash": {k: money(ctx, v) for k, v in cash_rows.items() if v is not None},
-        "cash_movements": [{"time": m["time"], "label": m["label"],
-                            "amount": money(ctx, m["amount"] if m["kind"] == "in" else -m["amount"]),
-                            "reason": m["reason"]} for m in report["cash_movements"]],
-    }
+    return export.print_layout(report, restaurant=r.name, printed_at=_local(ctx, ctx.clock.now()),
+                               currency=r.currency, minor_unit=r.minor_unit)
 
 
 def _receipt_printer(ctx: Context) -> str | None:
@@ -428,7 +286,7 @@ def _receipt_printer(ctx: Context) -> str | None:
     return printer.name if printer is not None and printer.enabled else None
 
 
-def close_register(ctx: Context, counted: int, staff: dict | None, approval: dict | None = None,
+def close_register(ctx: Context, counted: int, actor: Actor, approval: dict | None = None,
                    address: str = "") -> dict:
     """Close the day with the cash counted in the drawer: a manager approves (signed in, or
     their id and PIN in `approval`); the Z report is stored with the expected cash and the
@@ -437,8 +295,8 @@ def close_register(ctx: Context, counted: int, staff: dict | None, approval: dic
     with ctx.db.read() as s:
         if _open_register(s) is None:
             raise _refuse_closed()
-    approver = approve(ctx, staff, approval, address, "Closing the day")
-    staff_id = _staff_id(staff) or approver
+    approver = approve(ctx, actor, approval, address, "Closing the day")
+    staff_id = actor.id or approver
     with ctx.db.write() as s:
         reg = _open_register(s, lock=True)
         if reg is None:  # closed meanwhile by another terminal
@@ -470,62 +328,12 @@ def print_report(ctx: Context, register_id: int) -> dict:
         return {"queued": True, "printer": printer}
 
 
-# -- the report as CSV -------------------------------------------------------------------------------
-
-def csv_rows(report: dict) -> list[tuple]:
-    """The report as a flat table (section, name, count, amount), amounts in minor units."""
-    rows: list[tuple] = [
-        ("register", f"Register #{report['register_id']}", "", None),
-        ("register", f"Business day {report['business_day']}", "", None),
-        ("register", f"Opened {report['opened_local']}" + (f" by {report['opened_by']}" if report["opened_by"] else ""),
-         "", None),
-        ("register", f"Closed {report['closed_local']}" + (f" by {report['closed_by']}" if report["closed_by"] else "")
-         if report["closed_local"] else "Still open", "", None),
-    ]
-    sales = report["sales"]
-    rows += [("sales", label, "", sales[key]) for key, label in (
-        ("gross", "Gross sales"), ("discounts", "Discounts"), ("comps", "Comps"), ("net", "Net sales"),
-        ("service_charge", "Service charge"), ("tax", "Tax"), ("total", "Total"), ("tips", "Tips"),
-        ("payments", "Payments taken"), ("refunds", "Refunds"))]
-    rows += [("guests", "Checks", report["checks"], None),
-             ("guests", f"Covers ({report['covers_basis']})", report["covers"], None),
-             ("guests", "Average check", "", sales["average_check"])]
-    rows += [("category", c["name"], c["qty"], c["amount"]) for c in report["sales_by_category"]]
-    rows += [("dish", d["name"], d["qty"], d["amount"]) for d in report["sales_by_dish"]]
-    for t in report["tenders"]:
-        rows += [("tender", t["label"], t["count"], t["amount"]), ("tender_tips", t["label"], "", t["tips"]),
-                 ("tender_refunds", t["label"], t["refund_count"], t["refunds"])]
-    rows += [("tax", t["label"], "", t["amount"]) for t in report["taxes"]]
-    rows += [("service", report["service"]["label"], "", report["service"]["amount"])]
-    rows += [("adjustments", label, report[key]["count"], report[key]["amount"])
-             for key, label in (("discounts", "Discounts"), ("comps", "Comps"), ("voids", "Voids"),
-                                ("refunds", "Refunds"))]
-    cash = report["cash"]
-    rows += [("cash", label, "", cash[key]) for key, label in (
-        ("float", "Opening float"), ("cash_sales", "Cash sales"), ("cash_tips", "Cash tips"),
-        ("cash_refunds", "Cash refunds"), ("cash_in", "Paid in"), ("cash_out", "Paid out"),
-        ("expected", "Expected in drawer"), ("counted", "Counted"), ("difference", "Difference"))
-        if cash[key] is not None]
-    rows += [("cash_movement", f"{m['time']} {m['label']}: {m['reason']}", "", m["amount"])
-             for m in report["cash_movements"]]
-    return rows
-
+# -- the report as CSV (pos.register.export) ----------------------------------------------------------
 
 def report_csv(ctx: Context, register_id: int) -> str:
     """The Z report as CSV: a header row, then one row per figure (section, name, count,
     amount), amounts as plain decimal numbers of the currency."""
     return csv_text(day_report(ctx, register_id))
-
-
-def csv_text(report: dict) -> str:
-    """report_csv of a report already in hand."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(("section", "name", "count", "amount"))
-    unit = report["minor_unit"]
-    for section, name, count, amount in csv_rows(report):
-        writer.writerow((section, csv_safe(name), count, decimal_text(amount, unit) if amount is not None else ""))
-    return out.getvalue()
 
 
 # -- history -----------------------------------------------------------------------------------------
@@ -534,7 +342,7 @@ def _summary(ctx: Context, reg: RegisterSession, names: dict[int, str]) -> dict:
     difference = reg.counted - reg.expected if reg.counted is not None and reg.expected is not None else None
     figures = {"float": reg.float_amount, "expected": reg.expected, "counted": reg.counted, "difference": difference}
     return {"id": reg.id, "business_day": reg.business_day.isoformat(), "open": reg.closed_at is None,
-            "opened_at": reg.opened_at.isoformat(), "closed_at": _iso(reg.closed_at),
+            "opened_at": reg.opened_at.isoformat(), "closed_at": iso(reg.closed_at),
             "opened_by": names.get(reg.opened_by), "closed_by": names.get(reg.closed_by), **figures,
             "formatted": {k: money(ctx, v) if v is not None else None for k, v in figures.items()}}
 

@@ -6,17 +6,18 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import Field, RootModel, model_validator
 
 from core.api import Id, Schema, Text, api
+from core.web import current_ctx
 from pos.checks import adjustments, moves, summary
 from pos.orders import requests, services as orders
 from pos.orders.schemas import MAX_LINES, OrderLine, OrderOut, RequestOut
 from pos.till.views import Approval
 from pos.orders.ordering import RequestedLine
 from pos.checks.schemas import CheckOut, TablesOut
-from staff.auth import current_staff, role_guard
+from staff.auth import current_actor, role_guard
 
 bp = Blueprint("counter", __name__)
 
@@ -24,13 +25,6 @@ cashier = role_guard("cashier")
 manager = role_guard("manager")
 
 
-def _ctx():
-    return current_app.extensions["pos_ctx"]
-
-
-def _staff_id() -> int | None:
-    staff = current_staff()
-    return staff["id"] if staff else None
 
 
 class StaffLine(OrderLine):
@@ -89,7 +83,7 @@ def staff_order(body: StaffOrder):
     lines = [RequestedLine(i.dish_id, i.quantity, tuple(i.options), (i.note or "").strip() or None)
              for i in body.items]
     order, created = orders.place_staff_order(
-        _ctx(), kind=body.kind, table_id=body.table_id, visit_id=body.visit_id, pickup=(body.pickup or "").strip() or None,
+        current_ctx(), kind=body.kind, table_id=body.table_id, visit_id=body.visit_id, pickup=(body.pickup or "").strip() or None,
         key=body.idempotency_key, items=lines, seats=[i.seat for i in body.items], covers=body.covers)
     return jsonify(order), 201 if created else 200
 
@@ -97,31 +91,31 @@ def staff_order(body: StaffOrder):
 @api.route(bp, "/api/pos/checks", "GET", guard=cashier, response=TablesOut,
            summary="The open takeaway and counter checks")
 def open_checks():
-    return jsonify(summary.takeaway_checks(_ctx()))
+    return jsonify(summary.takeaway_checks(current_ctx()))
 
 
 @api.route(bp, "/api/pos/floor", "PUT", body=Floor, guard=manager, response=TablesOut, errors=(404, 409),
            summary="Arrange tables on the floor plan (grid cells)")
 def arrange(body: Floor):
-    return jsonify(moves.arrange_floor(_ctx(), [p.model_dump() for p in body.tables]))
+    return jsonify(moves.arrange_floor(current_ctx(), [p.model_dump() for p in body.tables]))
 
 
 @api.route(bp, "/api/pos/requests", "GET", guard=cashier, response=RequestsOut,
            summary="Diners' requests not yet resolved, oldest first")
 def open_requests():
-    return jsonify(requests.open_requests(_ctx()))
+    return jsonify(requests.open_requests(current_ctx()))
 
 
 @api.route(bp, "/api/pos/requests/<id:request_id>/ack", "POST", guard=cashier, response=RequestOut, errors=(404,),
            summary="Someone is on it: the terminal stops ringing")
 def acknowledge(request_id: int):
-    return jsonify(requests.acknowledge(_ctx(), request_id, _staff_id()))
+    return jsonify(requests.acknowledge(current_ctx(), request_id, current_actor().id))
 
 
 @api.route(bp, "/api/pos/requests/<id:request_id>/resolve", "POST", body=Resolve, guard=cashier,
            response=RequestOut, errors=(404, 409), summary="Done: the request leaves the list")
 def resolve(request_id: int, body: Resolve):
-    return jsonify(requests.resolve(_ctx(), request_id, _staff_id(), body.resolution))
+    return jsonify(requests.resolve(current_ctx(), request_id, current_actor().id, body.resolution))
 
 
 
@@ -142,20 +136,20 @@ class PriceOverride(Schema):
 @api.route(bp, "/api/pos/visits/<id:visit_id>/move", "POST", body=MoveCheck, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Move a check to a free table (nothing is sent to the kitchen again)")
 def move_check(visit_id: int, body: MoveCheck):
-    return jsonify(moves.move_check(_ctx(), visit_id, body.to_table_id, current_staff()))
+    return jsonify(moves.move_check(current_ctx(), visit_id, body.to_table_id, current_actor()))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/merge", "POST", body=MergeCheck, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Merge this check into another table's; this table gets its next visit")
 def merge_check(visit_id: int, body: MergeCheck):
-    return jsonify(moves.merge_checks(_ctx(), visit_id, body.into_visit_id, current_staff()))
+    return jsonify(moves.merge_checks(current_ctx(), visit_id, body.into_visit_id, current_actor()))
 
 
 @api.route(bp, "/api/pos/items/<id:item_id>/price", "POST", body=PriceOverride, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Charge an item at another price (manager; audited)")
 def override_price(item_id: int, body: PriceOverride):
-    return jsonify(adjustments.override_price(_ctx(), item_id, unit_price=body.unit_price, reason=body.reason,
-                                       staff=current_staff(), approval=body.approval.model_dump() if body.approval
+    return jsonify(adjustments.override_price(current_ctx(), item_id, unit_price=body.unit_price, reason=body.reason,
+                                       actor=current_actor(), approval=body.approval.model_dump() if body.approval
                                        else None, address=request.remote_addr))
 
 
@@ -166,4 +160,4 @@ class Seat(Schema):
 @api.route(bp, "/api/pos/visits/<id:visit_id>/covers", "POST", body=Seat, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Seat a party: how many guests (the table shows seated; the day counts covers)")
 def seat_party(visit_id: int, body: Seat):
-    return jsonify(moves.seat_party(_ctx(), visit_id, body.covers, current_staff()))
+    return jsonify(moves.seat_party(current_ctx(), visit_id, body.covers, current_actor()))

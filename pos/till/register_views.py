@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import Field, RootModel
 
 from core.api import Out, Schema, Text, api
+from core.web import current_ctx
 from pos.register import services as register
+from pos.register.export import csv_text
 from pos.till.views import Approval
 from printers.schemas import PrintQueuedOut
-from staff.auth import current_staff, require_page_role, role_guard
+from staff.auth import current_actor, current_staff, require_page_role, role_guard
 from staff.model import role_at_least
 from staff.services import staff_list
 
@@ -22,9 +24,6 @@ cashier = role_guard("cashier")
 
 Amount = Field(ge=1, le=10**9, description="minor units")
 
-
-def _ctx():
-    return current_app.extensions["pos_ctx"]
 
 
 # -- request bodies -------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ class ClosedRegisterOut(Out):
 @bp.get("/pos/day")
 @require_page_role("cashier")
 def day_page():
-    ctx = _ctx()
+    ctx = current_ctx()
     r = ctx.settings.restaurant
     staff = current_staff()
     managers = [m for m in staff_list(ctx) if role_at_least(m["role"], "manager")]
@@ -245,25 +244,25 @@ def day_page():
 @api.route(bp, "/api/pos/register", "GET", guard=cashier, response=CurrentOut,
            summary="The open register with its running cash figures, or null")
 def get_current():
-    return jsonify(register.current(_ctx()))
+    return jsonify(register.current(current_ctx()))
 
 
 @api.route(bp, "/api/pos/register/open", "POST", body=OpenRegister, guard=cashier, response=RegisterOut,
            ok=(201,), errors=(409,), summary="Open the register with a float (the drawer opens; audited)")
 def open_register(body: OpenRegister):
-    return jsonify(register.open_register(_ctx(), body.float, current_staff())), 201
+    return jsonify(register.open_register(current_ctx(), body.float, current_actor())), 201
 
 
 @api.route(bp, "/api/pos/register/cash", "POST", body=CashMove, guard=cashier, response=CashMovedOut,
            ok=(201,), errors=(409,), summary="Put cash in or take it out of the drawer, with a reason (audited)")
 def cash(body: CashMove):
-    return jsonify(register.cash_movement(_ctx(), body.kind, body.amount, body.reason, current_staff())), 201
+    return jsonify(register.cash_movement(current_ctx(), body.kind, body.amount, body.reason, current_actor())), 201
 
 
 @api.route(bp, "/api/pos/register/close", "POST", body=CloseRegister, guard=cashier, response=ClosedRegisterOut,
            errors=(409, 429), summary="Close the day with the counted cash (a manager approves); prints the Z report")
 def close(body: CloseRegister):
-    return jsonify(register.close_register(_ctx(), body.counted, current_staff(),
+    return jsonify(register.close_register(current_ctx(), body.counted, current_actor(),
                                            body.approval.model_dump() if body.approval else None,
                                            request.remote_addr))
 
@@ -271,22 +270,22 @@ def close(body: CloseRegister):
 @api.route(bp, "/api/pos/registers", "GET", guard=cashier, response=RegisterListOut,
            summary="The most recent register sessions, newest first")
 def registers():
-    return jsonify(register.history(_ctx()))
+    return jsonify(register.history(current_ctx()))
 
 
 @api.route(bp, "/api/pos/registers/<id:register_id>/report", "GET", guard=cashier, response=ReportOut,
            errors=(404,), summary="A register session's Z report (while open: as it stands now)")
 def report(register_id: int):
-    return jsonify(register.day_report(_ctx(), register_id))
+    return jsonify(register.day_report(current_ctx(), register_id))
 
 
 @api.route(bp, "/api/pos/registers/<id:register_id>/report.csv", "GET", guard=cashier, errors=(404,),
            summary="The Z report as CSV (section, name, count, amount), to download")
 def report_csv(register_id: int):
-    report = register.day_report(_ctx(), register_id)
+    report = register.day_report(current_ctx(), register_id)
     name = f"z-report-{report['business_day']}-{register_id}.csv"
     # A byte order mark, so spreadsheets read the Chinese dish names as UTF-8.
-    return Response("\ufeff" + register.csv_text(report), mimetype="text/csv", headers={
+    return Response("\ufeff" + csv_text(report), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store"})
 
@@ -294,4 +293,4 @@ def report_csv(register_id: int):
 @api.route(bp, "/api/pos/registers/<id:register_id>/print", "POST", guard=cashier, response=PrintQueuedOut,
            ok=(202,), errors=(404, 409), summary="Print a closed register's Z report again, marked REPRINT")
 def print_report(register_id: int):
-    return jsonify(register.print_report(_ctx(), register_id)), 202
+    return jsonify(register.print_report(current_ctx(), register_id)), 202

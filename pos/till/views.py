@@ -5,10 +5,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import Field, RootModel, model_validator
 
 from core.api import Id, Out, Schema, Text, api
+from core.web import current_ctx
 from core.errors import DomainError
 from pos.checks import adjustments, billing, payments, receipts, summary
 from pos.checks.audit import audit_log
@@ -16,7 +17,7 @@ from pos.orders import qr
 from pos.orders.visits import current_visits
 from pos.checks.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
 from printers.schemas import PrintQueuedOut
-from staff.auth import current_staff, require_page_role, role_guard
+from staff.auth import current_actor, current_staff, require_page_role, role_guard
 
 bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/till")
@@ -25,13 +26,6 @@ cashier = role_guard("cashier")
 manager = role_guard("manager")
 
 
-def _ctx():
-    return current_app.extensions["pos_ctx"]
-
-
-def _staff_id() -> int | None:
-    staff = current_staff()
-    return staff["id"] if staff else None
 
 
 class CashPayment(Schema):
@@ -118,9 +112,6 @@ class AuditListOut(RootModel[list[AuditOut]]):
     pass
 
 
-def _staff():
-    return current_staff()
-
 
 def _approval(a: Approval | None) -> dict | None:
     return a.model_dump() if a else None
@@ -129,7 +120,7 @@ def _approval(a: Approval | None) -> dict | None:
 @bp.get("/pos")
 @require_page_role("cashier")
 def terminal():
-    ctx = _ctx()
+    ctx = current_ctx()
     with ctx.db.read() as s:
         seq = ctx.realtime.current_seq(s)
     r = ctx.settings.restaurant
@@ -142,7 +133,7 @@ def terminal():
 @bp.get("/pos/qr-sheet")
 @require_page_role("cashier")
 def qr_sheet():
-    ctx = _ctx()
+    ctx = current_ctx()
     tables = [{**v, "svg": qr.svg(v["url"])} for v in current_visits(ctx)]
     return render_template("till/qr_sheet.html", tables=tables,
                            restaurant=ctx.settings.restaurant.name)
@@ -152,19 +143,19 @@ def qr_sheet():
 @require_page_role("manager")
 def audit_page():
     """The audit log for managers: voids, comps, discounts, refunds, drawer openings."""
-    r = _ctx().settings.restaurant
+    r = current_ctx().settings.restaurant
     return render_template("till/audit.html", staff=current_staff(), restaurant=r.name, tz=r.timezone)
 
 
 @api.route(bp, "/api/pos/tables", "GET", guard=cashier, response=TablesOut, summary="Every table with its state and totals")
 def tables():
-    return jsonify(summary.floor(_ctx()))
+    return jsonify(summary.floor(current_ctx()))
 
 
 @api.route(bp, "/api/pos/tables/<id:table_id>/qr.<fmt>", "GET", guard=cashier, errors=(404,),
            summary="The QR code of the table's current visit link, as png or svg")
 def table_qr(table_id: int, fmt: str):
-    ctx = _ctx()
+    ctx = current_ctx()
     if fmt not in ("png", "svg"):
         return jsonify({"error": {"code": "unknown_format", "message": "Use png or svg."}}), 404
     url = next((v["url"] for v in current_visits(ctx) if v["table_id"] == table_id), None)
@@ -178,21 +169,21 @@ def table_qr(table_id: int, fmt: str):
 @api.route(bp, "/api/pos/visits/<id:visit_id>", "GET", guard=cashier, response=CheckOut, errors=(404,),
            summary="A table's check: orders, items, payments and totals")
 def get_check(visit_id: int):
-    return jsonify(summary.read_check(_ctx(), visit_id))
+    return jsonify(summary.read_check(current_ctx(), visit_id))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments/cash", "POST", body=CashPayment, guard=cashier,
            response=PaymentTakenOut, ok=(201,), errors=(404, 409), summary="Take cash; returns the change to give back")
 def pay_cash(visit_id: int, body: CashPayment):
-    return jsonify(payments.pay_cash(_ctx(), visit_id, body.tendered, _staff_id())), 201
+    return jsonify(payments.pay_cash(current_ctx(), visit_id, body.tendered, current_actor())), 201
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/payments", "POST", body=TakePayment, guard=cashier,
            response=PaymentTakenOut, ok=(201,), errors=(404, 409, 422),
            summary="Take a payment by any tender, with a tip; several may settle one check")
 def take_payment(visit_id: int, body: TakePayment):
-    return jsonify(payments.pay(_ctx(), visit_id, tender=body.tender, amount=body.amount, tendered=body.tendered,
-                            tip=body.tip, reference=body.reference, staff=_staff())), 201
+    return jsonify(payments.pay(current_ctx(), visit_id, tender=body.tender, amount=body.amount, tendered=body.tendered,
+                            tip=body.tip, reference=body.reference, actor=current_actor())), 201
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/adjustments", "POST", body=AddAdjustment, guard=cashier,
@@ -200,28 +191,28 @@ def take_payment(visit_id: int, body: TakePayment):
            summary="Discount (percent or amount) or comp an item or the whole check; a manager approves comps "
                    "and discounts above pos.discount_approval_percent")
 def add_adjustment(visit_id: int, body: AddAdjustment):
-    return jsonify(adjustments.add_adjustment(_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
-                                       amount=body.amount, reason=body.reason, staff=_staff(),
+    return jsonify(adjustments.add_adjustment(current_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
+                                       amount=body.amount, reason=body.reason, actor=current_actor(),
                                        approval=_approval(body.approval), address=request.remote_addr)), 201
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/adjustments/<id:adjustment_id>", "DELETE", guard=cashier,
            response=CheckOut, errors=(404, 409), summary="Take a discount or comp off the check again")
 def remove_adjustment(visit_id: int, adjustment_id: int):
-    return jsonify(adjustments.remove_adjustment(_ctx(), visit_id, adjustment_id, _staff()))
+    return jsonify(adjustments.remove_adjustment(current_ctx(), visit_id, adjustment_id, current_actor()))
 
 
 @api.route(bp, "/api/pos/items/<id:item_id>/void", "POST", body=VoidItem, guard=cashier, response=CheckOut,
            errors=(404, 409), summary="Void an item the kitchen has (manager); the kitchen gets a VOID ticket")
 def void_item(item_id: int, body: VoidItem):
-    return jsonify(adjustments.void_item(_ctx(), item_id, reason=body.reason, staff=_staff(),
+    return jsonify(adjustments.void_item(current_ctx(), item_id, reason=body.reason, actor=current_actor(),
                                   approval=_approval(body.approval), address=request.remote_addr))
 
 
 @api.route(bp, "/api/pos/payments/<id:payment_id>/refund", "POST", body=Refund, guard=cashier, response=RefundOut,
            ok=(201,), errors=(404, 409), summary="Refund (part of) a payment (manager); cash opens the drawer")
 def refund(payment_id: int, body: Refund):
-    return jsonify(payments.refund(_ctx(), payment_id, amount=body.amount, reason=body.reason, staff=_staff(),
+    return jsonify(payments.refund(current_ctx(), payment_id, amount=body.amount, reason=body.reason, actor=current_actor(),
                                approval=_approval(body.approval), address=request.remote_addr)), 201
 
 
@@ -233,7 +224,7 @@ def _parts(ctx, amounts: list[int], labels: list[str]) -> dict:
 @api.route(bp, "/api/pos/visits/<id:visit_id>/split", "GET", guard=cashier, response=SplitOut, errors=(404, 422),
            summary="What each guest pays: ?by=equal&n=3 (of what is still due) or ?by=seats")
 def split(visit_id: int):
-    ctx = _ctx()
+    ctx = current_ctx()
     b = summary.bill_of(ctx, visit_id)
     by = request.args.get("by", "equal")
     if by == "seats":
@@ -252,7 +243,7 @@ def split(visit_id: int):
 @api.route(bp, "/api/pos/visits/<id:visit_id>/split", "POST", body=SplitByItems, guard=cashier, response=SplitOut,
            errors=(404, 422), summary="What each guest pays for the items they had (every item in one group)")
 def split_by_items(visit_id: int, body: SplitByItems):
-    ctx = _ctx()
+    ctx = current_ctx()
     try:
         amounts = billing.split_by_lines(summary.bill_of(ctx, visit_id), body.groups)
     except billing.BillingError as e:
@@ -270,7 +261,7 @@ def audit(*_):
         staff_id = int(args["staff_id"]) if args.get("staff_id") else None
     except ValueError:
         raise DomainError("since and until are ISO times; staff_id a number.", code="bad_filter", status=422) from None
-    return jsonify(audit_log(_ctx(), action=args.get("action") or None, staff_id=staff_id,
+    return jsonify(audit_log(current_ctx(), action=args.get("action") or None, staff_id=staff_id,
                                   since=since, until=until))
 
 
@@ -278,10 +269,10 @@ def audit(*_):
            errors=(404, 409),
            summary="Close a paid check; the table gets a new visit and QR link")
 def close(visit_id: int):
-    return jsonify(payments.close_visit(_ctx(), visit_id, _staff_id()))
+    return jsonify(payments.close_visit(current_ctx(), visit_id, current_actor()))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/receipt", "POST", guard=cashier, response=PrintQueuedOut, ok=(202,),
            errors=(404, 409), summary="Print the check's receipt again, marked REPRINT")
 def reprint_receipt(visit_id: int):
-    return jsonify(receipts.reprint_receipt(_ctx(), visit_id)), 202
+    return jsonify(receipts.reprint_receipt(current_ctx(), visit_id)), 202

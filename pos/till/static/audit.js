@@ -3,11 +3,10 @@
 // are the restaurant's days: since/until go to the API as ISO times with the restaurant's UTC
 // offset on that day, and times show in the restaurant's time zone.
 import { api, h } from "/static/live.js";
+import { boot } from "/static/staff_page.js";
+import { knownZone, timeFormat } from "/static/time.js";
 
-const boot = JSON.parse(document.getElementById("boot").textContent);
-const TZ = (() => {
-  try { new Intl.DateTimeFormat(undefined, { timeZone: boot.tz }); return boot.tz || undefined; } catch { return undefined; }
-})();
+const TZ = knownZone(boot.tz);
 const ACTIONS = {
   discount: "Discount 折扣", discount_removed: "Discount removed 移除折扣", comp: "Comp 招待",
   comp_removed: "Comp removed 移除招待", void: "Void 取消", refund: "Refund 退款", drawer_open: "Drawer opened 開錢箱",
@@ -25,10 +24,10 @@ const $ = (id) => document.getElementById(id);
 const form = $("filters"), action = $("f-action"), staff = $("f-staff"), since = $("f-since"), until = $("f-until");
 const rows = document.querySelector("#audit tbody"), status = $("audit-status"), error = $("audit-error");
 
-const stamp = new Intl.DateTimeFormat(undefined, { timeZone: TZ, year: "numeric", month: "2-digit", day: "2-digit",
+const stamp = timeFormat(TZ, { year: "numeric", month: "2-digit", day: "2-digit",
                                                    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-const parts = new Intl.DateTimeFormat("en-US", { timeZone: TZ, hourCycle: "h23", year: "numeric", month: "2-digit",
-                                                  day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const parts = timeFormat(TZ, { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+                               minute: "2-digit", second: "2-digit" }, "en-US");
 const wall = (ms) => Object.fromEntries(parts.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
 const pad = (n) => String(n).padStart(2, "0");
 

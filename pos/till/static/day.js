@@ -3,8 +3,8 @@
 // as tables with Print and Download CSV. Every name and reason is inserted as text (h()).
 import { api, h, money } from "/static/live.js";
 import { watchPrinters } from "/static/printers/printers.js";
+import { boot, wireSignOut } from "/static/staff_page.js";
 
-const boot = JSON.parse(document.getElementById("boot").textContent);
 const fmt = (m) => money(m, boot.currency, boot.minor_unit);
 const neg = (m) => fmt(m ? -m : 0); // taken off: shown negative (never "-0.00")
 const unit = 10 ** boot.minor_unit;
@@ -255,10 +255,7 @@ function renderHistory() {
     : h("p", { class: "hint" }, "No day yet 未有記錄"));
 }
 
-document.getElementById("logout").addEventListener("click", async () => {
-  await api("POST", "/api/staff/logout");
-  location.href = "/login?next=/pos/day";
-});
+wireSignOut("/pos/day");
 renderRegister();
 renderHistory();
 watchPrinters(document.getElementById("printers"));

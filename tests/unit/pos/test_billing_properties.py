@@ -14,13 +14,13 @@ from pos.checks.billing import (
     allocate,
     apply_tender,
     bill,
-    check_totals,
     percent_of,
     refundable,
     split_by_lines,
     split_by_seats,
     split_equal,
 )
+from tests.unit.pos.reference import check_totals
 
 rates = st.decimals(min_value=0, max_value=30, places=2)
 discount_percents = st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)

@@ -1,10 +1,11 @@
-"""The Z report's pure arithmetic and CSV helpers (pos.register): no database."""
+"""The Z report's pure arithmetic and CSV helpers (pos.register.report and export): no database."""
 import csv
 import io
 
 import pytest
 
-from pos.register.services import covers_of, csv_safe, decimal_text, expected_cash, half_up_div
+from pos.register.export import csv_safe, decimal_text
+from pos.register.report import covers_of, expected_cash, half_up_div
 
 
 @pytest.mark.parametrize("amount, n, average", [(42427, 3, 14142), (5, 2, 3), (7, 2, 4), (1, 3, 0), (2, 3, 1),

@@ -6,7 +6,8 @@ import pytest
 from PIL import Image
 
 from printers import layout
-from printers.escpos_decode import decode, images_of, text_of, to_png, to_text
+from printers.escpos_decode import decode, images_of, text_of, to_text
+from printers.escpos_paper import to_png
 from printers.render import render
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"

@@ -2,6 +2,7 @@
 import threading
 
 import pytest
+from core.context import NOBODY
 from sqlalchemy import select
 
 from core.errors import Conflict, DomainError, Forbidden
@@ -146,16 +147,16 @@ def test_pay_cash_gives_change_then_close_rotates_the_link(ctx):
     order(ctx, token, KUNG_PAO)  # 2 x 88.00 + 10% service = 193.60
     visit_id = visit_of(ctx)
     with pytest.raises(Conflict) as exc:
-        payments.close_visit(ctx, visit_id, None)
+        payments.close_visit(ctx, visit_id, NOBODY)
     assert exc.value.code == "unpaid"
-    part = payments.pay_cash(ctx, visit_id, 10000, None)
+    part = payments.pay_cash(ctx, visit_id, 10000, NOBODY)
     assert part["change"] == 0 and part["check"]["totals"]["due"] == 9360
-    rest = payments.pay_cash(ctx, visit_id, 10000, None)
+    rest = payments.pay_cash(ctx, visit_id, 10000, NOBODY)
     assert rest["amount"] == 9360 and rest["change"] == 640
     with pytest.raises(Conflict) as exc:
-        payments.pay_cash(ctx, visit_id, 100, None)
+        payments.pay_cash(ctx, visit_id, 100, NOBODY)
     assert exc.value.code == "nothing_due"
-    closed = payments.close_visit(ctx, visit_id, None)
+    closed = payments.close_visit(ctx, visit_id, NOBODY)
     with pytest.raises(Forbidden) as exc:
         order(ctx, token, MILK_TEA)
     assert exc.value.code == "visit_closed"
@@ -184,10 +185,10 @@ def test_settling_the_check_queues_one_receipt(ctx):
     from printers.model import PrintJob
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
-    payments.pay_cash(ctx, visit_id, 10000, None)
+    payments.pay_cash(ctx, visit_id, 10000, NOBODY)
     with ctx.db.read() as s:
         assert s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all() == []
-    payments.pay_cash(ctx, visit_id, 10000, None)
+    payments.pay_cash(ctx, visit_id, 10000, NOBODY)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "receipt")).all()
     from printers.layout import build
@@ -216,7 +217,7 @@ def test_racing_cash_payments_never_overpay(ctx):
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
     due = summary.read_check(ctx, visit_id)["totals"]["due"]
-    outcomes = _race(6, lambda i: payments.pay_cash(ctx, visit_id, due, None))
+    outcomes = _race(6, lambda i: payments.pay_cash(ctx, visit_id, due, NOBODY))
     assert [o for o, _ in outcomes].count("ok") == 1
     assert {o for o, _ in outcomes} == {"ok", "nothing_due"}
     check = summary.read_check(ctx, visit_id)
@@ -226,7 +227,7 @@ def test_racing_cash_payments_never_overpay(ctx):
 def test_an_order_racing_the_close_never_lands_on_a_closed_check(ctx):
     for table in ("T2", "T3", "T4"):
         token, visit_id = token_of(ctx, table), visit_of(ctx, table)
-        outcomes = _race(5, lambda i: payments.close_visit(ctx, visit_id, None) if i == 0
+        outcomes = _race(5, lambda i: payments.close_visit(ctx, visit_id, NOBODY) if i == 0
                          else order(ctx, token, MILK_TEA))
         codes = sorted(o for o, _ in outcomes)
         check = summary.read_check(ctx, visit_id)
@@ -244,7 +245,7 @@ def test_closing_prints_the_next_partys_qr_slip(ctx, settings):
     from printers.escpos_decode import images_of
     from printers.layout import build
     from printers.render import render
-    closed = payments.close_visit(ctx, visit_of(ctx, "T6"), None)
+    closed = payments.close_visit(ctx, visit_of(ctx, "T6"), NOBODY)
     with ctx.db.read() as s:
         [job] = s.scalars(select(PrintJob).where(PrintJob.kind == "qr_slip")).all()
     assert job.printer == "receipt"

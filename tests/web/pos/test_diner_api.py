@@ -1,6 +1,7 @@
 """The diner's HTTP API: every kind of bad input gets a clear 4xx and writes nothing."""
 import pytest
 
+from core.context import NOBODY
 from menu import services as menu
 from pos.checks import payments
 from tests.helpers import KUNG_PAO, MILK_TEA, boot_of, row_counts, token_of, visit_of
@@ -86,7 +87,7 @@ def test_forged_and_stale_tokens(client, ctx, sign_in):
     r = post_order(client, forged, [MILK_TEA])
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "invalid_token"
     assert client.get(f"/v/{forged}").status_code == 403
-    payments.close_visit(ctx, visit_of(ctx), None)
+    payments.close_visit(ctx, visit_of(ctx), NOBODY)
     before = row_counts(ctx.db)
     r = post_order(client, token, [MILK_TEA])
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "visit_closed"
@@ -102,8 +103,8 @@ def test_a_closed_visits_link_shows_its_receipt(client, ctx):
     token = token_of(ctx, "T3")
     assert post_order(client, token, [KUNG_PAO]).status_code == 201
     visit_id = visit_of(ctx, "T3")
-    payments.pay_cash(ctx, visit_id, 100000, None)
-    payments.close_visit(ctx, visit_id, None)
+    payments.pay_cash(ctx, visit_id, 100000, NOBODY)
+    payments.close_visit(ctx, visit_id, NOBODY)
     page = client.get(f"/v/{token}?lang=en").get_data(as_text=True)
     receipt = page[page.index('id="receipt"'):]
     assert "Kung Pao Chicken" in receipt and "HK$1,000.00" in receipt and "Change" in receipt

@@ -7,6 +7,7 @@ prices include tax (0 %)."""
 import threading
 
 import pytest
+from core.context import NOBODY
 from sqlalchemy import select
 
 from app.factory import socketio_of
@@ -218,7 +219,7 @@ def test_racing_card_payments_never_overpay(ctx, table):
     def pay(i):
         barrier.wait()
         try:
-            payments.pay(ctx, table, tender="card", amount=due, reference=f"R{i}", staff=None)
+            payments.pay(ctx, table, tender="card", amount=due, reference=f"R{i}", actor=NOBODY)
             outcomes.append("ok")
         except Exception as e:  # noqa: BLE001 - the refusal's code is what is checked
             outcomes.append(getattr(e, "code", repr(e)))

@@ -14,7 +14,7 @@ from core.i18n import CATALOGUES, compile_catalogues, fallbacks, negotiate, scri
 from menu.model import localized
 
 LANGS = ("zh-Hant", "zh-Hans", "en")
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize("tag, script", [

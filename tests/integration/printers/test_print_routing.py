@@ -2,6 +2,7 @@
 straight to its backup until a probe finds it back; jobs are laid out for the paper of
 the printer that prints them; receipts carry the visit's QR and can be reprinted; the
 printer's Chinese mode is used."""
+from core.context import NOBODY
 from sqlalchemy import select
 
 from pos.checks import receipts
@@ -98,7 +99,7 @@ def test_the_receipt_links_to_the_visit_and_can_be_reprinted_marked(ctx, setting
     order(ctx, token, KUNG_PAO)
     visit_id = visit_of(ctx, "T2")
     due = summary.read_check(ctx, visit_id)["totals"]["due"]
-    payments.pay_cash(ctx, visit_id, due, None)
+    payments.pay_cash(ctx, visit_id, due, NOBODY)
     assert receipts.reprint_receipt(ctx, visit_id) == {"queued": True, "printer": "receipt"}
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 3
@@ -108,20 +109,6 @@ def test_the_receipt_links_to_the_visit_and_can_be_reprinted_marked(ctx, setting
     from pyzbar.pyzbar import decode as zbar
     codes = [c.data.decode() for img in images_of(first) for c in zbar(img.convert("L"))]
     assert codes == [f"{settings.server.public_base_url}/v/{token}"]
-
-
-def test_a_job_queued_before_the_upgrade_still_prints_as_laid_out(ctx, settings):
-    # Jobs written before migration 0007 hold a finished layout document, not data.
-    from printers import layout
-    with ctx.db.write() as s:
-        queue.enqueue(ctx, s, "kitchen", "kitchen_ticket", {})
-    with ctx.db.write() as s:
-        job = s.scalar(select(PrintJob))
-        job.document, job.maybe_delivered = [layout.text("OLD T9"), {"type": "cut"}], True
-        job.redirected_from = "bar"  # failed over after the upgrade
-    with VirtualPrinter() as vp:
-        assert PrintWorker(ctx, settings.printer("kitchen").model_copy(update={"port": vp.port})).drain() == 1
-        assert text_of(vp.wait_for_jobs(1, timeout=5)[0]) == "REPRINT\nREDIRECTED\nfrom printer bar\nOLD T9\n"
 
 
 def _fail(ctx, clock, worker, times):
@@ -175,7 +162,7 @@ def test_an_unpaid_checks_bill_is_not_a_reprint_but_a_paid_checks_copy_is(ctx, s
     order(ctx, token_of(ctx, "T2"), KUNG_PAO)
     visit_id = visit_of(ctx, "T2")
     receipts.reprint_receipt(ctx, visit_id)  # the bill, before paying
-    payments.pay_cash(ctx, visit_id, summary.read_check(ctx, visit_id)["totals"]["due"], None)  # drawer, receipt
+    payments.pay_cash(ctx, visit_id, summary.read_check(ctx, visit_id)["totals"]["due"], NOBODY)  # drawer, receipt
     receipts.reprint_receipt(ctx, visit_id)
     with VirtualPrinter() as vp:
         assert PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port})).drain() == 4

@@ -148,3 +148,24 @@ def test_times_read_back_are_utc_whatever_the_session_time_zone(db):
         row = s.connection().execute(select(OutboxEvent.created_at)).scalar_one()
     assert got == at and got.utcoffset().total_seconds() == 0 and got.isoformat() == "2026-11-27T04:05:00+00:00"
     assert row.isoformat() == "2026-11-27T04:05:00+00:00"
+
+
+def test_jobs_laid_out_before_0007_and_still_waiting_are_set_aside(fresh_url):
+    from sqlalchemy import text
+    upgrade(fresh_url, "0010")
+    engine = make_engine(fresh_url)
+    insert = text("INSERT INTO print_jobs (printer, kind, document, status, attempts, next_attempt_at, created_at, "
+                  "maybe_delivered) VALUES (:p, 'kitchen_ticket', :doc, :status, 0, :at, :at, false)")
+    rows = [("old-pending", '[{"type": "text", "text": "T5"}]', "pending"),
+            ("old-printed", '[{"type": "text", "text": "T5"}]', "printed"),
+            ("new-pending", '{"table": "T5", "items": []}', "pending")]
+    with engine.begin() as conn:
+        for printer, doc, status in rows:
+            conn.execute(insert, {"p": printer, "doc": doc, "status": status, "at": "2026-11-20 12:00:00+00:00"})
+    upgrade(fresh_url)
+    with engine.connect() as conn:
+        got = dict(conn.execute(text("SELECT printer, status FROM print_jobs")).all())
+        error = conn.execute(text("SELECT last_error FROM print_jobs WHERE printer = 'old-pending'")).scalar_one()
+    engine.dispose()
+    assert got == {"old-pending": "failed", "old-printed": "printed", "new-pending": "pending"}
+    assert "print it again" in error

@@ -1,6 +1,7 @@
 """The durable print queue: atomic claims, retry with backoff, jobs that outlive a worker."""
 import socket
 import threading
+from core.context import NOBODY
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -165,8 +166,8 @@ def test_every_cash_payment_opens_the_drawer_before_the_receipt_prints(ctx, cloc
     from pos.checks import payments
     order(ctx, token_of(ctx), KUNG_PAO)
     visit_id = visit_of(ctx)
-    payments.pay_cash(ctx, visit_id, 10000, None)  # part of the bill: the drawer opens, no receipt yet
-    payments.pay_cash(ctx, visit_id, 10000, None)  # the rest: the drawer opens, then the receipt
+    payments.pay_cash(ctx, visit_id, 10000, NOBODY)  # part of the bill: the drawer opens, no receipt yet
+    payments.pay_cash(ctx, visit_id, 10000, NOBODY)  # the rest: the drawer opens, then the receipt
     with ctx.db.read() as s:
         assert [(j.printer, j.kind) for j in s.scalars(select(PrintJob).where(PrintJob.printer == "receipt")
                                                        .order_by(PrintJob.id))] == [
@@ -183,7 +184,7 @@ def test_every_cash_payment_opens_the_drawer_before_the_receipt_prints(ctx, cloc
 def test_a_drawer_kick_that_could_not_be_sent_in_time_is_dropped_not_sent_later(ctx, clock, settings):
     from pos.checks import payments
     order(ctx, token_of(ctx), KUNG_PAO)
-    payments.pay_cash(ctx, visit_of(ctx), 50000, None)
+    payments.pay_cash(ctx, visit_of(ctx), 50000, NOBODY)
     clock.advance(seconds=31)  # the receipt printer was away: the cashier used the key meanwhile
     with VirtualPrinter() as vp:
         worker = PrintWorker(ctx, settings.printer("receipt").model_copy(update={"port": vp.port}))

@@ -150,7 +150,7 @@ def test_the_menu_works_before_and_without_the_socket(serve, contexts):
 
 
 def test_photos_load_lazily_at_phone_size(serve, contexts):
-    from menu.photos import seed_demo_photos
+    from menu.demo_photos import seed_demo_photos
     live = serve()
     seed_demo_photos(live.ctx)
     table = live.visit("T7")

@@ -1,5 +1,6 @@
 """Rooms, authorisation and resync over the Flask-SocketIO test client."""
 from app.factory import socketio_of
+from core.context import NOBODY
 from kitchen import services as kitchen
 from pos.checks import payments
 from pos.checks import summary
@@ -78,8 +79,8 @@ def test_diner_hears_order_item_states_and_closing(app, ctx):
     t = kitchen.open_tickets(ctx, "wok")["tickets"][0]
     kitchen.start_ticket(ctx, t["id"])
     kitchen.bump_ticket(ctx, t["id"])
-    payments.pay_cash(ctx, visit_id, 50000, None)
-    payments.close_visit(ctx, visit_id, None)
+    payments.pay_cash(ctx, visit_id, 50000, NOBODY)
+    payments.close_visit(ctx, visit_id, NOBODY)
     kinds = [(u["kind"], u["data"].get("items", [{}])[0].get("status")) for u in updates(diner)]
     assert kinds == [("order", "queued"), ("items", "cooking"), ("items", "ready"), ("visit_closed", None)]
 
@@ -121,8 +122,8 @@ def test_odd_join_payloads_get_an_answer_not_a_crash(app, ctx):
 def test_bumping_after_the_table_closed_does_not_show_the_old_check_on_the_floor(app, ctx, client, sign_in):
     token, visit_id = token_of(ctx, "T4"), visit_of(ctx, "T4")
     order(ctx, token, MILK_TEA)
-    payments.pay_cash(ctx, visit_id, 10000, None)
-    closed = payments.close_visit(ctx, visit_id, None)
+    payments.pay_cash(ctx, visit_id, 10000, NOBODY)
+    closed = payments.close_visit(ctx, visit_id, NOBODY)
     sign_in(client, "cashier")
     pos = connect(app, client)
     join(pos, ["pos"])

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageCms, ImageFile, PngImagePlugin
 
 from core.errors import DomainError
-from menu import photos
+from menu import demo_photos, photos
 
 
 def encode(img: Image.Image, fmt: str = "JPEG", **options) -> bytes:
@@ -254,4 +254,4 @@ def test_image_urls():
     ({}, "?"),
 ])
 def test_the_demo_picture_shows_the_first_chinese_character(names, expected):
-    assert photos._initial(names, ("zh-Hant", "en")) == expected
+    assert demo_photos._initial(names, ("zh-Hant", "en")) == expected

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from core.api import api
-from menu import photos
+from menu import demo_photos, photos
 from menu.model import Dish
 
 DISH = 11  # Kung Pao Chicken
@@ -199,13 +199,13 @@ def test_the_routes_are_in_the_openapi_document(client):
 
 
 def test_demo_photos(ctx, client):
-    count = photos.seed_demo_photos(ctx)
+    count = demo_photos.seed_demo_photos(ctx)
     with ctx.db.read() as s:
         dishes = s.query(Dish).filter(Dish.active.is_(True)).all()
         tokens = {d.id: d.image for d in dishes}
     assert count == len(dishes) > 20 and all(tokens.values())
     original = Image.open(ctx.settings.var_dir / "photos" / "originals" / f"{DISH}.jpg")
-    assert original.size == photos.DEMO_SIZE
+    assert original.size == demo_photos.DEMO_SIZE
     assert webp(client.get(f"/photos/dishes/{DISH}/160.webp?v={tokens[DISH]}")).size == (160, 120)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.api import api
 from pos.register import services as register
+from core.context import NOBODY, Actor
 from pos.checks.model import AuditEntry, Payment, RegisterSession
 from pos.orders.model import Visit
 from printers.layout import build
@@ -360,17 +361,17 @@ def test_services_refuse_bad_amounts_too(ctx):
     before = row_counts(ctx.db)
     for bad in (-1, 1.5, "10", True, None, 10**10):
         with pytest.raises(Exception) as e:
-            register.open_register(ctx, bad, staff=None)
+            register.open_register(ctx, bad, actor=NOBODY)
         assert (e.value.status, e.value.code) == (422, "bad_amount")
-    register.open_register(ctx, 100, staff=None)
+    register.open_register(ctx, 100, actor=NOBODY)
     with pytest.raises(Exception) as e:
-        register.cash_movement(ctx, "in", 0, "x", staff=None)
+        register.cash_movement(ctx, "in", 0, "x", actor=NOBODY)
     assert e.value.code == "bad_amount"
     with pytest.raises(Exception) as e:
-        register.cash_movement(ctx, "in", 5, "  ", staff=None)
+        register.cash_movement(ctx, "in", 5, "  ", actor=NOBODY)
     assert e.value.code == "reason_required"
     with pytest.raises(Exception) as e:
-        register.cash_movement(ctx, "sideways", 5, "x", staff=None)
+        register.cash_movement(ctx, "sideways", 5, "x", actor=NOBODY)
     assert e.value.code == "bad_kind"
     assert row_counts(ctx.db)["cash_movements"] == before["cash_movements"] == 0
 
@@ -395,7 +396,7 @@ def race(n, fn):
 
 
 def test_racing_openings_make_one_register(ctx):
-    assert race(6, lambda i: register.open_register(ctx, 1000 * (i + 1), staff=None)) == ["ok"] + ["register_open"] * 5
+    assert race(6, lambda i: register.open_register(ctx, 1000 * (i + 1), actor=NOBODY)) == ["ok"] + ["register_open"] * 5
     with ctx.db.read() as s:
         assert len(s.scalars(select(RegisterSession)).all()) == 1
     assert len(jobs(ctx, "drawer")) == 1
@@ -404,19 +405,19 @@ def test_racing_openings_make_one_register(ctx):
 def test_the_unique_open_marker_refuses_a_second_open_register(ctx, monkeypatch):
     """Should the check ever miss an open register (another process, another code path), the
     database still refuses a second one, and the refusal is the same 409."""
-    register.open_register(ctx, 100, staff=None)
+    register.open_register(ctx, 100, actor=NOBODY)
     before = row_counts(ctx.db)
     monkeypatch.setattr(register, "_open_register", lambda s, lock=False: None)
     with pytest.raises(Exception) as e:
-        register.open_register(ctx, 100, staff=None)
+        register.open_register(ctx, 100, actor=NOBODY)
     assert (e.value.status, e.value.code) == (409, "register_open")
     assert row_counts(ctx.db) == before
 
 
 def test_racing_closings_close_once(ctx):
-    register.open_register(ctx, 1000, staff=None)
-    manager = {"id": DEMO_PINS["manager"][0], "role": "manager", "name": "May 美姐"}
-    assert race(4, lambda i: register.close_register(ctx, 1000 + i, staff=manager)) == \
+    register.open_register(ctx, 1000, actor=NOBODY)
+    manager = Actor(DEMO_PINS["manager"][0], "manager")
+    assert race(4, lambda i: register.close_register(ctx, 1000 + i, actor=manager)) == \
         ["ok"] + ["register_closed"] * 3
     assert len(jobs(ctx, "day_report")) == 1
     [h] = register.history(ctx)

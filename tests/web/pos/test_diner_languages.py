@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from core.context import NOBODY
 from menu.model import Dish
 from tests.helpers import boot_of, token_of
 
@@ -65,7 +66,7 @@ def test_the_closed_tables_page_speaks_the_diners_language(client, ctx):
     from pos.checks import payments
     from tests.helpers import visit_of
     token = token_of(ctx, "T2")
-    payments.close_visit(ctx, visit_of(ctx, "T2"), None)
+    payments.close_visit(ctx, visit_of(ctx, "T2"), NOBODY)
     hans = client.get(f"/v/{token}?lang=zh-Hans").get_data(as_text=True)
     assert "本桌已结账" in hans and "本桌账单已结，此链接不能再下单。" in hans
     assert "Scan the code" not in hans  # not the API's English message
@@ -92,7 +93,7 @@ def test_scripts_go_compressed_and_revalidate_but_a_byte_range_goes_as_it_is(cli
     from pathlib import Path
 
     from backports import zstd
-    raw = (Path(__file__).resolve().parents[2] / "pos" / "diner" / "static" / "diner.js").read_bytes()
+    raw = (Path(__file__).resolve().parents[3] / "pos" / "diner" / "static" / "diner.js").read_bytes()
     full = client.get("/static/diner/diner.js", headers=PHONE)
     assert full.status_code == 200 and full.headers["Content-Encoding"] == "zstd"
     assert zstd.decompress(full.data) == raw and len(full.data) < len(raw) / 2
