@@ -30,7 +30,7 @@ The order of the arithmetic on a check (:func:`bill`):
 Tips are never part of the total or of what is due: they are recorded beside
 the payment (see :func:`apply_tender`).
 
-Splitting a check: :func:`split_by_lines` and :func:`split_by_seats` split the
+Splitting a check (pos.checks.splits): ``split_by_lines`` and ``split_by_seats`` split the
 check's ``total``. For a check that is already partly paid, the terminal splits
 what is left with ``split_equal(b.due, n)``.
 """
@@ -99,16 +99,16 @@ class BillingError(ValueError):
         return f"BillingError({self.code!r}, {self.message!r})"
 
 
-def _is_int(x: object) -> bool:
+def is_int(x: object) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
 def _is_percent(x: object) -> bool:
-    return (isinstance(x, Decimal) and x.is_finite()) or _is_int(x)
+    return (isinstance(x, Decimal) and x.is_finite()) or is_int(x)
 
 
-def _require_amount(name: str, value: object, *, positive: bool = False) -> None:
-    if not _is_int(value) or value < 0 or (positive and value == 0):
+def require_amount(name: str, value: object, *, positive: bool = False) -> None:
+    if not is_int(value) or value < 0 or (positive and value == 0):
         kind = "a positive" if positive else "a non-negative"
         raise BillingError("bad_amount", f"{name} must be {kind} whole number of minor units, not {value!r}.")
 
@@ -123,9 +123,9 @@ def allocate(amount: int, weights: Sequence[int]) -> list[int]:
     (never off by a whole unit), so a zero weight gets 0. Ties on the remainder go to the
     earlier weight. All weights zero is only allowed for an amount of 0.
     """
-    _require_amount("The amount to allocate", amount)
+    require_amount("The amount to allocate", amount)
     for w in weights:
-        _require_amount("A weight", w)
+        require_amount("A weight", w)
     total_weight = sum(weights)
     if total_weight == 0:
         if amount:
@@ -206,7 +206,7 @@ def problems(lines: Sequence[Line], adjustments: Sequence[Adjustment] = ()) -> l
     found: list[BillingError] = []
     keys: set[int] = set()
     for i, ln in enumerate(lines):
-        if not _is_int(ln.amount) or ln.amount < 0:
+        if not is_int(ln.amount) or ln.amount < 0:
             found.append(BillingError("bad_line", f"Line {ln.key!r} has a bad amount {ln.amount!r}.", i))
         if ln.key in keys:
             found.append(BillingError("duplicate_line", f"Line {ln.key!r} appears twice.", i))
@@ -229,7 +229,7 @@ def problems(lines: Sequence[Line], adjustments: Sequence[Adjustment] = ()) -> l
             elif adj.percent is not None:
                 if not _is_percent(adj.percent) or not 0 < adj.percent <= 100:
                     found.append(BillingError("bad_percent", f"A discount percent must be above 0 and at most 100, not {adj.percent!r}.", i))
-            elif not _is_int(adj.amount) or adj.amount <= 0:
+            elif not is_int(adj.amount) or adj.amount <= 0:
                 found.append(BillingError("bad_amount", f"A discount amount must be a positive whole number of minor units, not {adj.amount!r}.", i))
         else:
             found.append(BillingError("bad_kind", f"An adjustment is a discount or a comp, not {adj.kind!r}.", i))
@@ -250,8 +250,8 @@ def bill(lines: Sequence[Line], adjustments: Sequence[Adjustment] = (), *, servi
     for name, pct in (("service", service_pct), ("tax", tax_pct)):
         if not _is_percent(pct) or pct < 0:
             raise BillingError("bad_rate", f"The {name} percentage must be 0 or more, not {pct!r}.")
-    _require_amount("paid", paid)
-    _require_amount("tips", tips)
+    require_amount("paid", paid)
+    require_amount("tips", tips)
 
     index = {ln.key: i for i, ln in enumerate(lines)}
     gross = [ln.amount for ln in lines]
@@ -298,57 +298,6 @@ def bill(lines: Sequence[Line], adjustments: Sequence[Adjustment] = (), *, servi
                 paid, max(total - paid, 0), tips, tuple(taken))
 
 
-# --------------------------------------------------------------------------- splits
-
-
-def split_equal(amount: int, n: int) -> list[int]:
-    """``amount`` in ``n`` parts differing by at most one minor unit, the larger parts first.
-
-    For a check that is partly paid, the terminal splits what is left: ``split_equal(b.due, n)``.
-    """
-    _require_amount("The amount to split", amount)
-    if not _is_int(n) or n < 1:
-        raise BillingError("bad_split", f"A check splits into 1 or more parts, not {n!r}.")
-    q, r = divmod(amount, n)
-    return [q + 1] * r + [q] * (n - r)
-
-
-def split_by_lines(b: Bill, groups: Sequence[Sequence[int]]) -> list[int]:
-    """Each group's part of ``b.total``: the sum of its lines' ``total_share``. Every line of the
-    check must be in exactly one group (an empty group pays 0)."""
-    owner: dict[int, int] = {}
-    shares = {ln.key: ln.total_share for ln in b.lines}
-    for g, group in enumerate(groups):
-        for key in group:
-            if key not in shares:
-                raise BillingError("unknown_line", f"There is no line {key!r} on this check.", g)
-            if key in owner:
-                raise BillingError("bad_split", f"Line {key!r} is in more than one part.", g)
-            owner[key] = g
-    missing = [k for k in shares if k not in owner]
-    if missing:
-        raise BillingError("bad_split", f"Lines {missing} are in no part.")
-    return [sum(shares[k] for k in group) for group in groups]
-
-
-def split_by_seats(b: Bill) -> dict[int | None, int]:
-    """Each seat's part of ``b.total``: its lines' ``total_share`` plus an equal part (larger parts
-    to the lower seat numbers) of the lines with no seat. With no seat at all, one part under None."""
-    seats = sorted({ln.seat for ln in b.lines if ln.seat is not None})
-    if not seats:
-        return {None: b.total}
-    parts = {seat: 0 for seat in seats}
-    shared = 0
-    for ln in b.lines:
-        if ln.seat is None:
-            shared += ln.total_share
-        else:
-            parts[ln.seat] += ln.total_share
-    for seat, extra in zip(seats, split_equal(shared, len(seats))):
-        parts[seat] += extra
-    return parts
-
-
 # --------------------------------------------------------------------------- tenders
 
 
@@ -379,13 +328,13 @@ def apply_tender(due: int, tender: str, amount: int, tendered: int | None = None
 
     Nothing due raises ``nothing_due``; amounts must be positive, the tip 0 or more.
     """
-    _require_amount("The amount due", due)
+    require_amount("The amount due", due)
     if not isinstance(tender, str) or not tender:
         raise BillingError("bad_tender", f"Unknown tender {tender!r}.")
-    _require_amount("The amount paid", amount, positive=True)
-    _require_amount("The tip", tip)
+    require_amount("The amount paid", amount, positive=True)
+    require_amount("The tip", tip)
     if tendered is not None:
-        _require_amount("The amount tendered", tendered, positive=True)
+        require_amount("The amount tendered", tendered, positive=True)
     if due == 0:
         raise BillingError("nothing_due", "Nothing is due on this check.")
     if tender == CASH:
@@ -406,10 +355,10 @@ def refundable(paid_by_tender: Mapping[str, int], refunded_by_tender: Mapping[st
     """Check a refund of ``amount`` back to ``tender``: it cannot exceed what that tender paid
     minus what was already refunded to it (``refund_exceeds``). Returns what stays refundable
     to that tender after this refund. Whether tips count as paid is the caller's choice of figures."""
-    _require_amount("The refund", amount, positive=True)
+    require_amount("The refund", amount, positive=True)
     for figures in (paid_by_tender, refunded_by_tender):
         for value in figures.values():
-            _require_amount("A paid or refunded figure", value)
+            require_amount("A paid or refunded figure", value)
     left = paid_by_tender.get(tender, 0) - refunded_by_tender.get(tender, 0)
     if amount > left:
         raise BillingError("refund_exceeds", f"Only {max(left, 0)} can still be refunded to {tender}, not {amount}.")

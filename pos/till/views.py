@@ -11,7 +11,7 @@ from pydantic import Field, RootModel, model_validator
 from core.api import Id, Out, Schema, Text, api
 from core.web import current_ctx
 from core.errors import DomainError
-from pos.checks import adjustments, billing, payments, receipts, summary
+from pos.checks import adjustments, billing, payments, receipts, splits, summary
 from pos.checks.audit import audit_log
 from pos.orders import qr
 from pos.orders.visits import current_visits
@@ -228,7 +228,7 @@ def split(visit_id: int):
     b = summary.bill_of(ctx, visit_id)
     by = request.args.get("by", "equal")
     if by == "seats":
-        shares = billing.split_by_seats(b)
+        shares = splits.split_by_seats(b)
         return jsonify(_parts(ctx, list(shares.values()),
                               [f"Seat {k}" if k is not None else "Table" for k in shares]))
     if by != "equal":
@@ -237,7 +237,7 @@ def split(visit_id: int):
     n = request.args.get("n", "2")
     if not n.isdigit() or not 1 <= int(n) <= 50:
         raise DomainError("n is a number of guests from 1 to 50.", code="bad_split", status=422)
-    return jsonify(_parts(ctx, billing.split_equal(b.due, int(n)), [f"{i + 1} of {n}" for i in range(int(n))]))
+    return jsonify(_parts(ctx, splits.split_equal(b.due, int(n)), [f"{i + 1} of {n}" for i in range(int(n))]))
 
 
 @api.route(bp, "/api/pos/visits/<id:visit_id>/split", "POST", body=SplitByItems, guard=cashier, response=SplitOut,
@@ -245,7 +245,7 @@ def split(visit_id: int):
 def split_by_items(visit_id: int, body: SplitByItems):
     ctx = current_ctx()
     try:
-        amounts = billing.split_by_lines(summary.bill_of(ctx, visit_id), body.groups)
+        amounts = splits.split_by_lines(summary.bill_of(ctx, visit_id), body.groups)
     except billing.BillingError as e:
         raise DomainError(e.message, code=e.code, status=422) from None
     return jsonify(_parts(ctx, amounts, [f"Guest {i + 1}" for i in range(len(amounts))]))

@@ -14,11 +14,9 @@ from pos.checks.billing import (
     percent_of,
     problems,
     refundable,
-    split_by_lines,
-    split_by_seats,
-    split_equal,
     validate,
 )
+from pos.checks.splits import split_by_lines, split_by_seats, split_equal
 from pos.checks.floor import table_state
 from pos.checks.money import format_money
 from tests.unit.pos.reference import check_totals

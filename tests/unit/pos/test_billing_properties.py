@@ -16,10 +16,8 @@ from pos.checks.billing import (
     bill,
     percent_of,
     refundable,
-    split_by_lines,
-    split_by_seats,
-    split_equal,
 )
+from pos.checks.splits import split_by_lines, split_by_seats, split_equal
 from tests.unit.pos.reference import check_totals
 
 rates = st.decimals(min_value=0, max_value=30, places=2)

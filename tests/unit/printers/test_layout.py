@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from printers import layout
-from printers.layout import (build, columns_for, day_report, display_width, kitchen_ticket, marked_redirected,
-                             marked_reprint, receipt, wrap)
+from printers.layout import build, columns_for, display_width, kitchen_ticket, receipt, wrap
 
 TICKET = {
     "order_number": 42, "table": "T12", "station": "wok", "ordered_at": "12:34",
@@ -117,13 +116,6 @@ def test_receipt_structure():
     assert "Thank you!" in texts(doc) and any(t.startswith("Change") for t in texts(doc))
     bare = receipt({**RECEIPT, "visit_url": None, "change": None, "footer": None})
     assert not any(b["type"] == "qr" for b in bare) and not any("Change" in t for t in texts(bare))
-
-
-def test_marked_reprint_adds_the_banner_once():
-    doc = kitchen_ticket(TICKET)
-    marked = marked_reprint(doc)
-    assert marked[0] == kitchen_ticket({**TICKET, "reprint": True})[0] and marked[1:] == doc
-    assert marked_reprint(marked) == marked
 
 
 # --- fixtures for the newer layouts and keys ---------------------------------------------
@@ -378,120 +370,7 @@ def test_receipt_served_by_and_qr_caption():
 
 # --- day report -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("paper_mm", [80, 58])
-def test_day_report_sections_and_alignment(paper_mm):
-    cols = columns_for(paper_mm, "normal")
-    doc = day_report(DAY, paper_mm)
-    t = texts(doc)
-    assert t[:3] == ["Golden Dragon", "Z REPORT", "日結報表"] and doc[1]["size"] == "xlarge"
-    headings = [b["text"] for b in doc if b["type"] == "text" and b["bold"] and b["text"].isupper()
-                and b["size"] == "normal" and doc[doc.index(b) - 1] == {"type": "rule"}]
-    assert headings == ["SALES", "GUESTS", "ADJUSTMENTS", "TAXES", "TENDERS", "SALES BY CATEGORY",
-                        "SALES BY DISH", "CASH DRAWER", "CASH MOVEMENTS"]
-    for label, value in (("Business date", "2025-01-02"), ("Register", "Front"), ("Gross sales", "$4,210.50"),
-                         ("Net sales", "$3,870.25"), ("Service charge", "$351.84"), ("Tips", "$210.00"),
-                         ("Covers", "180"), ("Checks", "82"), ("Average check", "$47.20"), ("VAT 5%", "$184.30"),
-                         ("Opening float", "$200.00"), ("Expected in drawer", "$1,352.00"),
-                         ("Counted", "$1,350.00"), ("Difference", "-$2.00"), ("14:02 Paid out", "-$80.00")):
-        line = block_with(doc, label)["text"]
-        assert line.startswith(label) and line.endswith(value) and display_width(line) == cols, line
-    assert block_with(doc, "Difference")["bold"] and block_with(doc, "Net sales")["bold"]
-    assert block_with(doc, "fish market")["text"].startswith("      fish market")
-
-
-def test_day_report_qty_and_count_columns():
-    doc = day_report(DAY)
-    dish = block_with(doc, "宮保雞丁")["text"]
-    assert dish.startswith("宮保雞丁") and dish.endswith("40  $500.00") and display_width(dish) == 48
-    long = block_with(doc, "Crispy roast")["text"].split("\n")
-    assert long[0].endswith(" 7  $126.00") and long[1].startswith("  ")
-    assert block_with(doc, "Qty")["bold"] and block_with(doc, "Count")["bold"]
-    assert block_with(doc, "Discounts")["text"].endswith("12  -$150.00")
-    assert block_with(doc, "Visa")["text"].endswith("52  $2,670.25")
-    assert block_with(doc, "Mains")["text"].endswith("120  $2,400.00")
-
-
-def test_day_report_minimal():
-    doc = day_report({"restaurant": "R", "business_date": "2025-01-02", "printed_at": "2025-01-03 00:05"}, 58)
-    t = texts(doc)
-    assert t[:3] == ["R", "Z REPORT", "日結報表"] and any(s.startswith("Printed") for s in t)
-    assert not any(s in t for s in ("SALES", "TENDERS", "CASH DRAWER", "ADJUSTMENTS"))
-    assert doc[-1] == {"type": "cut"}
-    zero = day_report({"restaurant": "R", "business_date": "d", "printed_at": "p", "checks": 0, "covers": 0})
-    assert block_with(zero, "Checks")["text"].endswith("0")  # zero is printed, not dropped
-
 
 # --- build() and the banners ------------------------------------------------------------
 
-def test_build_dispatches_to_each_layout():
-    assert build("kitchen_ticket", FULL_TICKET, 58) == kitchen_ticket(FULL_TICKET, 58)
-    assert build("receipt", FULL_RECEIPT, 80) == receipt(FULL_RECEIPT, 80)
-    assert build("qr_slip", QR_SLIP, 58) == layout.qr_slip(QR_SLIP, 58)
-    assert build("self_test", SELF_TEST, 80) == layout.self_test_page(SELF_TEST, 80)
-    assert build("day_report", DAY, 58) == day_report(DAY, 58)
-    assert build("drawer", {"anything": 1}, 80) == layout.open_drawer() == [{"type": "drawer"}]
-    with pytest.raises(ValueError, match="unknown document kind 'menu'"):
-        build("menu", {}, 80)
-    with pytest.raises(ValueError, match="76 mm"):
-        build("receipt", RECEIPT, 76)
 
-
-def test_build_lays_out_for_the_printing_paper():
-    wide, narrow = build("receipt", RECEIPT, 80), build("receipt", RECEIPT, 58)
-    assert display_width(block_with(wide, "Beer")["text"]) == 48
-    assert display_width(block_with(narrow, "Beer")["text"]) == 32
-
-
-REPRINT = layout.reprint_banner()
-REDIRECTED = layout.redirected_banner()
-
-
-def banners(doc):
-    return sum(b in (REPRINT, REDIRECTED) for b in doc), sum("from printer" in t for t in texts(doc))
-
-
-@pytest.mark.parametrize("kind", sorted(set(layout.LAYOUTS) - {"drawer"}))
-@pytest.mark.parametrize("paper_mm", [80, 58])
-def test_build_banners_exactly_once(kind, paper_mm):
-    data = DATA[kind]
-    plain = build(kind, data, paper_mm)
-    assert banners(plain) == (0, 0)
-    reprinted = build(kind, {**data, "reprint": True}, paper_mm, reprint=True)
-    assert reprinted == [REPRINT, *plain]
-    assert build(kind, {**data, "reprint": True}, paper_mm) == reprinted  # the data's flag is enough
-    redirected = build(kind, data, paper_mm, redirected_from="wok")
-    assert redirected[:2] == [REDIRECTED, text_block("from printer wok")] and redirected[2:] == plain
-    both = build(kind, {**data, "reprint": True}, paper_mm, reprint=True, redirected_from="wok")
-    assert both == [REPRINT, REDIRECTED, text_block("from printer wok"), *plain]
-    assert banners(both) == (2, 1)
-
-
-def text_block(s):
-    return {"type": "text", "text": s, "size": "normal", "bold": False, "align": "center"}
-
-
-def test_build_never_marks_a_drawer_kick():
-    assert build("drawer", {"reprint": True}, 58, reprint=True, redirected_from="front") == [{"type": "drawer"}]
-    assert marked_reprint(layout.open_drawer()) == [{"type": "drawer"}]
-    assert marked_redirected(layout.open_drawer(), "front") == [{"type": "drawer"}]
-
-
-def test_marked_redirected_does_not_stack():
-    doc = kitchen_ticket(TICKET)
-    once = marked_redirected(doc, "wok")
-    assert once[:2] == [REDIRECTED, text_block("from printer wok")] and once[2:] == doc
-    assert marked_redirected(once, "grill") == once  # keeps the printer it first came from
-    reprinted = marked_reprint(once)
-    assert reprinted[0] == REPRINT and reprinted[1:] == once
-    assert marked_redirected(reprinted, "grill") == reprinted
-    # redirected after a reprint banner: the REPRINT banner stays first
-    assert marked_redirected(marked_reprint(doc), "wok") == [REPRINT, *once]
-
-
-def test_marked_redirected_wraps_the_printer_name():
-    name = "backup printer by the cold station " * 2
-    narrow = marked_redirected(kitchen_ticket(TICKET, 58), name)  # no paper given: fits the narrowest
-    assert_fits(narrow, 58)
-    assert "\n" in narrow[1]["text"]
-    wide = marked_redirected(kitchen_ticket(TICKET), name, 80)[1]["text"].split("\n")
-    assert max(display_width(line) for line in wide) > 32 and all(display_width(line) <= 48 for line in wide)
