@@ -23,6 +23,7 @@ from kitchen.presenters import (diner_items, expo_order_dict, names_for_kitchen,
 from kitchen.signals import items_changed
 from pos.orders.model import Order, OrderItem, Visit
 from printers import services as printing
+from printers.routing import station_printer
 from pos.orders.status import PREPARING, ItemStatus, TicketStatus
 
 FIRE_GRACE_S = sequencing.FIRE_GRACE_S  # Start on a card starts the dishes whose fire time is this close
@@ -119,9 +120,8 @@ def accept_order(ctx: Context, s: Session, order: Order) -> list[Ticket]:
 def _queue_ticket_print(ctx: Context, s: Session, ticket: Ticket, reprint: bool = False) -> str | None:
     """The ticket's print job on its station's printer; the printer's name, or None when
     the station prints nothing."""
-    st = ctx.settings.station(ticket.station)
-    printer = ctx.settings.printer(st.printer if st else None)
-    if printer is None or not printer.enabled:
+    printer = station_printer(ctx, ticket.station)
+    if printer is None:
         return None
     printing.enqueue(ctx, s, printer.name, "kitchen_ticket", print_data(ctx, ticket_dict(ctx, ticket), reprint),
                      ticket_id=ticket.id)
@@ -152,9 +152,8 @@ def void_items(ctx: Context, s: Session, items: list[OrderItem], reason: str) ->
     tickets = s.scalars(_ticket_query().where(Ticket.id.in_(by_ticket))).all() if by_ticket else []
     for ticket in tickets:
         _settle(ticket, now)
-        st = ctx.settings.station(ticket.station)
-        printer = ctx.settings.printer(st.printer if st else None)
-        if printer is not None and printer.enabled:
+        printer = station_printer(ctx, ticket.station)
+        if printer is not None:
             data = print_data(ctx, ticket_dict(ctx, ticket))
             voided = {i.id for i in by_ticket[ticket.id]}
             data["items"] = [{"qty": i.quantity, "name": n, "name_alt": alt, "modifiers": [], "note": None}

@@ -18,6 +18,8 @@ from pos.orders.status import ItemStatus
 
 
 def refusal(e: billing.BillingError) -> DomainError:
+    """The one mapping of a billing refusal to HTTP: 409 when the money says no (overpay,
+    nothing due), else 422."""
     return Conflict(str(e), code=e.code) if e.code in ("overpay", "nothing_due") \
         else DomainError(str(e), code=e.code, status=422)
 

@@ -12,18 +12,14 @@ from pos.checks.summary import active_adjustments, load_visit, money, visit_bill
 from pos.orders.model import Visit
 from pos.orders.visits import visit_url
 from printers import services as printing
+from printers.routing import receipt_printer
 from pos.orders.status import ItemStatus
-
-
-def _receipt_printer(ctx: Context):
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    return printer if printer is not None and printer.enabled else None
 
 
 def queue_drawer(ctx: Context, s: Session) -> None:
     """Open the cash drawer, through the receipt printer it is wired to (queued before the
     receipt, so the drawer opens first)."""
-    if printer := _receipt_printer(ctx):
+    if printer := receipt_printer(ctx):
         printing.enqueue(ctx, s, printer.name, "drawer", {})
 
 
@@ -86,7 +82,7 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
 
 def queue_receipt(ctx: Context, s: Session, visit: Visit, reprint: bool = False) -> str | None:
     """The customer receipt on the receipt printer; the printer's name, or None when there is none."""
-    if printer := _receipt_printer(ctx):
+    if printer := receipt_printer(ctx):
         printing.enqueue(ctx, s, printer.name, "receipt", {**receipt_data(ctx, visit), "reprint": reprint})
         return printer.name
     return None
@@ -109,7 +105,7 @@ def reprint_receipt(ctx: Context, visit_id: int) -> dict:
 
 def queue_qr_slip(ctx: Context, s: Session, table: str, url: str) -> None:
     """The next party's QR code, printed on the receipt printer as the table is closed."""
-    if printer := _receipt_printer(ctx):
+    if printer := receipt_printer(ctx):
         r = ctx.settings.restaurant
         printing.enqueue(ctx, s, printer.name, "qr_slip", {
             "restaurant": r.name, "table": table, "url": url,

@@ -149,7 +149,7 @@ def close_with_visit(ctx: Context, s: Session, visit_id: int, staff_id: int | No
 
 def ask_staff(ctx: Context, token: str, kind: str, item_id: int | None, reason: str | None,
               text: str | None) -> tuple[dict, bool]:
-    """A diner's request from the phone , on their open visit."""
+    """A diner's request from the phone, on their open visit."""
     with ctx.db.write() as s:
         visit = visit_for_token(ctx, s, token, lock=True)
         table_link_only(visit)

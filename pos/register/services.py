@@ -44,6 +44,7 @@ from pos.register.export import csv_text
 from pos.register import report as zreport
 from pos.register.report import MOVEMENT_LABELS, CheckRow, ItemRow, MovementRow, PaymentRow, SessionRow
 from printers import services as printing
+from printers.routing import receipt_printer
 from staff.model import StaffUser
 from staff.services import approve
 from pos.orders.status import ItemStatus
@@ -281,11 +282,6 @@ def print_data(ctx: Context, report: dict) -> dict:
                                currency=r.currency, minor_unit=r.minor_unit)
 
 
-def _receipt_printer(ctx: Context) -> str | None:
-    printer = ctx.settings.printer(ctx.settings.printing.receipt_printer)
-    return printer.name if printer is not None and printer.enabled else None
-
-
 def close_register(ctx: Context, counted: int, actor: Actor, approval: dict | None = None,
                    address: str = "") -> dict:
     """Close the day with the cash counted in the drawer: a manager approves (signed in, or
@@ -305,9 +301,9 @@ def close_register(ctx: Context, counted: int, actor: Actor, approval: dict | No
         report = _report(ctx, s, reg, now, counted=counted, closed_by=staff_id, approved_by=approver)
         reg.closed_at, reg.closed_by, reg.open_marker = now, staff_id, None
         reg.counted, reg.expected, reg.report = counted, report["cash"]["expected"], report
-        printer = _receipt_printer(ctx)
+        printer = receipt_printer(ctx)
         if printer is not None:
-            printer = printing.enqueue(ctx, s, printer, "day_report", print_data(ctx, report))
+            printer = printing.enqueue(ctx, s, printer.name, "day_report", print_data(ctx, report))
         audit(ctx, s, "register_close", staff_id=staff_id, approved_by=approver, amount=counted,
               register_id=reg.id, expected=report["cash"]["expected"], difference=report["cash"]["difference"])
         s.flush()
@@ -321,10 +317,10 @@ def print_report(ctx: Context, register_id: int) -> dict:
         reg = _register(s, register_id)
         if reg.report is None:
             raise Conflict("This register is still open: close it to print its Z report.", code="register_open")
-        printer = _receipt_printer(ctx)
+        printer = receipt_printer(ctx)
         if printer is None:
             raise Conflict("No receipt printer is configured.", code="no_printer")
-        printer = printing.enqueue(ctx, s, printer, "day_report", {**print_data(ctx, reg.report), "reprint": True})
+        printer = printing.enqueue(ctx, s, printer.name, "day_report", {**print_data(ctx, reg.report), "reprint": True})
         return {"queued": True, "printer": printer}
 
 

@@ -12,6 +12,7 @@ from core.api import Id, Out, Schema, Text, api
 from core.web import current_ctx
 from core.errors import DomainError
 from pos.checks import adjustments, billing, payments, receipts, splits, summary
+from pos.checks.adjustments import refusal
 from pos.checks.audit import audit_log
 from pos.orders import qr
 from pos.orders.visits import current_visits
@@ -247,7 +248,7 @@ def split_by_items(visit_id: int, body: SplitByItems):
     try:
         amounts = splits.split_by_lines(summary.bill_of(ctx, visit_id), body.groups)
     except billing.BillingError as e:
-        raise DomainError(e.message, code=e.code, status=422) from None
+        raise refusal(e) from None
     return jsonify(_parts(ctx, amounts, [f"Guest {i + 1}" for i in range(len(amounts))]))
 
 

@@ -253,7 +253,6 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     # The end of the day: the cashier closes the register with the counted cash, the manager
     # approves with their PIN, and the Z report shows this service and goes to the printer.
     from pos.register import services as register
-    from pos.checks import audit
     running = register.current(live.ctx)
     day = pos.context.new_page()
     day.goto(f"{live.url}/pos/day")
