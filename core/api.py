@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, jsonify, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from werkzeug.routing import IntegerConverter
 
-from core.errors import DomainError
+from core.errors import DomainError, Unprocessable
 
 MAX_ID = 2**31 - 1  # the largest id either database stores; larger numbers are refused, not overflowed
 
@@ -118,8 +118,8 @@ class ApiRegistry:
                         if any(x["type"] == "json_invalid" for x in e.errors()):
                             raise DomainError("The request body is not valid JSON.", code="bad_json",
                                               status=400) from None
-                        raise DomainError("The request body does not match the schema.",
-                                          code="validation_error", status=422,
+                        raise Unprocessable("The request body does not match the schema.",
+                                          code="validation_error",
                                           details=_validation_details(e)) from None
                 rv = view(*args, **kwargs)
                 if self.check_responses and response is not None:

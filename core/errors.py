@@ -39,7 +39,17 @@ class Conflict(DomainError):
     status, code = 409, "conflict"
 
 
-class RateLimited(DomainError):
+class Unprocessable(DomainError):
+    """Well-formed but not acceptable (an unknown tender, an amount out of range): 422."""
+    status, code = 422, "unprocessable"
+
+
+class TooMany(DomainError):
+    """Too many at once (open requests, wrong PINs): 429."""
+    status, code = 429, "too_many"
+
+
+class RateLimited(TooMany):
     """Too many in a while: 429, ``details.retry_after`` seconds and a Retry-After header."""
     status, code = 429, "rate_limited"
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.context import Actor, Context
-from core.errors import DomainError, Forbidden, NotFound, Unauthorized
+from core.errors import Forbidden, NotFound, TooMany, Unauthorized
 from staff.model import ROLES, PinFailure, StaffUser, role_at_least
 
 MAX_FAILURES = 5
@@ -43,7 +43,7 @@ def sign_in(ctx: Context, user_id: int, pin: str, address: str) -> dict:
             raise NotFound("There is no such staff member.", code="unknown_user")
         failure = s.get(PinFailure, (user_id, address))
         if failure and failure.locked_until and failure.locked_until > now:
-            raise DomainError("Too many wrong PINs; try again in a few minutes.", code="locked_out", status=429)
+            raise TooMany("Too many wrong PINs; try again in a few minutes.", code="locked_out")
         wrong = not check_password_hash(user.pin_hash, pin)
         if wrong:
             failure = failure or s.merge(PinFailure(user_id=user_id, address=address, failures=0))

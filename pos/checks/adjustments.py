@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from core.context import Actor, Context
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from pos.checks import billing
 from pos.checks.audit import audit
 from pos.checks.summary import changed, load_visit, lock_open_check, visit_bill
@@ -21,7 +21,7 @@ def refusal(e: billing.BillingError) -> DomainError:
     """The one mapping of a billing refusal to HTTP: 409 when the money says no (overpay,
     nothing due), else 422."""
     return Conflict(str(e), code=e.code) if e.code in ("overpay", "nothing_due") \
-        else DomainError(str(e), code=e.code, status=422)
+        else Unprocessable(str(e), code=e.code)
 
 
 def _adjustment(kind: str, item_id: int | None, percent: Decimal | None, amount: int | None) -> billing.Adjustment:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.context import Actor, Context
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, NotFound, Unprocessable
 from pos.checks import billing, receipts
 from pos.checks.adjustments import refusal
 from pos.checks.audit import audit
@@ -37,11 +37,11 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
     tender at most what is due. A tip is on top and is not part of the check."""
     cfg = ctx.settings.pos.tender(tender)
     if tender != CASH and cfg is None:
-        raise DomainError(f"There is no tender {tender!r}.", code="unknown_tender", status=422)
+        raise Unprocessable(f"There is no tender {tender!r}.", code="unknown_tender")
     if cfg is not None and cfg.reference and not reference:
-        raise DomainError(f"{cfg.label}: type the terminal's reference.", code="reference_required", status=422)
+        raise Unprocessable(f"{cfg.label}: type the terminal's reference.", code="reference_required")
     if tip and not ctx.settings.pos.tips:
-        raise DomainError("Tips are not taken here.", code="no_tips", status=422)
+        raise Unprocessable("Tips are not taken here.", code="no_tips")
     with ctx.db.write() as s:
         visit = lock_open_check(s, visit_id)
         register_id = open_register_id(s)

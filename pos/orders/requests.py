@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 
 from core.context import Context
-from core.errors import Conflict, DomainError, NotFound, RateLimited
+from core.errors import Conflict, NotFound, RateLimited, TooMany, Unprocessable
 from pos.orders.model import OrderItem, ServiceRequest, Visit
 from pos.orders.signals import check_changed
 from pos.orders.visits import table_link_only, visit_for_token
@@ -66,7 +66,7 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
     """A diner's request on their (locked, open) visit, in the caller's transaction.
     Returns (request, created)."""
     if kind not in KINDS:
-        raise DomainError(f"Ask for one of {', '.join(KINDS)}.", code="unknown_request", status=422)
+        raise Unprocessable(f"Ask for one of {', '.join(KINDS)}.", code="unknown_request")
     open_ = s.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == visit.id,
                                                    ServiceRequest.resolved_at.is_(None))).all()
     if kind in ("waiter", "bill"):
@@ -75,7 +75,7 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
             return request_dict(same, visit, None), False
     else:
         if reason not in PROBLEM_REASONS:
-            raise DomainError(f"Choose a reason: {', '.join(PROBLEM_REASONS)}.", code="unknown_reason", status=422)
+            raise Unprocessable(f"Choose a reason: {', '.join(PROBLEM_REASONS)}.", code="unknown_reason")
         item = s.get(OrderItem, item_id) if item_id else None
         if item is None or item.order.visit_id != visit.id:
             raise NotFound("Choose a dish from this table's orders.", code="unknown_item")
@@ -84,8 +84,7 @@ def ask(ctx: Context, s: Session, visit: Visit, kind: str, item_id: int | None =
         if same is not None:  # the same report again (a double tap, a retry after a lost answer)
             return request_dict(same, visit, item), False
     if len(open_) >= MAX_OPEN:
-        raise Conflict("Staff already have your requests; they are on their way.", code="too_many_requests",
-                       status=429)
+        raise TooMany("Staff already have your requests; they are on their way.", code="too_many_requests")
     limit_rate(ctx, s, ServiceRequest.created_at, ServiceRequest.visit_id == visit.id,
                limit=ctx.settings.diner.max_requests,
                message="This table has sent many requests in the last few minutes; please wait a moment "

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from core.context import Actor, Context
 from core.time import business_day, iso, local_text
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, NotFound, Unprocessable
 from menu.model import Category, Dish, localized
 from pos.checks import receipts
 from pos.checks.audit import audit
@@ -57,8 +57,8 @@ MAX_AMOUNT = 10**9
 def _amount(value: object, what: str, *, positive: bool) -> int:
     low = 1 if positive else 0
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= MAX_AMOUNT:
-        raise DomainError(f"{what} must be a whole number of minor units from {low} to {MAX_AMOUNT}.",
-                          code="bad_amount", status=422, details={"value": repr(value)})
+        raise Unprocessable(f"{what} must be a whole number of minor units from {low} to {MAX_AMOUNT}.",
+                          code="bad_amount", details={"value": repr(value)})
     return value
 
 
@@ -166,11 +166,11 @@ def cash_movement(ctx: Context, kind: str, amount: int, reason: str, actor: Acto
     with a reason: the drawer opens, both are audited. More cash than the drawer should
     hold cannot be taken out."""
     if kind not in MOVEMENT_LABELS:
-        raise DomainError("kind is in or out.", code="bad_kind", status=422)
+        raise Unprocessable("kind is in or out.", code="bad_kind")
     amount = _amount(amount, "The amount", positive=True)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the cash goes in or out.", code="reason_required", status=422)
+        raise Unprocessable("Say why the cash goes in or out.", code="reason_required")
     staff_id = actor.id
     with ctx.db.write() as s:
         reg = _open_register(s, lock=True)

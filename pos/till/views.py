@@ -10,7 +10,7 @@ from pydantic import Field, RootModel, model_validator
 
 from core.api import Id, Out, Schema, Text, api
 from core.web import current_ctx
-from core.errors import DomainError
+from core.errors import Unprocessable
 from pos.checks import adjustments, billing, payments, receipts, splits, summary
 from pos.checks.adjustments import refusal
 from pos.checks.audit import audit_log
@@ -233,11 +233,10 @@ def split(visit_id: int):
         return jsonify(_parts(ctx, list(shares.values()),
                               [f"Seat {k}" if k is not None else "Table" for k in shares]))
     if by != "equal":
-        raise DomainError("by is equal or seats (POST groups of items to split by items).", code="bad_split",
-                          status=422)
+        raise Unprocessable("by is equal or seats (POST groups of items to split by items).", code="bad_split")
     n = request.args.get("n", "2")
     if not n.isdigit() or not 1 <= int(n) <= 50:
-        raise DomainError("n is a number of guests from 1 to 50.", code="bad_split", status=422)
+        raise Unprocessable("n is a number of guests from 1 to 50.", code="bad_split")
     return jsonify(_parts(ctx, splits.split_equal(b.due, int(n)), [f"{i + 1} of {n}" for i in range(int(n))]))
 
 
@@ -261,7 +260,7 @@ def audit(*_):
         until = datetime.fromisoformat(args["until"]) if args.get("until") else None
         staff_id = int(args["staff_id"]) if args.get("staff_id") else None
     except ValueError:
-        raise DomainError("since and until are ISO times; staff_id a number.", code="bad_filter", status=422) from None
+        raise Unprocessable("since and until are ISO times; staff_id a number.", code="bad_filter") from None
     return jsonify(audit_log(current_ctx(), action=args.get("action") or None, staff_id=staff_id,
                                   since=since, until=until))
 
