@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy.orm import Session
+
 from core.context import Actor, Context
 from core.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from pos.checks import billing
 from pos.checks.audit import audit
-from pos.checks.summary import changed, load_visit, lock_open_check, visit_bill
+from pos.checks.summary import changed, load_visit, lock_check, visit_bill
 from pos.checks.model import CheckAdjustment
 from pos.checks.signals import items_voided
 from pos.orders.model import OrderItem, Visit
@@ -78,7 +80,7 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
     approver = approve(ctx, actor, approval, address, "A comp" if kind == "comp" else "This discount") \
         if needs else None
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
+        visit = lock_check(s, visit_id)
         before = _adjusted_bill(ctx, visit)
         after = _adjusted_bill(ctx, visit, adj)  # validates again, under the lock
         if approver is None and _needs_manager(ctx, visit, adj):  # the check changed meanwhile
@@ -98,7 +100,7 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
 def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, actor: Actor) -> dict:
     """Take a discount or comp off again (the check grows: no approval needed)."""
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
+        visit = lock_check(s, visit_id)
         row = next((a for a in visit.adjustments if a.id == adjustment_id and a.removed_at is None), None)
         if row is None:
             raise NotFound(f"There is no discount {adjustment_id} on this check.", code="unknown_adjustment")
@@ -108,27 +110,38 @@ def remove_adjustment(ctx: Context, visit_id: int, adjustment_id: int, actor: Ac
         return changed(ctx, s, visit)
 
 
-def _visit_of_item(ctx: Context, item_id: int) -> int:
-    """The check an item is on (404 when there is no such item), read before asking a
-    manager, so a request for nothing never costs a PIN try."""
+def _known_item(ctx: Context, item_id: int) -> None:
+    """404 when there is no such item, read before asking a manager, so a request for
+    nothing never costs a PIN try."""
     with ctx.db.read() as s:
-        item = s.get(OrderItem, item_id)
-        if item is None:
-            raise NotFound(f"There is no item {item_id}.", code="unknown_item")
-        return item.order.visit_id
+        _item(s, item_id)
+
+
+def _item(s: Session, item_id: int) -> OrderItem:
+    item = s.get(OrderItem, item_id)
+    if item is None:
+        raise NotFound(f"There is no item {item_id}.", code="unknown_item")
+    return item
+
+
+def _locked_item(s: Session, item_id: int, voided: str) -> tuple[Visit, OrderItem]:
+    """An item and its open check, under the check's lock; refuses a voided item (`voided`
+    says why). The item's check is read again under the lock: a merge may have moved it."""
+    visit = lock_check(s, _item(s, item_id).order.visit_id)
+    item = next(i for o in visit.orders for i in o.items if i.id == item_id)
+    if item.status == ItemStatus.VOIDED:
+        raise Conflict(voided, code="already_voided")
+    return visit, item
 
 
 def void_item(ctx: Context, item_id: int, *, reason: str, actor: Actor, approval: dict | None,
               address: str) -> dict:
     """Take an item the kitchen already has off the check: manager approved; the kitchen
     gets a VOID ticket and its screens update; its discounts go with it."""
-    visit_id = _visit_of_item(ctx, item_id)
+    _known_item(ctx, item_id)
     approver = approve(ctx, actor, approval, address, "A void")
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
-        item = next(i for o in visit.orders for i in o.items if i.id == item_id)
-        if item.status == ItemStatus.VOIDED:
-            raise Conflict("This item is already voided.", code="already_voided")
+        visit, item = _locked_item(s, item_id, "This item is already voided.")
         if item.status == ItemStatus.SERVED:
             raise Conflict("This item was served: comp it instead.", code="served")
         before = visit_bill(ctx, visit)
@@ -145,13 +158,10 @@ def void_item(ctx: Context, item_id: int, *, reason: str, actor: Actor, approval
 def override_price(ctx: Context, item_id: int, *, unit_price: int, reason: str, actor: Actor,
                    approval: dict | None, address: str) -> dict:
     """Charge an item at another price (manager approved, audited with the old price)."""
-    visit_id = _visit_of_item(ctx, item_id)
+    _known_item(ctx, item_id)
     approver = approve(ctx, actor, approval, address, "A price change")
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
-        item = next(i for o in visit.orders for i in o.items if i.id == item_id)
-        if item.status == ItemStatus.VOIDED:
-            raise Conflict("This item is voided.", code="already_voided")
+        visit, item = _locked_item(s, item_id, "This item is voided.")
         old = item.unit_price
         before = visit_bill(ctx, visit)
         item.unit_price = unit_price

@@ -9,7 +9,7 @@ from core.context import Actor, Context
 from core.errors import Conflict, NotFound
 from pos.checks import receipts
 from pos.checks.audit import audit
-from pos.checks.summary import changed, floor, load_visit, lock_open_check, publish_summary
+from pos.checks.summary import changed, floor, load_visit, lock_check, publish_summary
 from pos.checks.signals import check_moved
 from pos.orders.model import DiningTable, ServiceRequest, Visit
 from pos.orders.visits import new_visit, visit_url
@@ -19,7 +19,7 @@ def _table_visit(s: Session, table_id: int) -> Visit:
     visit_id = s.scalar(select(Visit.id).where(Visit.table_id == table_id, Visit.closed_at.is_(None)))
     if visit_id is None:
         raise NotFound(f"There is no table {table_id}.", code="unknown_table")
-    return load_visit(s, visit_id, lock=True)
+    return lock_check(s, visit_id, open_only=False)
 
 
 def move_check(ctx: Context, visit_id: int, to_table_id: int, actor: Actor) -> dict:
@@ -27,7 +27,7 @@ def move_check(ctx: Context, visit_id: int, to_table_id: int, actor: Actor) -> d
     The free table's unused visit is closed; the table left behind gets a new visit. Both
     tables get a fresh QR slip, so the paper code on each table is that table's check."""
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
+        visit = lock_check(s, visit_id)
         if visit.table_id is None:
             raise Conflict("A takeaway or counter check has no table to move from.", code="not_a_table")
         target = _table_visit(s, to_table_id)
@@ -60,7 +60,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, actor: Ac
     with ctx.db.write() as s:
         # Lock both in id order, so two merges the other way round cannot deadlock.
         first, second = sorted((from_visit_id, into_visit_id))
-        locked = {first: lock_open_check(s, first), second: lock_open_check(s, second)}
+        locked = {first: lock_check(s, first), second: lock_check(s, second)}
         source, into = locked[from_visit_id], locked[into_visit_id]
         if any(a.item_id is None and a.removed_at is None for a in source.adjustments):
             # A check discount was given (and approved) for that check alone.
@@ -97,7 +97,7 @@ def merge_checks(ctx: Context, from_visit_id: int, into_visit_id: int, actor: Ac
 def seat_party(ctx: Context, visit_id: int, covers: int, actor: Actor) -> dict:
     """A party sits down: the table shows "seated" and the day counts its covers."""
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
+        visit = lock_check(s, visit_id)
         visit.covers = covers
         return changed(ctx, s, visit)
 

@@ -12,7 +12,7 @@ from core.errors import Conflict, NotFound, Unprocessable
 from pos.checks import billing, receipts
 from pos.checks.adjustments import refusal
 from pos.checks.audit import audit
-from pos.checks.summary import changed, load_visit, lock_open_check, money, publish_summary, visit_bill
+from pos.checks.summary import changed, load_visit, lock_check, money, publish_summary, visit_bill
 from pos.checks.model import Payment, RegisterSession
 from pos.orders.requests import close_with_visit as close_requests_with_visit
 from pos.orders.visits import new_visit, visit_url
@@ -43,7 +43,7 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
     if tip and not ctx.settings.pos.tips:
         raise Unprocessable("Tips are not taken here.", code="no_tips")
     with ctx.db.write() as s:
-        visit = lock_open_check(s, visit_id)
+        visit = lock_check(s, visit_id)
         register_id = open_register_id(s)
         due = visit_bill(ctx, visit).due
         if amount is None:  # cash: what was handed over; any other tender: all that is due
@@ -78,7 +78,7 @@ def refund(ctx: Context, payment_id: int, *, amount: int, reason: str, actor: Ac
         original = s.get(Payment, payment_id, with_for_update=True)
         if original is None or original.kind != "payment":
             raise NotFound(f"There is no payment {payment_id}.", code="unknown_payment")
-        load_visit(s, original.visit_id, lock=True)  # serialises refunds of one check
+        lock_check(s, original.visit_id, open_only=False)  # serialises refunds of one check
         register_id = open_register_id(s)
         done = sum(p.amount for p in s.scalars(select(Payment).where(Payment.refund_of == payment_id)))
         try:  # the limit is pos.checks.billing's, applied to this one payment
@@ -112,7 +112,7 @@ def close_visit(ctx: Context, visit_id: int, actor: Actor) -> dict:
     """Close a paid (or empty) check and open the table's next visit: the old link
     stops working and the table gets a new QR link."""
     with ctx.db.write() as s:
-        visit = load_visit(s, visit_id, lock=True)
+        visit = lock_check(s, visit_id, open_only=False)
         if not visit.is_open:
             raise Conflict("This check is already closed.", code="check_closed")
         t = visit_bill(ctx, visit)

@@ -15,6 +15,7 @@ from pos.checks.model import CheckAdjustment, Payment  # noqa: F401  (Visit.paym
 from pos.orders.model import DiningTable, Order, Visit
 from pos.orders.presenters import item_dict, promise_dict
 from pos.orders.status import IN_KITCHEN, ItemStatus
+from pos.orders.visits import lock_visit
 
 
 # Everything a check shows, loaded in a few queries for any number of visits.
@@ -22,13 +23,9 @@ VISIT_LOADS = (selectinload(Visit.orders).selectinload(Order.items), selectinloa
                selectinload(Visit.adjustments), selectinload(Visit.requests), selectinload(Visit.table))
 
 
-def load_visit(s: Session, visit_id: int, *, lock: bool = False) -> Visit:
-    """The visit with its orders, items and payments. lock=True takes the row lock that
-    serialises everything that changes one check (on SQLite BEGIN IMMEDIATE already does)."""
-    stmt = select(Visit).where(Visit.id == visit_id)
-    if lock:
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-    visit = s.scalar(stmt.options(*VISIT_LOADS))
+def load_visit(s: Session, visit_id: int) -> Visit:
+    """The visit with everything its check shows (VISIT_LOADS), read without a lock."""
+    visit = s.scalar(select(Visit).where(Visit.id == visit_id).options(*VISIT_LOADS))
     if visit is None:
         raise NotFound(f"There is no visit {visit_id}.", code="unknown_visit")
     return visit
@@ -126,9 +123,11 @@ def summary_of(ctx: Context, visit: Visit) -> dict:
             "late": _late(visit)}
 
 
-def lock_open_check(s: Session, visit_id: int) -> Visit:
-    visit = load_visit(s, visit_id, lock=True)
-    if not visit.is_open:
+def lock_check(s: Session, visit_id: int, *, open_only: bool = True) -> Visit:
+    """The visit with everything its check shows, under the visit's row lock
+    (pos.orders.visits.lock_visit). open_only refuses a closed check."""
+    visit = lock_visit(s, visit_id, VISIT_LOADS)
+    if open_only and not visit.is_open:
         raise Conflict("This check is closed: it cannot change.", code="check_closed")
     return visit
 

@@ -1,5 +1,5 @@
 """Table visits and their links: a new visit for a table, the visit a diner's token
-names, a visit loaded with everything its check shows."""
+names, the lock that serialises changes to one visit."""
 from __future__ import annotations
 
 import secrets
@@ -39,7 +39,10 @@ def visit_for_token(ctx: Context, session: Session, token: str, *, lock: bool = 
         raise Forbidden("This table link is not valid.", code="invalid_token")
     if not 0 < parsed[0] < 2**31:
         raise Forbidden("This table link is not valid.", code="invalid_token")
-    visit = session.get(Visit, parsed[0], with_for_update=lock or None, populate_existing=lock)
+    try:
+        visit = lock_visit(session, parsed[0], loads=()) if lock else session.get(Visit, parsed[0])
+    except NotFound:
+        visit = None
     if visit is None or not secrets.compare_digest(visit.nonce, parsed[1]):
         raise Forbidden("This table link is not valid.", code="invalid_token")
     if not visit.is_open and not closed_ok:
@@ -65,12 +68,15 @@ def table_link_only(visit: Visit) -> None:
                         code="follow_only")
 
 
-def lock_visit(s: Session, visit_id: int) -> Visit:
-    """The visit with its orders and items, under the row lock that serialises everything
-    that changes one check (on SQLite BEGIN IMMEDIATE already does)."""
+ORDER_LOADS = (selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.table))
+
+
+def lock_visit(s: Session, visit_id: int, loads=ORDER_LOADS) -> Visit:
+    """The visit (with its orders, items and table, or the given loads) under the row lock
+    that serialises everything that changes one visit: its orders and its check (on SQLite
+    BEGIN IMMEDIATE already does). The one place a visit is locked."""
     visit = s.scalar(select(Visit).where(Visit.id == visit_id).with_for_update()
-                     .execution_options(populate_existing=True)
-                     .options(selectinload(Visit.orders).selectinload(Order.items), selectinload(Visit.table)))
+                     .execution_options(populate_existing=True).options(*loads))
     if visit is None:
         raise NotFound(f"There is no visit {visit_id}.", code="unknown_visit")
     return visit
