@@ -238,7 +238,7 @@ class _Kitchen:
         for pl in reversed(log[mark.log_len:]):
             if pl.end > pl.start:
                 add(pl.profile.ts, pl.profile.cs, pl.start, pl.end, -1)
-            del out[pl.item.id]
+            out.pop(pl.item.id, None)   # None only for a duplicate id, which plan() refuses
         del log[mark.log_len:]
         # What first_fit learnt with the order placed no longer holds. A station whose
         # profile was first made by this placement started with nothing learnt.
