@@ -83,13 +83,13 @@ def _register_features(app: Flask, realtime: Realtime, ctx: Context) -> None:
     from pos.till.counter_views import bp as counter_bp
     from pos.till.register_views import bp as register_bp
     from pos.till.sockets import register as till_rooms
-    from pos.till.views import bp as cashier_bp
+    from pos.till.views import bp as till_bp
     from printers.views import bp as printers_bp
     from core.web import bp as core_bp
     from staff.views import bp as staff_bp
 
     app.url_map.converters["id"] = IdConverter
-    for bp in (core_bp, staff_bp, menu_bp, photos_bp, diner_bp, cashier_bp, counter_bp, register_bp, kitchen_bp, printers_bp):
+    for bp in (core_bp, staff_bp, menu_bp, photos_bp, diner_bp, till_bp, counter_bp, register_bp, kitchen_bp, printers_bp):
         app.register_blueprint(bp)
     realtime.install_handlers(ctx.db)
     kitchen_rooms(realtime, ctx)

@@ -20,7 +20,7 @@ from pos.checks.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
 from printers.schemas import PrintQueuedOut
 from staff.auth import current_actor, current_staff, require_page_role, role_guard
 
-bp = Blueprint("cashier", __name__, template_folder="templates", static_folder="static",
+bp = Blueprint("till", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/till")
 
 cashier = role_guard("cashier")

@@ -99,8 +99,9 @@ def test_scripts_go_compressed_and_revalidate_but_a_byte_range_goes_as_it_is(cli
     assert zstd.decompress(full.data) == raw and len(full.data) < len(raw) / 2
     again = client.get("/static/diner/diner.js", headers={**PHONE, "If-None-Match": full.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
-    part = client.get("/static/diner/diner.js", headers={**PHONE, "Range": "bytes=100-9999"})
+    last = len(raw) // 2  # a range inside the file, however long the script grows or shrinks
+    part = client.get("/static/diner/diner.js", headers={**PHONE, "Range": f"bytes=100-{last}"})
     assert part.status_code == 206 and "Content-Encoding" not in part.headers
-    assert part.headers["Content-Range"] == f"bytes 100-9999/{len(raw)}" and part.data == raw[100:10000]
+    assert part.headers["Content-Range"] == f"bytes 100-{last}/{len(raw)}" and part.data == raw[100:last + 1]
     page = client.get("/api/menu?lang=en", headers=PHONE)
     assert page.headers["Content-Encoding"] == "zstd" and "Accept-Encoding" in page.headers["Vary"]
