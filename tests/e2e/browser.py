@@ -2,7 +2,14 @@
 and signing in on the PIN pad. The fixtures (browser, contexts) are in conftest.py."""
 from __future__ import annotations
 
+import shutil
+
+import pytest
+
 CHROMIUM = "/usr/bin/chromium"
+# Every browser test module: `pytestmark = BROWSER_TESTS`.
+BROWSER_TESTS = [pytest.mark.e2e,
+                 pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium not installed")]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True,

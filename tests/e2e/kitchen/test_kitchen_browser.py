@@ -5,22 +5,18 @@ phone once the scheduler's late check has run."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from core.clock import FixedClock
 from kitchen import expo
-from tests.e2e.browser import PHONE, staff_context
+from tests.e2e.browser import BROWSER_TESTS, PHONE, staff_context
 from tests.e2e.live import KUNG_PAO, MILD, REGULAR, WAIT
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 CHOY_SUM, MAPO_TOFU = 14, 12
 KP = {"dish_id": KUNG_PAO, "quantity": 1, "options": [MILD, REGULAR]}

@@ -5,20 +5,16 @@ that language, and switching language keeps the cart and the choice."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from tests.e2e.browser import PHONE
+from tests.e2e.browser import BROWSER_TESTS, PHONE
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 MAPO, CHOY_SUM, BEER = 12, 14, 31
 TEXT = {  # per language: what the diner reads

@@ -19,22 +19,18 @@ The tests look at ids, data-* hooks, counts and money amounts, never at labels (
 page's text is being moved into catalogues), and open the page in English."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 import requests
 
 from printers.model import PrintJob
-from tests.e2e.browser import PHONE
+from tests.e2e.browser import BROWSER_TESTS, PHONE
 from tests.e2e.live import WAIT
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 CHOY_SUM = 14  # Garlic Choy Sum, HK$58, station wok, no choices
 SOUP = 23  # Soup of the Day, HK$28, station wok, no choices

@@ -7,21 +7,17 @@ free table; a manager arranges the floor."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
 from kitchen import services as kitchen
-from tests.e2e.browser import staff_context
+from tests.e2e.browser import BROWSER_TESTS, staff_context
 from tests.e2e.live import KUNG_PAO, LARGE, MILD
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 TABLET = {"viewport": {"width": 1280, "height": 800}}
 

@@ -3,19 +3,16 @@ printer that does not print; kitchen tickets and the bill are printed again from
 screens, and the kitchen sees a printer that failed over to its backup."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
+from tests.e2e.browser import BROWSER_TESTS
 from tests.e2e.live import KUNG_PAO, LARGE, MILD
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 
 def test_cashier_sees_a_printer_that_does_not_print(serve, contexts):
