@@ -116,16 +116,20 @@ def cmd_virtual_printer(args, settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    config_help = "path of config.toml (default: POS_CONFIG or ./config.toml)"
+    # --config goes before or after the command: the command's own copy only counts when given.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
     parser = argparse.ArgumentParser(prog="run.py", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", help="path of config.toml (default: POS_CONFIG or ./config.toml)")
+    parser.add_argument("--config", help=config_help)
     sub = parser.add_subparsers(dest="command")
     for name in ("serve", "demo"):
-        p = sub.add_parser(name)
+        p = sub.add_parser(name, parents=[common])
         p.add_argument("--message-queue", help="redis:// URL when running several server processes")
-    sub.add_parser("migrate")
-    p = sub.add_parser("qr-sheet")
+    sub.add_parser("migrate", parents=[common])
+    p = sub.add_parser("qr-sheet", parents=[common])
     p.add_argument("-o", "--output", default="qr-sheet.pdf")
-    p = sub.add_parser("virtual-printer")
+    p = sub.add_parser("virtual-printer", parents=[common])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9100)
     p.add_argument("--out", help="folder to save received jobs in")

@@ -9,16 +9,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def run(tmp_path, *args, config: str | None = None):
+def run(tmp_path, *args, config: str | None = None, config_after: bool = False):
     cfg = tmp_path / "config.toml"
     cfg.write_text(config if config is not None else (ROOT / "config.toml").read_text())
-    return subprocess.run([sys.executable, str(ROOT / "run.py"), "--config", str(cfg), *args],
+    where = [*args, "--config", str(cfg)] if config_after else ["--config", str(cfg), *args]
+    return subprocess.run([sys.executable, str(ROOT / "run.py"), *where],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
 
 
-def test_bad_config_stops_with_the_key_named(tmp_path):
-    r = run(tmp_path, "migrate", config='[restaurant]\ncurrency = "dollars"\n')
-    assert r.returncode == 2
+@pytest.mark.parametrize("command", ["migrate", "serve", "qr-sheet"])
+@pytest.mark.parametrize("config_after", [False, True], ids=["config-first", "config-after"])
+def test_bad_config_stops_with_the_key_named(tmp_path, command, config_after):
+    # --config is read before or after the command (a bad file proves which file was read).
+    r = run(tmp_path, command, config='[restaurant]\ncurrency = "dollars"\n', config_after=config_after)
+    assert r.returncode == 2, r.stderr
     assert "restaurant.currency" in r.stderr
 
 
