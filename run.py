@@ -19,13 +19,54 @@ from core.settings import ConfigError, load_settings
 log = logging.getLogger("run")
 
 
+class StartupError(Exception):
+    """A start-up problem said in one line: the path and the cause."""
+
+
+def _writable(settings) -> None:
+    """var_dir and the SQLite database must be writable by this user: say which is not."""
+    import os
+    import tempfile
+    from core.database import sqlite_path
+
+    var = settings.var_dir
+    try:
+        var.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=var).close()
+    except OSError as e:
+        raise StartupError(f"var_dir {var}: {e.strerror or e} (the server keeps its secret, photos, "
+                           "printed jobs and caches there)") from None
+    db = sqlite_path(settings.database.url)
+    if db is not None:
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StartupError(f"database folder {db.parent}: {e.strerror or e}") from None
+        if db.exists() and not os.access(db, os.R_OK | os.W_OK):
+            raise StartupError(f"database {db}: read-only for this user (orders could not be saved)")
+        if not os.access(db.parent, os.W_OK):
+            raise StartupError(f"database folder {db.parent}: read-only for this user (SQLite writes its "
+                               "journal beside the database)")
+    # Every cache under var_dir: escpos keeps its capabilities pickle here (printers.render).
+    os.environ.setdefault("POS_VAR_DIR", str(var))
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(var / "escpos-cache"))
+
+
+def _migrate(settings) -> None:
+    from sqlalchemy.exc import OperationalError
+    from core.migrate import upgrade
+    try:
+        upgrade(settings.database.url)
+    except OperationalError as e:
+        raise StartupError(f"database {settings.database.url}: {e.orig or e}") from None
+
+
 def _prepare(settings):
     """Migrate, then create the demo restaurant on an empty database."""
     from core.clock import SystemClock
     from core.context import Context
     from core.database import Database
     from app.demo import is_empty, seed_demo
-    from core.migrate import upgrade
     from core.realtime import Realtime
     from core.settings import secret_key
     from menu.demo_photos import seed_demo_photos_apart
@@ -40,8 +81,8 @@ def _prepare(settings):
             check_profile(p.profile)
         except ValueError as e:
             raise ConfigError(f"printers[{i}].profile: {e}") from None
-    upgrade(settings.database.url)
-    db = Database(settings.database.url)
+    _migrate(settings)
+    db = Database(settings.database.url, settings.database.wait_s)
     ctx = Context(settings=settings, db=db, clock=SystemClock(), secret=secret_key(settings),
                   realtime=Realtime(None, SystemClock()))
     if is_empty(ctx):
@@ -90,8 +131,7 @@ def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
 
 
 def cmd_migrate(args, settings) -> None:
-    from core.migrate import upgrade
-    upgrade(settings.database.url)
+    _migrate(settings)
     print("database is at the latest revision")
 
 
@@ -146,10 +186,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"configuration error:\n{e}", file=sys.stderr)
         return 2
     try:
+        if command != "virtual-printer":
+            _writable(settings)
         {"serve": cmd_serve, "migrate": cmd_migrate, "qr-sheet": cmd_qr_sheet,
          "virtual-printer": cmd_virtual_printer}.get(command, lambda a, s: cmd_serve(a, s, True))(args, settings)
     except ConfigError as e:
         print(f"configuration error:\n{e}", file=sys.stderr)
+        return 2
+    except StartupError as e:
+        print(f"cannot start: {e}", file=sys.stderr)
         return 2
     return 0
 

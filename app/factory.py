@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, *, clock=None, db: Database | N
     settings = settings or load_settings()
     clock = clock or SystemClock()
     secret = secret_key(settings)
-    db = db or Database(settings.database.url)
+    db = db or Database(settings.database.url, settings.database.wait_s)
 
     # The shared shell (base.html, app.css, live.js) is core's; /static serves it.
     app = Flask(__name__, static_folder=str(REPO_ROOT / "core" / "static"))
@@ -114,7 +114,9 @@ def _register_shell(app: Flask, settings: Settings) -> None:
 
     @app.get("/healthz")
     def healthz():
-        return jsonify({"ok": True})
+        # For a monitor: 503 with the code a change would get while the database cannot be written.
+        problem = app.extensions["pos_ctx"].db.health()
+        return jsonify({"ok": problem is None, "database": problem or "ok"}), 503 if problem else 200
 
     @app.get("/vendor/<name>")
     def socket_io_client(name: str):

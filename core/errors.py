@@ -57,3 +57,14 @@ class RateLimited(TooMany):
         super().__init__(message, details={**(details or {}), "retry_after": retry_after},
                          headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """Not now: the database is busy, read-only or down. 503 with ``details.retry_after``
+    seconds and a Retry-After header; nothing was changed."""
+    status, code = 503, "unavailable"
+
+    def __init__(self, message: str, *, code: str, retry_after: int):
+        super().__init__(message, code=code, details={"retry_after": retry_after},
+                         headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

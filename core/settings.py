@@ -43,6 +43,7 @@ class ServerSettings(_Frozen):
 
 class DatabaseSettings(_Frozen):
     url: str = "sqlite:///var/restaurant.db"
+    wait_s: float = Field(5.0, gt=0, le=60)  # a change waits this long for the database, then 503
 
 
 class RestaurantSettings(_Frozen):

@@ -81,7 +81,7 @@ def _seed_demo_photos_child(settings) -> None:
     from core.context import Context
     from core.database import Database
     from core.settings import secret_key
-    ctx = Context(settings=settings, db=Database(settings.database.url), clock=SystemClock(),
+    ctx = Context(settings=settings, db=Database(settings.database.url, settings.database.wait_s), clock=SystemClock(),
                   secret=secret_key(settings), realtime=None)  # photos publish nothing
     seed_demo_photos(ctx)
 

@@ -64,3 +64,69 @@ def test_a_station_the_menu_uses_must_be_configured(tmp_path):
     cfg = (ROOT / "config.toml").read_text().replace('name = "bar"', 'name = "drinks"')
     r = run(tmp_path, "serve", config=cfg)
     assert r.returncode == 2 and "stations" in r.stderr and "bar" in r.stderr
+
+
+@pytest.fixture
+def as_user(tmp_path):
+    """A folder and a command prefix for a user without root's power over permissions: the
+    tests run as root on CI, which writes read-only files anyway; the server runs as nobody."""
+    import os
+    import shutil
+    import tempfile
+    if os.geteuid() != 0:
+        return tmp_path, []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv to drop to another user")
+    home = Path(tempfile.mkdtemp(prefix="pos-nobody-"))
+    os.chmod(home, 0o755)
+    os.chown(home, 65534, 65534)
+    yield home, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def run_as(as_user, *args):
+    import os
+    home, prefix = as_user
+    cfg = home / "config.toml"
+    cfg.write_text((ROOT / "config.toml").read_text())
+    env = {**os.environ, "HOME": str(home)}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    return subprocess.run([*prefix, sys.executable, str(ROOT / "run.py"), *args, "--config", str(cfg)],
+                          capture_output=True, text=True, timeout=120, cwd=home, env=env)
+
+
+def _own(home: Path, path: Path, mode: int) -> None:
+    import os
+    if home != path and os.geteuid() == 0:
+        os.chown(path, 65534, 65534)
+    os.chmod(path, mode)
+
+
+def test_a_read_only_var_dir_stops_start_up_with_one_line_naming_it(as_user):
+    home, _ = as_user
+    var = home / "var"
+    var.mkdir()
+    _own(home, var, 0o555)
+    r = run_as(as_user, "serve")
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"cannot start: var_dir {var}: Permission denied (the server keeps its secret, " \
+                               "photos, printed jobs and caches there)"
+
+
+def test_a_read_only_database_file_stops_start_up_with_one_line_naming_it(as_user):
+    home, _ = as_user
+    r = run_as(as_user, "migrate")
+    assert r.returncode == 0, r.stderr
+    db = home / "var" / "restaurant.db"
+    assert (db.stat().st_mode & 0o777) == 0o600  # it holds the PIN hashes
+    _own(home, db, 0o400)
+    r = run_as(as_user, "serve")
+    assert r.returncode == 2
+    assert r.stderr.strip() == f"cannot start: database {db}: read-only for this user (orders could not be saved)"
+
+
+def test_the_printer_library_keeps_its_cache_under_var_dir(as_user):
+    home, _ = as_user
+    r = run_as(as_user, "qr-sheet", "-o", str(home / "t.pdf"))
+    assert r.returncode == 0, r.stderr
+    assert list((home / "var" / "escpos-cache").iterdir())  # the capabilities pickle, not under the code
