@@ -8,6 +8,7 @@ reached, the head job's ``next_attempt_at`` is the printer's backoff, kept in th
 database, so every process waits for it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -55,6 +56,26 @@ def _backup_of(ctx: Context, s: Session, printer: str):
     if state is not None and (state.down_since is not None or state.state in TROUBLE):
         return None
     return backup
+
+
+def release_dead_claims(ctx: Context, host: str, alive: Callable[[int], bool]) -> int:
+    """At start-up: the jobs a dead process of this host left claimed (worker ids are
+    host:pid:printer) go back to the queue at once, marked maybe delivered (so they print
+    marked REPRINT), instead of after the stale-claim takeover. Claims of live processes
+    (several servers on one machine) and of other hosts are left alone. Returns how many."""
+    with ctx.db.write() as s:
+        rows = s.execute(select(PrintJob.id, PrintJob.claimed_by).where(
+            PrintJob.status == "printing", PrintJob.claimed_by.like(f"{host}:%"))).all()
+        dead = [job_id for job_id, by in rows if not _claimant_alive(by, alive)]
+        if dead:
+            s.execute(update(PrintJob).where(PrintJob.id.in_(dead), PrintJob.status == "printing")
+                      .values(status="pending", claimed_by=None, maybe_delivered=True))
+        return len(dead)
+
+
+def _claimant_alive(worker_id: str, alive: Callable[[int], bool]) -> bool:
+    parts = worker_id.split(":")
+    return len(parts) >= 3 and parts[1].isdigit() and alive(int(parts[1]))
 
 
 def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:

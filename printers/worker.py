@@ -147,7 +147,24 @@ class PrintWorker:
             self._thread.join(timeout)
 
 
+def other_process_alive(pid: int) -> bool:
+    """Whether another process has this pid. Our own pid at start-up means a dead
+    predecessor (a restarted container often gets the same pid): nothing is claimed yet."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_workers(ctx: Context) -> list[PrintWorker]:
+    released = queue.release_dead_claims(ctx, socket.gethostname(), other_process_alive)
+    if released:
+        log.warning("%d print job(s) a stopped server left half-printed go out again, marked REPRINT", released)
     workers = [PrintWorker(ctx, p).start() for p in ctx.settings.printers if p.enabled]
 
     by_name = {w.printer.name: w for w in workers}

@@ -96,6 +96,35 @@ def test_a_claim_left_by_a_dead_worker_is_taken_over(ctx, clock):
     assert again is not None and again.id == job.id and again.attempts == 2
 
 
+def test_at_start_up_the_claims_of_a_dead_process_of_this_host_are_released_at_once(ctx, clock):
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import update
+
+    from printers.worker import other_process_alive
+    for table in ("T1", "T2", "T3", "T4"):
+        order(ctx, token_of(ctx, table), MILK_TEA)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = socket.gethostname()
+    claimants = {"dead": f"{host}:{dead.pid}:kitchen", "same pid": f"{host}:{os.getpid()}:kitchen",
+                 "alive": f"{host}:{os.getppid()}:kitchen", "other host": f"elsewhere:{dead.pid}:kitchen"}
+    with ctx.db.write() as s:
+        ids = s.scalars(select(PrintJob.id).order_by(PrintJob.id)).all()[:4]
+        for job_id, by in zip(ids, claimants.values()):
+            s.execute(update(PrintJob).where(PrintJob.id == job_id)
+                      .values(status="printing", claimed_by=by, claimed_at=clock.now()))
+    # A process restarted with its predecessor's pid, as in a container, is that predecessor's heir.
+    assert queue.release_dead_claims(ctx, host, other_process_alive) == 2
+    with ctx.db.read() as s:
+        rows = {j.id: j for j in s.scalars(select(PrintJob).where(PrintJob.id.in_(ids)))}
+    states = {name: (rows[i].status, rows[i].maybe_delivered) for name, i in zip(claimants, ids)}
+    assert states == {"dead": ("pending", True), "same pid": ("pending", True),
+                      "alive": ("printing", False), "other host": ("printing", False)}
+
+
 def test_queue_status_reports_depth_per_printer(ctx):
     order(ctx, token_of(ctx), KUNG_PAO, MILK_TEA)
     status = {p["name"]: p for p in queue.queue_status(ctx)}
