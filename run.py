@@ -99,35 +99,49 @@ def _prepare(settings):
 
 
 def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
-    from app.factory import create_app, socketio_of
-    from app.scheduler import start_scheduler, stop_scheduler
-    from printers.worker import start_workers
+    """Serve with gunicorn (app.server): the app, its print workers and its scheduler are
+    made in gunicorn's worker process; the virtual printers run beside it in this one."""
+    from app.server import serve
 
-    db = _prepare(settings)
-    printers = []
-    if virtual_printers:
-        from printers.virtual import VirtualPrinter
-        for p in settings.printers:
-            if p.host in ("127.0.0.1", "localhost"):
-                out = settings.var_dir / "printed" / p.name
-                chinese = p.text_mode if p.text_mode != "raster" else "gb18030"  # the font ROM it stands in for
-                printers.append(VirtualPrinter(p.host, p.port, out_dir=out, chinese=chinese).start())
-                log.info("virtual printer %s on %s:%s saving to %s", p.name, p.host, p.port, out)
-    app = create_app(settings, db=db, message_queue=args.message_queue)
-    ctx = app.extensions["pos_ctx"]
-    start_workers(ctx)
-    scheduler = start_scheduler(ctx)
+    _prepare(settings).dispose()  # the worker process opens its own connections
+    printers = _virtual_printers(settings) if virtual_printers else []
+    running = {}
+
+    def make():
+        from app.factory import create_app
+        from app.scheduler import start_scheduler
+        from printers.worker import start_workers
+        app = create_app(settings, message_queue=args.message_queue)
+        start_workers(app.extensions["pos_ctx"])
+        running["scheduler"] = start_scheduler(app.extensions["pos_ctx"])
+        return app
+
+    def stop():
+        from app.scheduler import stop_scheduler
+        if running.get("scheduler"):
+            stop_scheduler(running.pop("scheduler"))
+
     s = settings.server
     shown = "127.0.0.1" if s.host in ("0.0.0.0", "::") else s.host
     print(f" * {settings.restaurant.name}: open http://{shown}:{s.port}/ (listening on {s.host}:{s.port}; "
           f"QR links use {s.public_base_url})", flush=True)
     try:
-        socketio_of(app).run(app, host=s.host, port=s.port, allow_unsafe_werkzeug=True, use_reloader=False)
+        serve(settings, make, stop)
     finally:
-        if scheduler:
-            stop_scheduler(scheduler)
         for vp in printers:
             vp.stop()
+
+
+def _virtual_printers(settings) -> list:
+    from printers.virtual import VirtualPrinter
+    printers = []
+    for p in settings.printers:
+        if p.host in ("127.0.0.1", "localhost"):
+            out = settings.var_dir / "printed" / p.name
+            chinese = p.text_mode if p.text_mode != "raster" else "gb18030"  # the font ROM it stands in for
+            printers.append(VirtualPrinter(p.host, p.port, out_dir=out, chinese=chinese).start())
+            log.info("virtual printer %s on %s:%s saving to %s", p.name, p.host, p.port, out)
+    return printers
 
 
 def cmd_migrate(args, settings) -> None:

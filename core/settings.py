@@ -32,6 +32,12 @@ class ServerSettings(_Frozen):
     port: int = Field(5000, ge=1, le=65535)
     public_base_url: str = "http://127.0.0.1:5000"
     secret_key: str | None = None
+    threads: int = Field(400, ge=8, le=4000)  # each open screen's socket holds one
+    keepalive_s: int = Field(5, ge=1, le=300)
+    request_timeout_s: float = Field(10.0, gt=0, le=300)
+    max_connections_per_address: int = Field(32, ge=1, le=10000)
+    max_idle_connections: int = Field(1000, ge=10, le=100000)
+    trusted_addresses: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @field_validator("public_base_url")
     @classmethod
