@@ -141,6 +141,17 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None 
             _record_state(ctx, s, printer, state, None)
 
 
+HOLDS_JOBS = frozenset({"offline", "paper_out"})  # it answers, and keeps what it is sent until it is back
+
+
+def holds_jobs(ctx: Context, printer: str) -> bool:
+    """The printer last said it is offline or out of paper: it keeps what it is sent and
+    prints all of it when it is back, so nothing more is sent until it says it works."""
+    with ctx.db.read() as s:
+        row = s.get(PrinterState, printer)
+        return row is not None and row.state in HOLDS_JOBS
+
+
 def is_down(ctx: Context, printer: str) -> bool:
     """Failed over to its backup and not seen working since."""
     with ctx.db.read() as s:

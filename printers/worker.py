@@ -69,12 +69,16 @@ class PrintWorker:
             log.exception("printer %s: job %s cannot be rendered; marked failed", p.name, job.id)
             queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}")
             return "failed"
+        sent = False
         try:
+            if queue.holds_jobs(self.ctx, p.name):  # ask first: what it is sent now would print again later
+                device.probe(p.host, p.port, timeout=cfg.timeout_seconds)
+            sent = True
             answer = device.send(p.host, p.port, data, timeout=cfg.timeout_seconds)
         except device.PrinterUnavailable as e:
             delay = self._backoff(job.attempts)
             queue.mark_unreachable(self.ctx, job.id, self.worker_id, f"unreachable: {e}",
-                                   self.ctx.clock.now() + delay, maybe_delivered=e.maybe_delivered,
+                                   self.ctx.clock.now() + delay, maybe_delivered=sent and e.maybe_delivered,
                                    printer=p.name, reason=e.reason)
             log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
                         delay.total_seconds())

@@ -1,5 +1,7 @@
 """The durable print queue: atomic claims, retry with backoff, jobs that outlive a worker."""
 import socket
+
+import pytest
 import threading
 from core.context import NOBODY
 from datetime import timedelta
@@ -166,6 +168,29 @@ def test_a_job_whose_delivery_was_not_confirmed_is_printed_again_marked_reprint(
         again, second = (text_of(j) for j in vp.wait_for_jobs(2, timeout=5))
     assert again.startswith("REPRINT") and "T1" in again  # may be a duplicate: says so
     assert "REPRINT" not in second and "T2" in second
+
+
+@pytest.mark.parametrize("fault", ["offline", "paper_out"])
+def test_a_printer_that_holds_jobs_gets_each_ticket_once_and_the_backup_one_marked_copy(
+        ctx, clock, settings, fault):
+    # The cover is open (or the paper out): the printer keeps what it is sent and prints it
+    # all when it is back. The worker must ask its status, not send the ticket again; after
+    # failover_after attempts the backup prints one copy, marked REDIRECTED.
+    order(ctx, token_of(ctx, "T1"), MILK_TEA)
+    with VirtualPrinter() as kitchen, VirtualPrinter() as receipt:
+        getattr(kitchen, fault)()
+        workers = [PrintWorker(ctx, settings.printer(name).model_copy(update={"port": vp.port}))
+                   for name, vp in (("kitchen", kitchen), ("receipt", receipt))]
+        for _ in range(6):  # a few minutes of retries while it holds jobs
+            [w.drain() for w in workers]
+            clock.advance(minutes=1)
+        kitchen.online() if fault == "offline" else kitchen.paper_ok()
+        [w.drain() for w in workers]
+        copies = [text_of(j) for j in kitchen.wait_for_jobs(1, timeout=5) + receipt.wait_for_jobs(1, timeout=5)]
+        with ctx.db.read() as s:
+            assert s.scalar(select(PrintJob.status)) == "printed"
+        assert (len(kitchen.jobs), len(receipt.jobs)) == (1, 1)
+    assert "REPRINT" not in copies[0] and "REDIRECTED" in copies[1]
 
 
 def test_a_refused_connection_sent_nothing_so_the_retry_is_not_a_reprint(ctx, clock, settings):
