@@ -11,28 +11,33 @@ event that was emitted late."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from tests.conftest import DEMO_PINS
-from tests.e2e.browser import PHONE, sign_in_on_pad
+from tests.e2e.browser import BROWSER_TESTS, PHONE, sign_in_on_pad
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 
 def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     live = serve()
+    kitchen = cook_signs_in_on_the_wok_screen(live, contexts)
+    t3 = live.visit("T3")
+    phone, order, bill = diner_orders_kung_pao_on_a_phone(contexts, t3)
+    cook_starts_and_bumps_the_ticket(kitchen, order)
+    cashier_closes_the_table(live, t3, phone, bill)
+    assert kitchen.evaluate("window.notReloaded") is True and phone.evaluate("window.notReloaded") is True
+    assert contexts.errors == []
 
-    # The cook signs in on the PIN pad and lands on the wok screen.
+
+def cook_signs_in_on_the_wok_screen(live, contexts):
+    """The cook signs in on the PIN pad and lands on the wok screen."""
     kitchen = contexts(viewport={"width": 1280, "height": 800}).new_page()
     kitchen.goto(f"{live.url}/kitchen/wok")
     expect(kitchen).to_have_url(f"{live.url}/login?next=/kitchen/wok&need=cook")
@@ -41,9 +46,11 @@ def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     expect(kitchen.locator("#conn")).to_have_class("status-dot online")  # joined station:wok
     expect(kitchen.locator("[data-ticket]")).to_have_count(0)
     kitchen.evaluate("window.notReloaded = true")  # gone if the page reloads
+    return kitchen
 
-    # The diner at T3 opens the table's link on a phone and orders Kung Pao Chicken.
-    t3 = live.visit("T3")
+
+def diner_orders_kung_pao_on_a_phone(contexts, t3: dict):
+    """The diner at T3 opens the table's link on a phone and orders Kung Pao Chicken."""
     phone = contexts(**PHONE).new_page()
     phone.goto(t3["url"])
     expect(phone.locator(".table-name")).to_have_text("T3")
@@ -74,7 +81,6 @@ def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     expect(cart.locator("#cart-subtotal")).to_have_text("HK$148.00")  # 88 + 60 for the large size
     expect(cart.locator("#cart-service")).to_have_text("另加 10% 服務費")  # before ordering, the total is no surprise
     phone.locator("#place-order").tap()
-
     order = phone.locator("#orders [data-order]")
     expect(order).to_have_count(1)
     expect(order).to_contain_text("宮保雞丁")
@@ -83,14 +89,15 @@ def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     expect(phone.locator("#cartbar")).to_be_hidden()  # the cart was emptied
     bill = phone.locator("#bill tr")  # the orders box explains the total
     expect(bill).to_have_text(["小計HK$148.00", "服務費 (10%)HK$14.80", "合計HK$162.80"])
+    return phone, order, bill
 
-    # The ticket appears on the wok screen by itself.
+
+def cook_starts_and_bumps_the_ticket(kitchen, order) -> None:
+    """The ticket appears on the wok screen by itself. Start, then Bump: the diner's item follows."""
     ticket = kitchen.locator("[data-ticket]", has_text="T3")
     expect(ticket).to_have_count(1)
     expect(ticket).to_contain_text("宮保雞丁")
     expect(ticket.locator(".mod")).to_have_text(["+ 小辣", "+ 大份"])  # the diner's choices
-
-    # Start, then Bump: the diner's item follows.
     ticket.locator("button.start").click()
     expect(ticket).to_have_class(re.compile(r"\bcooking\b"))
     expect(order.locator("[data-status]")).to_have_attribute("data-status", "cooking")
@@ -99,7 +106,9 @@ def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     expect(order.locator("[data-status]")).to_have_attribute("data-status", "ready")
     expect(order.locator(".chip.ready")).to_have_text("已完成")
 
-    # The cashier takes the money and closes the table: the phone says so by itself.
+
+def cashier_closes_the_table(live, t3: dict, phone, bill) -> None:
+    """The cashier takes the money and closes the table: the phone says so by itself."""
     cashier = live.session("cashier")
     due = cashier.get(f"{live.url}/api/pos/visits/{t3['visit_id']}", timeout=WAIT).json()["totals"]["due"]
     assert cashier.post(f"{live.url}/api/pos/visits/{t3['visit_id']}/payments/cash", json={"tendered": due},
@@ -113,15 +122,9 @@ def test_diner_order_goes_live_to_the_kitchen_and_back(serve, contexts):
     expect(phone.locator("#cartbar")).to_be_hidden()
     expect(phone.locator(f'button[data-dish="{KUNG_PAO}"]')).to_be_disabled()
 
-    assert kitchen.evaluate("window.notReloaded") is True and phone.evaluate("window.notReloaded") is True
-    assert contexts.errors == []
 
-
-@pytest.mark.parametrize("next_url", [
-    "//evil.example/x",
-    "https://evil.example/x",
-    "/%5Cevil.example/x", "/%09/evil.example/x",
-])
+@pytest.mark.parametrize("next_url", ["//evil.example/x", "https://evil.example/x",
+                                      "/%5Cevil.example/x", "/%09/evil.example/x"])
 def test_sign_in_only_redirects_within_the_site(serve, contexts, next_url):
     live = serve()
     context = contexts()

@@ -10,24 +10,23 @@ the server refuses it, discounts come off again with their ×, a split by items,
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 
+from pos.checks.model import AuditEntry
+from pos.register import services as register
+from printers.model import PrintJob
 from tests.conftest import DEMO_PINS
-from tests.e2e.browser import staff_context
+from tests.e2e.browser import BROWSER_TESTS, staff_context
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, WAIT
 
 pytest.importorskip("playwright")
 from playwright.sync_api import expect
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("/usr/bin/chromium") is None, reason="Debian chromium not installed"),
-]
+pytestmark = BROWSER_TESTS
 
 MANAGER_ID = DEMO_PINS["manager"][0]
 
@@ -72,7 +71,6 @@ def expected_refusals(errors: list[str], status: int, path: str, times: int = 1)
 
 
 def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and_audit(serve, contexts):
-    from printers.model import PrintJob
     live = serve()
     dish = dish_ids(live)
     t4 = live.visit("T4")
@@ -83,14 +81,22 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
         {"dish_id": dish["Tsingtao Beer"], "quantity": 2},                # HK$76.00
     ]).status_code == 201
     items = check_items(live, t4["visit_id"])
-    kung_pao, choy_sum, soup = items["Kung Pao Chicken"], items["Garlic Choy Sum"], items["Soup of the Day"]
 
     pos = open_table(contexts, live, t4)
     check = pos.locator("#check")
     totals = check.locator(".sum.total")  # Total, Due
     expect(totals).to_have_text([re.compile(r"HK\$341\.00"), re.compile(r"HK\$341\.00")])  # 310 + 10 % service
+    discount_the_kung_pao(pos, check, items["Kung Pao Chicken"])
+    void_the_soup_and_comp_the_choy_sum(pos, check, totals, items["Soup of the Day"], items["Garlic Choy Sum"])
+    pay_in_two_parts_and_close_the_table(live, pos, check, totals)
+    check_the_audit_page(contexts, live, pos)
+    close_the_day(live, pos)
+    expected_refusals(contexts.errors, 401, "/api/pos/items/")  # the wrong PIN
+    assert contexts.errors == []
 
-    # A 10 % discount on the Kung Pao: within what a cashier may give, so no manager.
+
+def discount_the_kung_pao(pos, check, kung_pao: int) -> None:
+    """A 10 % discount on the Kung Pao: within what a cashier may give, so no manager."""
     check.locator(f'tr[data-item="{kung_pao}"]').click()
     item_dialog = pos.locator("#item-dialog")
     expect(item_dialog).to_be_visible()
@@ -111,7 +117,10 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(discount.locator(".amt")).to_have_text("-HK$14.80")
     expect(check.locator(".sum.discounts .amt")).to_have_text("-HK$14.80")
 
-    # Voiding the soup needs the manager: a wrong PIN is refused in the dialog, the right one voids.
+
+def void_the_soup_and_comp_the_choy_sum(pos, check, totals, soup: int, choy_sum: int) -> None:
+    """Voiding the soup needs the manager: a wrong PIN is refused in the dialog, the right one voids."""
+    item_dialog = pos.locator("#item-dialog")
     soup_row = check.locator(f'tr[data-item="{soup}"]')
     soup_row.click()
     item_dialog.locator("#act-void").click()
@@ -132,7 +141,6 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(item_dialog).to_have_count(0)
     expect(soup_row).to_have_class(re.compile(r"\bvoided\b"))
     expect(soup_row.locator(".chip")).to_have_text("Voided 已取消")
-
     # Comping the choy sum: the manager approves on the pad.
     check.locator(f'tr[data-item="{choy_sum}"]').click()
     item_dialog.locator("#act-comp").click()
@@ -147,7 +155,9 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     # 148 - 14.80 + 76 = 209.20, plus 10 % service
     expect(totals).to_have_text([re.compile(r"HK\$230\.12"), re.compile(r"HK\$230\.12")])
 
-    # Split in two equal parts.
+
+def pay_in_two_parts_and_close_the_table(live, pos, check, totals) -> None:
+    """Split in two equal parts, paid by card and in cash; the receipt; the table closed."""
     check.locator("#split").click()
     split_dialog = pos.locator("#split-dialog")
     expect(split_dialog.locator('[data-split="equal"]')).to_have_attribute("aria-pressed", "true")
@@ -157,7 +167,6 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     parts = check.locator("#split-parts .split-part")
     expect(parts).to_have_count(2)
     expect(parts).to_have_text([re.compile(r"HK\$115\.06"), re.compile(r"HK\$115\.06")])
-
     # The first part by card, with a tip and the card terminal's reference.
     check.locator('.tenders [data-tender="card"]').click()
     expect(check.locator("#tendered")).to_have_count(0)
@@ -176,7 +185,6 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(card).to_contain_text("Tip 小費 HK$10.00")
     expect(parts.nth(0)).to_have_class(re.compile(r"\bpaid\b"))
     expect(totals.last).to_contain_text("HK$115.06")
-
     # The rest in cash: the part fills the cash field; the guest hands over HK$200.
     check.locator('.tenders [data-tender="cash"]').click()
     parts.nth(1).click()
@@ -186,7 +194,6 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(check.locator("#change")).to_contain_text("HK$84.94")
     expect(totals.last).to_contain_text("HK$0.00")
     expect(check.locator("#payments tr.payment")).to_have_count(2)
-
     # The receipt printed by itself once paid; a copy on demand.
     receipt = check.locator("button.print-receipt")
     expect(receipt).to_have_text("Print receipt 列印收據")
@@ -201,15 +208,15 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     # the card was charged the part and the tip
     assert first["payments"][0] == {"label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321"}
     assert [ln["name"] for ln in first["lines"]] == ["宮保雞丁", "蒜蓉炒菜心", "青島啤酒"]  # the soup is voided
-
     check.locator("#close-table").click()
     expect(pos.locator("#check h2")).to_have_text("T4 closed 已結帳")
     expect(pos.locator("#next-link")).to_have_attribute("href", live.visit("T4")["url"])  # the next guests' link
 
-    # The audit page is for managers: the cashier's link leads to the PIN screen.
+
+def check_the_audit_page(contexts, live, pos) -> None:
+    """The audit page is for managers: the cashier's link leads to the PIN screen."""
     pos.locator("#audit-link").click()
     expect(pos).to_have_url(re.compile(r"/login\?next=/pos/audit&need=manager$"))
-
     audit = staff_context(contexts, live, "manager").new_page()
     audit.goto(f"{live.url}/pos/audit")
     rows = audit.locator("#audit tbody tr")
@@ -226,11 +233,9 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(discounted.locator("td.approver")).to_have_text("")  # within the cashier's limit
     expect(discounted.locator("td.details")).to_contain_text("Percent 百分比: 10%")
     with live.ctx.db.read() as s:
-        from pos.checks.model import AuditEntry
         at = s.scalar(select(AuditEntry.at).where(AuditEntry.action == "void"))
     local = at.astimezone(ZoneInfo(live.ctx.settings.restaurant.timezone))
     expect(void.locator("td.at")).to_contain_text(local.strftime("%H:%M:%S"))  # the restaurant's time
-
     # Filters: by action, by staff member (who did it or approved it), by the restaurant's days.
     audit.locator("#f-action").select_option("void")
     expect(rows).to_have_count(1)
@@ -250,9 +255,10 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     audit.locator("#f-until").fill((day - timedelta(days=1)).isoformat())
     expect(audit.locator("#audit-error")).to_have_text("The end date is before the start 結束日期早於開始日期")
 
-    # The end of the day: the cashier closes the register with the counted cash, the manager
-    # approves with their PIN, and the Z report shows this service and goes to the printer.
-    from pos.register import services as register
+
+def close_the_day(live, pos) -> None:
+    """The end of the day: the cashier closes the register with the counted cash, the manager
+    approves with their PIN, and the Z report shows this service and goes to the printer."""
     running = register.current(live.ctx)
     day = pos.context.new_page()
     day.goto(f"{live.url}/pos/day")
@@ -267,12 +273,8 @@ def test_table_service_from_the_terminal_with_manager_approvals_split_tender_and
     expect(day.locator("#by-tender")).to_contain_text("Card 信用卡")
     expect(day.locator("#adjustments")).to_contain_text("Voids 取消")
     with live.ctx.db.read() as s:
-        from printers.model import PrintJob
         [z] = s.scalars(select(PrintJob).where(PrintJob.kind == "day_report")).all()
     assert z.document["cash"]["difference"] == "-HK$1.00"
-
-    expected_refusals(contexts.errors, 401, "/api/pos/items/")  # the wrong PIN
-    assert contexts.errors == []
 
 
 def test_big_discount_asks_the_manager_when_refused_and_comes_off_again_split_by_items_and_refund(serve, contexts):
@@ -325,8 +327,13 @@ def test_big_discount_asks_the_manager_when_refused_and_comes_off_again_split_by
     split.locator("#split-go").click()
     parts = check.locator("#split-parts .split-part")
     expect(parts).to_have_text([re.compile(r"Guest 1 客人 1.*HK\$162\.80"), re.compile(r"Guest 2 客人 2.*HK\$83\.60")])
+    pay_by_card_and_refund_part_of_it(pos, check, totals, approval)
+    expected_refusals(contexts.errors, 403, "/adjustments", times=2)  # approval_required, before each approval
+    assert contexts.errors == []
 
-    # All of it by card (the amount starts at what is due), then part of it refunded.
+
+def pay_by_card_and_refund_part_of_it(pos, check, totals, approval) -> None:
+    """All of it by card (the amount starts at what is due), then part of it refunded."""
     check.locator('.tenders [data-tender="card"]').click()
     expect(check.locator("#pay-amount")).to_have_value("246.40")
     check.locator("#pay-reference").fill("R-77")
@@ -347,9 +354,6 @@ def test_big_discount_asks_the_manager_when_refused_and_comes_off_again_split_by
     expect(check.locator("#payments tr.refund")).to_contain_text("Refund 退款 · Card 信用卡")
     expect(check.locator("#payments tr.refund .amt")).to_have_text("-HK$20.00")
     expect(check.locator("#payments tr.payment .refund-payment")).to_be_visible()  # HK$226.40 more may go back
-
-    expected_refusals(contexts.errors, 403, "/adjustments", times=2)  # approval_required, before each approval
-    assert contexts.errors == []
 
 
 def test_a_manager_at_the_terminal_voids_without_being_asked(serve, contexts):

@@ -91,8 +91,26 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert (opened["float"], opened["expected"], opened["business_day"], opened["opened_by"]) == (
         50000, 50000, "2026-11-27", "Ling 阿玲")
     unpaid = seat(ctx, "T6")  # a check still open and unpaid at closing is not counted
+    visit_ids = trade_the_day(client, ctx, clock)
+    check_the_x_report(client, opened)
+    z = close_the_register(client, ctx, clock)
+    check_the_z_report_figures(z, visit_ids, unpaid)
+    check_the_stored_report(client, clock, opened, z)
+    check_the_printed_report(ctx, opened)
+    check_the_audit(ctx)
+    check_the_csv(client, opened)
+    check_the_reprint(client, ctx, opened)
 
-    # T2: 10 % off the check (no manager needed), paid by card with a tip; 2 guests recorded.
+
+def trade_the_day(client, ctx, clock) -> list[int]:
+    """Three tables served and paid, then cash in and out of the drawer: the paid visits' ids."""
+    visit_ids = [serve_t2(client, ctx, clock), serve_t3(client, ctx, clock), serve_t4(client, ctx, clock)]
+    move_cash(client, clock)
+    return visit_ids
+
+
+def serve_t2(client, ctx, clock) -> int:
+    """T2: 10 % off the check (no manager needed), paid by card with a tip; 2 guests recorded."""
     clock.advance(minutes=30)
     t2 = seat(ctx, "T2")
     with ctx.db.write() as s:
@@ -103,8 +121,11 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     card = pay(client, t2, tender="card", amount=20097, tip=1500, reference="AUTH 4242")
     assert card["check"]["totals"]["due"] == 0
     close_table(client, t2)
+    return t2
 
-    # T3: the tea comped (manager), paid cash with a HK$5 tip: HK$200 handed over.
+
+def serve_t3(client, ctx, clock) -> int:
+    """T3: the tea comped (manager), paid cash with a HK$5 tip: HK$200 handed over."""
     clock.advance(minutes=30)
     t3 = seat(ctx, "T3")
     tea = items_of(client, t3)[28]
@@ -114,8 +135,11 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     cash3 = pay(client, t3, tender="cash", tendered=20000, tip=500)
     assert (cash3["amount"], cash3["tip"], cash3["change"]) == (19360, 500, 140)
     close_table(client, t3)
+    return t3
 
-    # T4: the Kung Pao voided (manager), the tea paid cash, HK$10 of it refunded in cash.
+
+def serve_t4(client, ctx, clock) -> int:
+    """T4: the Kung Pao voided (manager), the tea paid cash, HK$10 of it refunded in cash."""
     clock.advance(minutes=30)
     t4 = seat(ctx, "T4")
     kp = items_of(client, t4)[11]
@@ -127,8 +151,11 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
                     json={"amount": 1000, "reason": "cold tea", "approval": MANAGER})
     assert r.status_code == 201
     close_table(client, t4)
+    return t4
 
-    # Cash in and out, with reasons.
+
+def move_cash(client, clock) -> None:
+    """Cash in and out, with reasons."""
     clock.advance(minutes=30)
     moved = call(client.post("/api/pos/register/cash", json={"kind": "in", "amount": 10000,
                                                             "reason": "coins from the bank"}),
@@ -147,12 +174,16 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert now["formatted"]["expected"] == "HK$788.30"
     assert [m["reason"] for m in now["movements"]] == ["coins from the bank", "fish market =receipt in drawer"]
 
-    # While open, the report is an X report: no counted cash yet.
+
+def check_the_x_report(client, opened: dict) -> None:
+    """While open, the report is an X report: no counted cash yet."""
     x = call(client.get(f"/api/pos/registers/{opened['id']}/report"), "/api/pos/registers/<id:register_id>/report")
     assert (x["status"], x["cash"]["expected"], x["cash"]["counted"], x["cash"]["difference"]) == (
         "open", 78830, None, None)
 
-    # Closing: a manager approves; HK$785.00 counted, HK$3.30 short.
+
+def close_the_register(client, ctx, clock) -> dict:
+    """Closing: a manager approves; HK$785.00 counted, HK$3.30 short. The Z report it answers with."""
     clock.advance(hours=8)
     before = row_counts(ctx.db)
     refused(client.post("/api/pos/register/close", json={"counted": 78500}), 403, "approval_required")
@@ -162,9 +193,12 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert closed["printer"] == "receipt"
     assert (closed["session"]["open"], closed["session"]["counted"], closed["session"]["expected"],
             closed["session"]["difference"]) == (False, 78500, 78830, -330)
-    z = closed["report"]
+    return closed["report"]
 
-    assert z["visit_ids"] == [t2, t3, t4] and unpaid not in z["visit_ids"]
+
+def check_the_z_report_figures(z: dict, visit_ids: list[int], unpaid: int) -> None:
+    """The Z report: the paid checks (not the one still open), what they sold, how it was paid."""
+    assert z["visit_ids"] == visit_ids and unpaid not in z["visit_ids"]
     assert (z["status"], z["business_day"], z["opened_by"], z["closed_by"], z["approved_by"]) == (
         "closed", "2026-11-27", "Ling 阿玲", "Ling 阿玲", "May 美姐")
     assert (z["opened_local"], z["closed_local"]) == ("2026-11-27 12:00", "2026-11-27 22:00")
@@ -201,13 +235,17 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert [(m["time"], m["kind"], m["amount"]) for m in z["cash_movements"]] == [("14:00", "in", 10000),
                                                                               ("14:00", "out", 3000)]
 
-    # The stored report is what the API serves from now on, even if the clock moves on.
+
+def check_the_stored_report(client, clock, opened: dict, z: dict) -> None:
+    """The stored report is what the API serves from now on, even if the clock moves on."""
     clock.advance(days=1)
     again = call(client.get(f"/api/pos/registers/{opened['id']}/report"), "/api/pos/registers/<id:register_id>/report")
     assert again == z
     assert call(client.get("/api/pos/register"), "/api/pos/register") is None
 
-    # The Z report printed on the receipt printer, laid out for 80 and 58 mm.
+
+def check_the_printed_report(ctx, opened: dict) -> None:
+    """The Z report printed on the receipt printer, laid out for 80 and 58 mm."""
     [job] = jobs(ctx, "day_report")
     assert job.printer == "receipt" and not job.document.get("reprint")
     doc = job.document
@@ -226,7 +264,9 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
         assert needle in paper, needle
     assert "宮保雞丁" in texts(build("day_report", doc, 58))
 
-    # Every drawer opening is audited: the opening, two cash payments, the cash refund, in, out.
+
+def check_the_audit(ctx) -> None:
+    """Every drawer opening is audited: the opening, two cash payments, the cash refund, in, out."""
     with ctx.db.read() as s:
         actions = [e.action for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
         close_entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "register_close")).one()
@@ -236,7 +276,9 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert (close_entry.amount, close_entry.approved_by, close_entry.details["difference"]) == (
         78500, DEMO_PINS["manager"][0], -330)
 
-    # The CSV: one flat table whose parts add up to the report's totals.
+
+def check_the_csv(client, opened: dict) -> None:
+    """The CSV: one flat table whose parts add up to the report's totals."""
     r = client.get(f"/api/pos/registers/{opened['id']}/report.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.headers["Content-Disposition"] == f'attachment; filename="z-report-2026-11-27-{opened["id"]}.csv"'
@@ -262,7 +304,9 @@ def test_a_whole_day_from_float_to_z_report(client, sign_in, ctx, clock):
     assert any(row["section"] == "cash_movement" and row["name"] == "14:00 Paid out: fish market =receipt in drawer"
                for row in rows)
 
-    # Printed again on request, marked REPRINT.
+
+def check_the_reprint(client, ctx, opened: dict) -> None:
+    """Printed again on request, marked REPRINT."""
     r = call(client.post(f"/api/pos/registers/{opened['id']}/print"), "/api/pos/registers/<id:register_id>/print",
              "POST")
     assert r == {"queued": True, "printer": "receipt"}
