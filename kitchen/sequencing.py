@@ -160,10 +160,14 @@ def _collect(now: float, items: Iterable[Item]) -> tuple[dict[int, _Order], dict
     out: dict[int, Planned] = {}
     spans: dict[str, list[tuple[float, float]]] = {}
     n_open = 0
+    ids: set[int] = set()
     for it in items:
         if it.ready:
             continue
         n_open += 1
+        if it.id in ids:  # refused before planning: a placement is keyed by its item's id
+            raise ValueError("duplicate item ids")
+        ids.add(it.id)
         p = it.prep_s
         if not 0 <= p < inf:
             raise ValueError(f"item {it.id}: prep_s must be >= 0 and finite, not {p!r}")
@@ -238,7 +242,7 @@ class _Kitchen:
         for pl in reversed(log[mark.log_len:]):
             if pl.end > pl.start:
                 add(pl.profile.ts, pl.profile.cs, pl.start, pl.end, -1)
-            out.pop(pl.item.id, None)   # None only for a duplicate id, which plan() refuses
+            del out[pl.item.id]
         del log[mark.log_len:]
         # What first_fit learnt with the order placed no longer holds. A station whose
         # profile was first made by this placement started with nothing learnt.
