@@ -5,7 +5,7 @@
 Never part of the test suite. It starts, in subprocesses on 127.0.0.1:
 
 - the real server (``run.py --config <tmp>/config.toml serve``: migrations, demo restaurant,
-  print workers, scheduler, Werkzeug threaded server) on a throwaway SQLite database in a
+  print workers, scheduler, gunicorn since #13, Werkzeug before) on a throwaway SQLite database in a
   temporary folder, its printers pointed at a port nothing listens on (``--printers off``
   disables them instead);
 - a *floor*: a bare Flask-SocketIO app (async_mode="threading", the same Werkzeug server and
@@ -22,8 +22,8 @@ is handled minus the moment the order's HTTP 201 was received, both with
 ``time.perf_counter()`` in this process. It can be negative: the server emits right after
 the commit, before it writes the 201. The real server then takes orders as fast as
 ``--fast-threads`` keep-alive HTTP clients can send them, for ``--fast-orders`` orders or
-``--fast-max-seconds`` (orders_per_s = accepted orders per second of that phase), and rss_mb is the server process's VmRSS at the end (the
-sockets still connected). Nobody starts or bumps a ticket, so the kitchen's open items
+``--fast-max-seconds`` (orders_per_s = accepted orders per second of that phase), and rss_mb is the server's VmRSS at the end,
+summed over its processes (gunicorn's arbiter and worker; the sockets still connected). Nobody starts or bumps a ticket, so the kitchen's open items
 grow with every order of the run (about 2 per order).
 
 Human-readable lines per phase, then, as the last line, one JSON object:
@@ -97,15 +97,50 @@ def proc_status(pid: int) -> dict[str, str]:
     return out
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants: `run.py serve` is gunicorn's arbiter with its worker
+    (the app, its sockets and threads) as a child; the server's figures are the sum."""
+    pids, i = [pid], 0
+    while i < len(pids):
+        try:
+            for task in Path(f"/proc/{pids[i]}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+        i += 1
+    return pids
+
+
+def tree_status(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (MB) and Threads, summed over the process tree."""
+    total = {"VmRSS": 0.0, "VmHWM": 0.0, "Threads": 0.0, "processes": 0.0}
+    for p in process_tree(pid):
+        try:
+            st = proc_status(p)
+        except OSError:
+            continue
+        total["VmRSS"] += int(st["VmRSS"].split()[0]) / 1024
+        total["VmHWM"] += int(st["VmHWM"].split()[0]) / 1024
+        total["Threads"] += int(st["Threads"])
+        total["processes"] += 1
+    return total
+
+
 def rss_mb(pid: int) -> float:
-    return int(proc_status(pid)["VmRSS"].split()[0]) / 1024
+    return tree_status(pid)["VmRSS"]
 
 
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), in seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    """utime + stime of a process tree (all threads), in seconds."""
+    total = 0.0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
 
 
 class CpuMeter:
@@ -623,7 +658,7 @@ def main(argv: list[str] | None = None) -> int:
         per_station = {st: sum(c.station == st for c in screens) for st in STATIONS}
         print(f"[server] {len(screens)} screens ({', '.join(f'{k} {v}' for k, v in per_station.items())}) + "
               f"{len(diners)} diner sockets over {len(visits)} table visits connected and joined in "
-              f"{time.perf_counter() - t:.1f} s; server {proc_status(main_srv.pid)['Threads']} threads, "
+              f"{time.perf_counter() - t:.1f} s; server {tree_status(main_srv.pid)['Threads']:.0f} threads, "
               f"RSS {rss_mb(main_srv.pid):.0f} MB; bench process {threading.active_count()} threads", flush=True)
         cpu = CpuMeter(main_srv.pid)
         paced = place_orders("paced", args.paced_orders, args.rate, args.paced_threads,
@@ -639,12 +674,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"{args.fast_orders} orders sent")
         report_phase(fast, screens, diners, cpu, None)
         time.sleep(0.5)
-        st = proc_status(main_srv.pid)
-        rss = int(st["VmRSS"].split()[0]) / 1024
+        st = tree_status(main_srv.pid)
+        rss = st["VmRSS"]
         print(f"[server] at the end, {len(paced.ok) + len(fast.ok)} orders on {len(visits)} visits, sockets still "
-              f"connected: RSS {rss:.0f} MB (peak {int(st['VmHWM'].split()[0]) / 1024:.0f} MB, anonymous "
-              f"{_anonymous_mb(main_srv.pid):.0f} MB), {st['Threads']} threads, database {_db_size(tmp):.1f} MB",
-              flush=True)
+              f"connected: RSS {rss:.0f} MB over {st['processes']:.0f} process(es) (peak {st['VmHWM']:.0f} MB, "
+              f"anonymous {sum(_anonymous_mb(p) for p in process_tree(main_srv.pid)):.0f} MB), "
+              f"{st['Threads']:.0f} threads, database {_db_size(tmp):.1f} MB", flush=True)
         problems, retries = main_srv.log_problems()
         print(f"[server] log: {retries} print attempts refused by the dead printer (expected), "
               f"{len(problems)} other error/warning lines{': first ' + problems[0][:200] if problems else ''}")
