@@ -224,6 +224,91 @@ def _churn(run: Run, old: dict[int, float], new: dict[int, float]) -> None:
                 run.churn_max = d
 
 
+@dataclass(slots=True)
+class _Sim:
+    """The event loop's state: what is waiting, who is busy, when each item fires, the pending events."""
+    method: str
+    cooks: dict[str, int]
+    jobs: dict[int, Job]
+    eps: float
+    learn: tuple[int, int] | None
+    run: Run = field(default_factory=Run)
+    heap: list = field(default_factory=list)
+    tie: itertools.count = field(default_factory=itertools.count)
+    waiting: dict[str, set[int]] = field(default_factory=dict)
+    busy: Counter = field(default_factory=Counter)
+    fire: dict[int, float] = field(default_factory=dict)
+    last_plan: dict[int, float] = field(default_factory=dict)   # ours: the previous plan's fire times (churn)
+    open_orders: dict[int, Order] = field(default_factory=dict)
+    wakes: set[float] = field(default_factory=set)
+    measured: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # dish -> [(ready, id, s)]
+    learned: dict[str, int] | None = None
+
+    def push(self, at: float, kind: str, x) -> None:
+        heapq.heappush(self.heap, (at, next(self.tie), kind, x))
+
+    def wake_at(self, at: float) -> None:
+        if at not in self.wakes:
+            self.wakes.add(at)
+            self.push(at, "wake", None)
+
+    def arrive(self, o: Order, now: float) -> None:
+        self.open_orders[o.id] = o
+        longest = max((j.prep_s for j in o.jobs if j.course), default=0.0)
+        for j in o.jobs:
+            self.waiting[j.station].add(j.id)
+            self.fire[j.id] = o.at + (longest - j.prep_s if self.method == "offset" and j.course else 0.0)
+            if self.fire[j.id] > now:
+                self.wake_at(self.fire[j.id])
+
+    def done(self, j: Job, now: float) -> None:
+        run = self.run
+        run.ready[j.id] = now
+        run.busy_s[j.station] += now - run.started[j.id]
+        self.busy[j.station] -= 1
+        if self.learn is not None:
+            self.bump(j, now)
+        if all(x.id in run.ready for x in self.open_orders[j.order_id].jobs):
+            del self.open_orders[j.order_id]
+
+    def bump(self, j: Job, now: float) -> None:
+        """The bump: a measurement, and the dish's estimate recomputed."""
+        self.measured.setdefault(j.name, []).append((now, j.id, round(now - self.run.started[j.id])))
+        recent = [v for *_, v in sorted(self.measured[j.name], reverse=True)[:self.learn[0]]]
+        est = _learning().estimate(recent, self.learn[1])
+        if est.seconds is None:
+            self.learned.pop(j.name, None)
+        else:
+            self.learned[j.name] = est.seconds
+
+    def start_due(self, now: float, seq, tolerance_s: float) -> None:
+        """Free cooks start the items the method releases, one at a time (ours re-plans after every start)."""
+        run = self.run
+        while True:
+            if seq is not None:
+                new = _plan_fire(seq, now, self.cooks, self.open_orders, run, tolerance_s, self.learned)
+                _churn(run, self.last_plan, new)
+                self.fire, self.last_plan = new, dict(new)
+                run.plan_calls += 1
+            free = [i for s, ids in self.waiting.items() if self.busy[s] < self.cooks[s] for i in ids]
+            due = [(self.fire[i], self.jobs[i].ordered_at, i) for i in free
+                   if self.fire.get(i, math.inf) <= now + self.eps]
+            if not due:
+                return
+            j = self.jobs[min(due)[2]]
+            self.waiting[j.station].discard(j.id)
+            self.busy[j.station] += 1
+            run.started[j.id] = now
+            self.push(now + j.actual_s, "done", j)
+
+    def wake_for_next_fire(self, now: float) -> None:
+        """Ours: a wake-up for when the screen will say FIRE NOW for the next planned item."""
+        later = [self.fire[i] for ids in self.waiting.values() for i in ids
+                 if self.fire.get(i, -math.inf) > now + self.eps]
+        if later:
+            self.wake_at(min(later) - self.eps)
+
+
 def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, tolerance_s: float = 30.0,
              learn: tuple[int, int] | None = None, fire_grace_s: float | None = None) -> Run:
     """Event loop (heapq): arrivals, item done, wake-ups. After the events of an instant, free cooks
@@ -233,81 +318,37 @@ def simulate(method: str, orders: list[Order], cooks: dict[str, int], *, toleran
     if learn is not None and method != "ours":
         raise ValueError("learn applies to ours only")
     seq = _planner() if method == "ours" else None
-    pl = _learning() if learn is not None else None
-    measured: dict[str, list[tuple[float, int, int]]] = {}   # dish -> [(ready, item id, measured s)]
-    learned: dict[str, int] | None = {} if learn is not None else None
     if method != "ours":
         eps = 1e-9
     else:  # the screen says FIRE NOW this close to the planned time (at least 1 s: float rounding)
         eps = max(1.0, seq.FIRE_GRACE_S if fire_grace_s is None else fire_grace_s)
     clock = time.perf_counter()
-    run, heap, tie = Run(), [], itertools.count()
-    jobs = {j.id: j for o in orders for j in o.jobs}
+    sim = _Sim(method, cooks, {j.id: j for o in orders for j in o.jobs}, eps, learn,
+               waiting={s: set() for s in cooks}, learned={} if learn is not None else None)
+    run = sim.run
     for o in orders:
-        heapq.heappush(heap, (o.at, next(tie), "arrive", o))
-    waiting: dict[str, set[int]] = {s: set() for s in cooks}
-    busy = Counter()
-    fire: dict[int, float] = {}
-    last_plan: dict[int, float] = {}   # ours: the previous plan's fire times (churn)
-    open_orders: dict[int, Order] = {}
-    wakes: set[float] = set()
+        sim.push(o.at, "arrive", o)
     horizon, last = max((o.at for o in orders), default=0) + 24 * 3600, 0.0
-    while heap:
-        now = heap[0][0]
+    while sim.heap:
+        now = sim.heap[0][0]
         for s, c in cooks.items():
-            run.held_idle_s[s] += min(c - busy[s], len(waiting[s])) * (now - last)
+            run.held_idle_s[s] += min(c - sim.busy[s], len(sim.waiting[s])) * (now - last)
         last = now
         if now > horizon:
-            raise RuntimeError(f"{method}: never started: {sorted(i for w in waiting.values() for i in w)}")
-        while heap and heap[0][0] == now:
-            _, _, kind, x = heapq.heappop(heap)
+            raise RuntimeError(f"{method}: never started: {sorted(i for w in sim.waiting.values() for i in w)}")
+        while sim.heap and sim.heap[0][0] == now:
+            _, _, kind, x = heapq.heappop(sim.heap)
             if kind == "arrive":
-                open_orders[x.id] = x
-                longest = max((j.prep_s for j in x.jobs if j.course), default=0.0)
-                for j in x.jobs:
-                    waiting[j.station].add(j.id)
-                    fire[j.id] = x.at + (longest - j.prep_s if method == "offset" and j.course else 0.0)
-                    if fire[j.id] > now and fire[j.id] not in wakes:
-                        wakes.add(fire[j.id])
-                        heapq.heappush(heap, (fire[j.id], next(tie), "wake", None))
+                sim.arrive(x, now)
             elif kind == "done":
-                run.ready[x.id] = now
-                run.busy_s[x.station] += now - run.started[x.id]
-                busy[x.station] -= 1
-                if pl is not None:   # the bump: a measurement, and the dish's estimate recomputed
-                    measured.setdefault(x.name, []).append((now, x.id, round(now - run.started[x.id])))
-                    recent = [v for *_, v in sorted(measured[x.name], reverse=True)[:learn[0]]]
-                    est = pl.estimate(recent, learn[1])
-                    if est.seconds is None:
-                        learned.pop(x.name, None)
-                    else:
-                        learned[x.name] = est.seconds
-                if all(j.id in run.ready for j in open_orders[x.order_id].jobs):
-                    del open_orders[x.order_id]
+                sim.done(x, now)
             else:
-                wakes.discard(now)
-        while True:
-            if seq is not None:
-                new = _plan_fire(seq, now, cooks, open_orders, run, tolerance_s, learned)
-                _churn(run, last_plan, new)
-                fire, last_plan = new, dict(new)
-                run.plan_calls += 1
-            free = [i for s, ids in waiting.items() if busy[s] < cooks[s] for i in ids]
-            due = [(fire[i], jobs[i].ordered_at, i) for i in free if fire.get(i, math.inf) <= now + eps]
-            if not due:
-                break
-            j = jobs[min(due)[2]]
-            waiting[j.station].discard(j.id)
-            busy[j.station] += 1
-            run.started[j.id] = now
-            heapq.heappush(heap, (now + j.actual_s, next(tie), "done", j))
+                sim.wakes.discard(now)
+        sim.start_due(now, seq, tolerance_s)
         if seq is not None:
-            later = [fire[i] for ids in waiting.values() for i in ids if fire.get(i, -math.inf) > now + eps]
-            if later and min(later) - eps not in wakes:   # when the screen will say FIRE NOW
-                wakes.add(min(later) - eps)
-                heapq.heappush(heap, (min(later) - eps, next(tie), "wake", None))
+            sim.wake_for_next_fire(now)
     run.makespan = max(run.ready.values(), default=0.0)
-    run.learned = dict(learned or {})
+    run.learned = dict(sim.learned or {})
     run.seconds = time.perf_counter() - clock
     return run
 
@@ -448,7 +489,7 @@ HEADER = (f"{'method':7} {'spread':>7} {'p90':>7} {'fit':>6} {'p90':>6} {'ticket
           f"{'busiest station':>16} {'peak hour':>11} {'>tol':>5} {'held':>5} {'run s':>6}")
 
 
-def main(argv: list[str] | None = None) -> dict:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench.kitchen_sim", description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hours", type=float, default=3.0, help="hours orders are taken, from 18:00")
@@ -464,17 +505,19 @@ def main(argv: list[str] | None = None) -> dict:
                          "(default: the product's kitchen.sequencing.FIRE_GRACE_S)")
     ap.add_argument("--menu-bias", type=float, default=MENU_BIAS_SIGMA,
                     help="context: lognormal sigma of each dish's real/menu prep factor (0: skip the context)")
-    a = ap.parse_args(argv)
-    orders, runs, cooks = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
-                                  tolerance_s=a.tolerance, util_target=a.util_target, fire_grace_s=a.fire_grace)
-    res = {m: measure(orders, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r}
-           for m, r in runs.items()}
-    food_orders = sum(1 for o in orders if sum(1 for j in o.jobs if j.course) >= 2)
+    return ap.parse_args(argv)
+
+
+def spread_floor_stats(orders: list[Order], cooks: dict[str, int]) -> dict:
     floors = [spread_floor(o, cooks) for o in orders if sum(1 for j in o.jobs if j.course) >= 2]
-    floor = {"median_s": round(pct(floors, 50), 1), "p90_s": round(pct(floors, 90), 1),
-             "orders_above_30s": sum(f > 30 for f in floors), "orders_with_floor": sum(f > 0 for f in floors),
-             "orders_that_fit": sum(f == 0 for f in floors)}
-    offered = offered_peak_hour(orders, a.hours)
+    return {"median_s": round(pct(floors, 50), 1), "p90_s": round(pct(floors, 90), 1),
+            "orders_above_30s": sum(f > 30 for f in floors), "orders_with_floor": sum(f > 0 for f in floors),
+            "orders_that_fit": sum(f == 0 for f in floors)}
+
+
+def print_service(a: argparse.Namespace, orders: list[Order], cooks: dict[str, int], offered: dict[str, float],
+                  food_orders: int, floor: dict, res: dict) -> None:
+    """The service, the kitchen sized for it, and each method's summary."""
     print(f"seed {a.seed}: one service of {a.hours:g} h from 18:00, load {a.load:g}, prep noise sigma {a.sigma:g}, "
           f"tolerance {a.tolerance:g} s")
     print(f"staffing rule: per station, the fewest cooks with peak-hour offered load / cooks <= {a.util_target:g}: "
@@ -497,6 +540,10 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"  {m}: utilisation {r['station_utilisation']}, peak hour {r['peak_hour_utilisation']}, "
                   f"held idle s {r['held_idle_s']}, last station when spread > tolerance {r['last_station_when_over']}"
                   + (f", plan churn {r['plan_churn']}" if m == "ours" else ""))
+
+
+def context_runs(a: argparse.Namespace, orders: list[Order], cooks: dict[str, int]) -> dict:
+    """The same service at the other sigmas, and ours with no FIRE NOW grace."""
     context = {}
     for sg in [float(x) for x in a.context_sigmas.split(",") if x.strip()]:
         if sg == a.sigma:
@@ -513,33 +560,40 @@ def main(argv: list[str] | None = None) -> dict:
         context["ours_no_fire_grace"] = measure(orders, r0["ours"], cooks, a.tolerance)
         print("context, ours with every dish started to the second of its planned fire time (no FIRE NOW grace):")
         print("  " + summary_line("ours", context["ours_no_fire_grace"]))
-    menu_bias = {}
-    if a.menu_bias > 0:
-        window, min_samples = learn_settings()
-        bo, br, _, bias = run_menu_bias(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
-                                        tolerance_s=a.tolerance, cooks=cooks, bias_sigma=a.menu_bias,
-                                        learn=(window, min_samples))
-        bm = {m: measure(bo, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r} for m, r in br.items()}
-        learned = br["ours-learn"].learned if isinstance(br["ours-learn"], Run) else {}
-        menu_s = {j.name: j.prep_s for o in bo for j in o.jobs}
-        print(f"context, menu prep times off per dish (real mean = menu x a factor per dish, lognormal sigma "
-              f"{a.menu_bias:g}, {min(bias.values()):.2f} to {max(bias.values()):.2f}; noise sigma {a.sigma:g}; "
-              f"learning window {window}, min samples {min_samples}):")
-        print(f"  {'method':10} {'spread':>7} {'p90':>7} {'ticket':>7} {'p90':>7} {'>tol':>5}")
-        for m, r in bm.items():
-            print(f"  {m:10} not run: {r['error']}" if "error" in r else
-                  f"  {m:10} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['ticket_mean_s']:7.0f} "
-                  f"{r['ticket_p90_s']:7.0f} {r['spread_over_tolerance']:5d}")
-        errs = [(abs(menu_s[d] - menu_s[d] * bias[d]), abs(learned[d] - menu_s[d] * bias[d])) for d in learned]
-        if errs:
-            print(f"  at closing, {len(learned)} of {len(menu_s)} dishes ordered have a learned prep; their mean "
-                  f"|error| vs the real mean: menu {statistics.fmean(e for e, _ in errs):.0f} s, learned "
-                  f"{statistics.fmean(e for _, e in errs):.0f} s")
-        menu_bias = {"bias_sigma": a.menu_bias, "learn_window": window, "learn_min_samples": min_samples,
-                     "methods": bm,
-                     "dishes": {d: {"menu_s": menu_s[d], "bias": round(bias[d], 3),
-                                    "real_mean_s": round(menu_s[d] * bias[d], 1), "learned_s": learned.get(d)}
-                                for d in sorted(menu_s)}}
+    return context
+
+
+def menu_bias_context(a: argparse.Namespace, cooks: dict[str, int]) -> dict:
+    """Menu prep times off per dish: offset, ours with menu times and ours learning, printed and returned."""
+    window, min_samples = learn_settings()
+    bo, br, _, bias = run_menu_bias(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
+                                    tolerance_s=a.tolerance, cooks=cooks, bias_sigma=a.menu_bias,
+                                    learn=(window, min_samples))
+    bm = {m: measure(bo, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r} for m, r in br.items()}
+    learned = br["ours-learn"].learned if isinstance(br["ours-learn"], Run) else {}
+    menu_s = {j.name: j.prep_s for o in bo for j in o.jobs}
+    print(f"context, menu prep times off per dish (real mean = menu x a factor per dish, lognormal sigma "
+          f"{a.menu_bias:g}, {min(bias.values()):.2f} to {max(bias.values()):.2f}; noise sigma {a.sigma:g}; "
+          f"learning window {window}, min samples {min_samples}):")
+    print(f"  {'method':10} {'spread':>7} {'p90':>7} {'ticket':>7} {'p90':>7} {'>tol':>5}")
+    for m, r in bm.items():
+        print(f"  {m:10} not run: {r['error']}" if "error" in r else
+              f"  {m:10} {r['spread_median_s']:7.0f} {r['spread_p90_s']:7.0f} {r['ticket_mean_s']:7.0f} "
+              f"{r['ticket_p90_s']:7.0f} {r['spread_over_tolerance']:5d}")
+    errs = [(abs(menu_s[d] - menu_s[d] * bias[d]), abs(learned[d] - menu_s[d] * bias[d])) for d in learned]
+    if errs:
+        print(f"  at closing, {len(learned)} of {len(menu_s)} dishes ordered have a learned prep; their mean "
+              f"|error| vs the real mean: menu {statistics.fmean(e for e, _ in errs):.0f} s, learned "
+              f"{statistics.fmean(e for _, e in errs):.0f} s")
+    return {"bias_sigma": a.menu_bias, "learn_window": window, "learn_min_samples": min_samples,
+            "methods": bm,
+            "dishes": {d: {"menu_s": menu_s[d], "bias": round(bias[d], 3),
+                           "real_mean_s": round(menu_s[d] * bias[d], 1), "learned_s": learned.get(d)}
+                       for d in sorted(menu_s)}}
+
+
+def goals_of(res: dict) -> dict[str, bool]:
+    """Ours against offset, printed."""
     ours, off = res["ours"], res["offset"]
     goals = {} if "error" in ours else {
         "ours_spread_median_le_30s": ours["spread_median_s"] <= 30.0,
@@ -550,6 +604,22 @@ def main(argv: list[str] | None = None) -> dict:
     if "error" not in ours:
         print(f"ours vs offset: ticket mean {ours['ticket_mean_s'] / off['ticket_mean_s'] - 1:+.1%}, "
               f"spread median {ours['spread_median_s']:.0f} s vs {off['spread_median_s']:.0f} s")
+    return goals
+
+
+def main(argv: list[str] | None = None) -> dict:
+    a = parse_args(argv)
+    orders, runs, cooks = run_all(seed=a.seed, hours=a.hours, load=a.load, sigma=a.sigma,
+                                  tolerance_s=a.tolerance, util_target=a.util_target, fire_grace_s=a.fire_grace)
+    res = {m: measure(orders, r, cooks, a.tolerance) if isinstance(r, Run) else {"error": r}
+           for m, r in runs.items()}
+    food_orders = sum(1 for o in orders if sum(1 for j in o.jobs if j.course) >= 2)
+    floor = spread_floor_stats(orders, cooks)
+    offered = offered_peak_hour(orders, a.hours)
+    print_service(a, orders, cooks, offered, food_orders, floor, res)
+    context = context_runs(a, orders, cooks)
+    menu_bias = menu_bias_context(a, cooks) if a.menu_bias > 0 else {}
+    goals = goals_of(res)
     out = {"methods": res, "orders": len(orders), "items": sum(len(o.jobs) for o in orders),
            "orders_with_2plus_food": food_orders, "spread_floor": floor, "seed": a.seed, "goals": goals,
            "context": {str(k): v for k, v in context.items()},

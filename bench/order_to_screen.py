@@ -592,7 +592,7 @@ def floor_sender(url: str, visits: list[dict], offset: int):
     return send
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(prog="python -m bench.order_to_screen", description=__doc__.split("\n\n")[0])
     ap.add_argument("--screens", type=int, default=30, help="station screens (spread over wok, grill, cold, bar)")
     ap.add_argument("--diners", type=int, default=200, help="diner sockets (spread over the 12 table visits)")
@@ -610,7 +610,83 @@ def main(argv: list[str] | None = None) -> int:
                          "off: printers disabled (no print jobs)")
     ap.add_argument("--keep-tmp", action="store_true", help="keep the temporary folder (database, logs)")
     ap.add_argument("--floor-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
+
+
+def run_floor(args: argparse.Namespace, floor_srv: Server, visits: list[dict]) -> list[float]:
+    """The floor: a bare Flask-SocketIO app, same clients, same pacing. Returns its latencies (ms)."""
+    t = time.perf_counter()
+    f_screens, f_diners = connect_all(floor_srv.url, None, visits, args.screens, args.diners)
+    print(f"[floor] {len(f_screens)} screens + {len(f_diners)} diner sockets connected and joined in "
+          f"{time.perf_counter() - t:.1f} s; floor server {proc_status(floor_srv.pid)['Threads']} threads, "
+          f"RSS {rss_mb(floor_srv.pid):.0f} MB; bench process {threading.active_count()} threads", flush=True)
+    cpu = CpuMeter(floor_srv.pid)
+    floor = place_orders("floor", args.paced_orders, args.rate, args.paced_threads,
+                         floor_sender(floor_srv.url, visits, offset=10**9))
+    floor_lat = report_phase(floor, f_screens, f_diners, cpu, args.rate)
+    print(f"[floor]   floor server RSS {rss_mb(floor_srv.pid):.0f} MB", flush=True)
+    floor_srv.stop()  # its clients see the connection drop and stop (no reconnection)
+    time.sleep(1.0)
+    return floor_lat
+
+
+def run_server(args: argparse.Namespace, main_srv: Server, visits: list[dict], cookie: str | None,
+               lines: dict[str, list[dict]]) -> tuple[list[float], Phase, Phase]:
+    """The real server: the paced phase, then the as-fast-as-possible one. Returns the paced latencies and both."""
+    t = time.perf_counter()
+    screens, diners = connect_all(main_srv.url, cookie, visits, args.screens, args.diners)
+    per_station = {st: sum(c.station == st for c in screens) for st in STATIONS}
+    print(f"[server] {len(screens)} screens ({', '.join(f'{k} {v}' for k, v in per_station.items())}) + "
+          f"{len(diners)} diner sockets over {len(visits)} table visits connected and joined in "
+          f"{time.perf_counter() - t:.1f} s; server {tree_status(main_srv.pid)['Threads']:.0f} threads, "
+          f"RSS {rss_mb(main_srv.pid):.0f} MB; bench process {threading.active_count()} threads", flush=True)
+    cpu = CpuMeter(main_srv.pid)
+    paced = place_orders("paced", args.paced_orders, args.rate, args.paced_threads,
+                         real_sender(main_srv.url, visits, lines))
+    lat = report_phase(paced, screens, diners, cpu, args.rate)
+
+    cpu = CpuMeter(main_srv.pid)
+    fast = place_orders("fast", args.fast_orders, None, args.fast_threads,
+                        real_sender(main_srv.url, visits, lines, offset=args.paced_orders),
+                        max_seconds=args.fast_max_seconds)
+    if len(fast.placed) < args.fast_orders:
+        print(f"[fast] stopped sending after {args.fast_max_seconds:g} s: {len(fast.placed)} of "
+              f"{args.fast_orders} orders sent")
+    report_phase(fast, screens, diners, cpu, None)
+    return lat, paced, fast
+
+
+def report_server_end(main_srv: Server, tmp: Path, visits: list[dict], orders: int) -> float:
+    """The server's memory, threads, database and log at the end, sockets still connected. Returns RSS (MB)."""
+    time.sleep(0.5)
+    st = tree_status(main_srv.pid)
+    rss = st["VmRSS"]
+    print(f"[server] at the end, {orders} orders on {len(visits)} visits, sockets still "
+          f"connected: RSS {rss:.0f} MB over {st['processes']:.0f} process(es) (peak {st['VmHWM']:.0f} MB, "
+          f"anonymous {sum(_anonymous_mb(p) for p in process_tree(main_srv.pid)):.0f} MB), "
+          f"{st['Threads']:.0f} threads, database {_db_size(tmp):.1f} MB", flush=True)
+    problems, retries = main_srv.log_problems()
+    print(f"[server] log: {retries} print attempts refused by the dead printer (expected), "
+          f"{len(problems)} other error/warning lines{': first ' + problems[0][:200] if problems else ''}")
+    return rss
+
+
+def summary(lat: list[float], floor_lat: list[float], fast: Phase, rss: float) -> dict:
+    """The figures of the JSON line, and the goals against them printed."""
+    s_lat, f_lat = sorted(lat), sorted(floor_lat)
+    p50, p99, fp99 = percentile(s_lat, 50), percentile(s_lat, 99), percentile(f_lat, 99)
+    ops = len(fast.ok) / fast.duration if fast.duration > 0 else 0.0
+    result = {"p50_ms": _num(p50), "p99_ms": _num(p99), "floor_p99_ms": _num(fp99),
+              "ratio_p99": _num(p99 / fp99) if fp99 > 0 else None,
+              "orders_per_s": round(ops, 1), "rss_mb": round(rss, 1)}
+    goals = [("ratio_p99 <= 3", result["ratio_p99"] is not None and result["ratio_p99"] <= 3),
+             ("orders_per_s >= 150", ops >= 150), ("rss_mb <= 200", rss <= 200)]
+    print("[goals] " + "; ".join(f"{g}: {'met' if ok else 'MISSED'}" for g, ok in goals))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.floor_server:
         floor_server(args.floor_server)
         return 0
@@ -637,62 +713,10 @@ def main(argv: list[str] | None = None) -> int:
               f"floor pid {floor_srv.pid} on {floor_srv.url} ready in {t_floor:.1f} s, RSS {rss_mb(floor_srv.pid):.0f} MB",
               flush=True)
         visits, cookie, lines = visits_of(main_srv.url)
-
-        # -- the floor: a bare Flask-SocketIO app, same clients, same pacing ----------
-        t = time.perf_counter()
-        f_screens, f_diners = connect_all(floor_srv.url, None, visits, args.screens, args.diners)
-        print(f"[floor] {len(f_screens)} screens + {len(f_diners)} diner sockets connected and joined in "
-              f"{time.perf_counter() - t:.1f} s; floor server {proc_status(floor_srv.pid)['Threads']} threads, "
-              f"RSS {rss_mb(floor_srv.pid):.0f} MB; bench process {threading.active_count()} threads", flush=True)
-        cpu = CpuMeter(floor_srv.pid)
-        floor = place_orders("floor", args.paced_orders, args.rate, args.paced_threads,
-                             floor_sender(floor_srv.url, visits, offset=10**9))
-        floor_lat = report_phase(floor, f_screens, f_diners, cpu, args.rate)
-        print(f"[floor]   floor server RSS {rss_mb(floor_srv.pid):.0f} MB", flush=True)
-        floor_srv.stop()  # its clients see the connection drop and stop (no reconnection)
-        time.sleep(1.0)
-
-        # -- the real server --------------------------------------------------------
-        t = time.perf_counter()
-        screens, diners = connect_all(main_srv.url, cookie, visits, args.screens, args.diners)
-        per_station = {st: sum(c.station == st for c in screens) for st in STATIONS}
-        print(f"[server] {len(screens)} screens ({', '.join(f'{k} {v}' for k, v in per_station.items())}) + "
-              f"{len(diners)} diner sockets over {len(visits)} table visits connected and joined in "
-              f"{time.perf_counter() - t:.1f} s; server {tree_status(main_srv.pid)['Threads']:.0f} threads, "
-              f"RSS {rss_mb(main_srv.pid):.0f} MB; bench process {threading.active_count()} threads", flush=True)
-        cpu = CpuMeter(main_srv.pid)
-        paced = place_orders("paced", args.paced_orders, args.rate, args.paced_threads,
-                             real_sender(main_srv.url, visits, lines))
-        lat = report_phase(paced, screens, diners, cpu, args.rate)
-
-        cpu = CpuMeter(main_srv.pid)
-        fast = place_orders("fast", args.fast_orders, None, args.fast_threads,
-                            real_sender(main_srv.url, visits, lines, offset=args.paced_orders),
-                            max_seconds=args.fast_max_seconds)
-        if len(fast.placed) < args.fast_orders:
-            print(f"[fast] stopped sending after {args.fast_max_seconds:g} s: {len(fast.placed)} of "
-                  f"{args.fast_orders} orders sent")
-        report_phase(fast, screens, diners, cpu, None)
-        time.sleep(0.5)
-        st = tree_status(main_srv.pid)
-        rss = st["VmRSS"]
-        print(f"[server] at the end, {len(paced.ok) + len(fast.ok)} orders on {len(visits)} visits, sockets still "
-              f"connected: RSS {rss:.0f} MB over {st['processes']:.0f} process(es) (peak {st['VmHWM']:.0f} MB, "
-              f"anonymous {sum(_anonymous_mb(p) for p in process_tree(main_srv.pid)):.0f} MB), "
-              f"{st['Threads']:.0f} threads, database {_db_size(tmp):.1f} MB", flush=True)
-        problems, retries = main_srv.log_problems()
-        print(f"[server] log: {retries} print attempts refused by the dead printer (expected), "
-              f"{len(problems)} other error/warning lines{': first ' + problems[0][:200] if problems else ''}")
-
-        s_lat, f_lat = sorted(lat), sorted(floor_lat)
-        p50, p99, fp99 = percentile(s_lat, 50), percentile(s_lat, 99), percentile(f_lat, 99)
-        ops = len(fast.ok) / fast.duration if fast.duration > 0 else 0.0
-        result = {"p50_ms": _num(p50), "p99_ms": _num(p99), "floor_p99_ms": _num(fp99),
-                  "ratio_p99": _num(p99 / fp99) if fp99 > 0 else None,
-                  "orders_per_s": round(ops, 1), "rss_mb": round(rss, 1)}
-        goals = [("ratio_p99 <= 3", result["ratio_p99"] is not None and result["ratio_p99"] <= 3),
-                 ("orders_per_s >= 150", ops >= 150), ("rss_mb <= 200", rss <= 200)]
-        print("[goals] " + "; ".join(f"{g}: {'met' if ok else 'MISSED'}" for g, ok in goals))
+        floor_lat = run_floor(args, floor_srv, visits)
+        lat, paced, fast = run_server(args, main_srv, visits, cookie, lines)
+        rss = report_server_end(main_srv, tmp, visits, len(paced.ok) + len(fast.ok))
+        result = summary(lat, floor_lat, fast, rss)
         print(f"[done] in {time.perf_counter() - began:.0f} s", flush=True)
         print(json.dumps(result), flush=True)
         return 0
