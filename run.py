@@ -5,15 +5,19 @@
     python run.py demo               the same, plus a virtual printer for each loopback printer
     python run.py migrate            apply database migrations
     python run.py qr-sheet [-o F]    write a PDF of every table's QR code
+    python run.py backup [--list]    a consistent copy of the SQLite database, while the server runs
+    python run.py restore FILE       replace the database with a checked backup (server stopped)
     python run.py virtual-printer    a stand-in ESC/POS network printer that saves what it receives
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
+from core.backup import BackupError
 from core.settings import ConfigError, load_settings
 
 log = logging.getLogger("run")
@@ -25,7 +29,6 @@ class StartupError(Exception):
 
 def _writable(settings) -> None:
     """var_dir and the SQLite database must be writable by this user: say which is not."""
-    import os
     import tempfile
     from core.database import sqlite_path
 
@@ -98,12 +101,38 @@ def _prepare(settings):
     return db
 
 
+def _in_child(fn) -> None:
+    """Run fn in a forked child and wait for it, so that this process (gunicorn's arbiter,
+    which only watches its worker) never holds what fn imports and allocates: migrations
+    and the demo restaurant load the whole application. A failure exits as it would here."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            fn()
+            code = 0
+        except (ConfigError, StartupError, BackupError) as e:
+            code = _say(e)
+        except BaseException:
+            import traceback
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code:
+        raise SystemExit(code)
+
+
 def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
     """Serve with gunicorn (app.server): the app, its print workers and its scheduler are
     made in gunicorn's worker process; the virtual printers run beside it in this one."""
     from app.server import serve
 
-    _prepare(settings).dispose()  # the worker process opens its own connections
+    _in_child(lambda: _prepare(settings).dispose())  # the arbiter stays small; the worker opens its own connections
     printers = _virtual_printers(settings) if virtual_printers else []
     running = {}
 
@@ -163,6 +192,52 @@ def cmd_qr_sheet(args, settings) -> None:
     print(f"wrote {out} ({len(tables)} tables on {pages} page(s)) linking to {settings.server.public_base_url}")
 
 
+def _sqlite_file(settings, what: str) -> Path:
+    from core.database import sqlite_path
+    path = sqlite_path(settings.database.url)
+    if path is None:
+        raise BackupError(f"the database is PostgreSQL: {what} it with pg_dump / pg_restore (README, Backups)")
+    return path
+
+
+def cmd_backup(args, settings) -> None:
+    from datetime import datetime
+    from core import backup
+    from core.migrate import known_revisions
+
+    path = _sqlite_file(settings, "back up")
+    folder = Path(args.output) if args.output else settings.backup_folder
+    if args.list:
+        found = backup.backups(folder)
+        for p in found:
+            try:
+                info = backup.inspect(p, known_revisions())
+                print(f"{p}  {info.bytes / 1e6:.1f} MB  {info.orders} orders, newest {info.last_order_at or '-'}")
+            except backup.BackupError as e:
+                print(f"{p}  NOT USABLE: {e}")
+        print(f"{len(found)} backup(s) in {folder}")
+        return
+    info = backup.take(path, folder, datetime.now(settings.restaurant.tz), known_revisions(), settings.database.wait_s)
+    print(f"backed up {path} to {info.path} ({info.bytes / 1e6:.1f} MB, {info.orders} orders, "
+          f"newest {info.last_order_at or '-'}), checked")
+
+
+def cmd_restore(args, settings) -> None:
+    from datetime import datetime
+    from app.scheduler import scheduler_running
+    from core import backup
+    from core.migrate import known_revisions
+
+    path = _sqlite_file(settings, "restore")
+    if scheduler_running(settings.var_dir):
+        raise BackupError(f"a server is running on {path} (it holds {settings.var_dir / 'scheduler.lock'}): "
+                                 "stop it, then restore")
+    info, kept = backup.restore(Path(args.file), path, datetime.now(settings.restaurant.tz), known_revisions())
+    _migrate(settings)  # a backup of an older version is brought up to this version's schema
+    print(f"restored {args.file} into {path} ({info.orders} orders, newest {info.last_order_at or '-'})"
+          + (f"; the database it replaced is kept as {kept}" if kept else ""))
+
+
 def cmd_virtual_printer(args, settings) -> None:
     from printers import virtual
     virtual.main(["--host", args.host, "--port", str(args.port), "--chinese", args.chinese]
@@ -183,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", parents=[common])
     p = sub.add_parser("qr-sheet", parents=[common])
     p.add_argument("-o", "--output", default="qr-sheet.pdf")
+    p = sub.add_parser("backup", parents=[common])
+    p.add_argument("-o", "--output", metavar="FOLDER", help="folder to write it to (default: [backup] folder)")
+    p.add_argument("--list", action="store_true", help="list the backups in the folder, checked, instead")
+    p = sub.add_parser("restore", parents=[common])
+    p.add_argument("file", help="a backup file (restaurant-YYYYMMDD-HHMMSS.db)")
     p = sub.add_parser("virtual-printer", parents=[common])
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9100)
@@ -197,20 +277,28 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(args.config)
     except ConfigError as e:
-        print(f"configuration error:\n{e}", file=sys.stderr)
-        return 2
+        return _say(e)
     try:
         if command != "virtual-printer":
             _writable(settings)
-        {"serve": cmd_serve, "migrate": cmd_migrate, "qr-sheet": cmd_qr_sheet,
-         "virtual-printer": cmd_virtual_printer}.get(command, lambda a, s: cmd_serve(a, s, True))(args, settings)
-    except ConfigError as e:
+        {"serve": cmd_serve, "migrate": cmd_migrate, "qr-sheet": cmd_qr_sheet, "backup": cmd_backup,
+         "restore": cmd_restore, "virtual-printer": cmd_virtual_printer,
+         }.get(command, lambda a, s: cmd_serve(a, s, True))(args, settings)
+    except (ConfigError, StartupError, BackupError) as e:
+        return _say(e, command)
+    return 0
+
+
+def _say(e: Exception, command: str = "serve") -> int:
+    """One clear message for a problem the user can fix; the exit code."""
+    if isinstance(e, ConfigError):
         print(f"configuration error:\n{e}", file=sys.stderr)
         return 2
-    except StartupError as e:
+    if isinstance(e, StartupError):
         print(f"cannot start: {e}", file=sys.stderr)
         return 2
-    return 0
+    print(f"{command} failed: {e}", file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

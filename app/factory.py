@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app import hooks  # noqa: F401  (connects the features' signals)
 from core.api import IdConverter, api, error_response
+from core.backup import health as backup_health
 from core.clock import SystemClock
 from core.context import Context
 from core.database import Database
@@ -115,8 +116,10 @@ def _register_shell(app: Flask, settings: Settings) -> None:
     @app.get("/healthz")
     def healthz():
         # For a monitor: 503 with the code a change would get while the database cannot be written.
-        problem = app.extensions["pos_ctx"].db.health()
-        return jsonify({"ok": problem is None, "database": problem or "ok"}), 503 if problem else 200
+        ctx = app.extensions["pos_ctx"]
+        problem = ctx.db.health()
+        return jsonify({"ok": problem is None, "database": problem or "ok",
+                        "backup": backup_health(ctx.settings.var_dir)}), 503 if problem else 200
 
     @app.get("/vendor/<name>")
     def socket_io_client(name: str):

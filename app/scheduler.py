@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import fcntl
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from core.backup import due_at_start
 from core.context import Context
+from core.database import sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +27,19 @@ def prune_outbox(ctx: Context) -> None:
         log.info("pruned %d outbox events older than a day", removed)
 
 
-# (job id, function, trigger, trigger arguments or a function of the settings giving them)
+def _nightly(settings) -> dict | None:
+    hour, minute = settings.backup.hour_minute
+    return {"hour": hour, "minute": minute, "timezone": settings.restaurant.tz} if settings.backup.enabled else None
+
+
+# (job id, function, trigger, trigger arguments or a function of the settings giving them, None: not run)
 JOBS = [
     ("prune-outbox", "app.scheduler:prune_outbox", "interval", {"minutes": 30}),
     ("kitchen-tick", "kitchen.jobs:kitchen_tick", "interval",
      lambda settings: {"seconds": settings.kitchen.late_check_seconds}),
+    ("nightly-backup", "core.backup:nightly", "cron", _nightly),
 ]
+BACKUP_AT_START_DELAY = timedelta(minutes=1)  # a backup that is due at start-up waits for the server to settle
 
 _lock_file = None
 
@@ -50,9 +59,28 @@ def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job_id, func, trigger, kwargs in JOBS:
         kwargs = kwargs(ctx.settings) if callable(kwargs) else kwargs
-        scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
+        if kwargs is not None:
+            scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
+    if ctx.settings.backup.enabled and sqlite_path(ctx.db.url) and due_at_start(ctx.settings.var_dir, ctx.clock.now()):
+        # Switched off at night, the server never reaches the nightly time: catch up.
+        scheduler.add_job("core.backup:nightly", "date", id="backup-at-start", args=[ctx],
+                          run_date=datetime.now(timezone.utc) + BACKUP_AT_START_DELAY, misfire_grace_time=3600)
     scheduler.start()
     return scheduler
+
+
+def scheduler_running(var_dir) -> bool:
+    """Whether a server process holds this var_dir's scheduler lock (so it is running)."""
+    path = var_dir / "scheduler.lock"
+    if not path.exists():
+        return False
+    with open(path) as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(f, fcntl.LOCK_UN)
+        return False
 
 
 def stop_scheduler(scheduler: BackgroundScheduler) -> None:

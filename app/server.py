@@ -174,6 +174,7 @@ class Server(BaseApplication):
         self.cfg.set("timeout", 60)  # the worker's heartbeat to its arbiter, not a request timeout
         self.cfg.set("graceful_timeout", 10)
         self.cfg.set("worker_exit", lambda _arbiter, _worker: self._stop())
+        self.cfg.set("control_socket_disable", True)  # else a shared socket under ~/.gunicorn, for every server of the user
         self.cfg.pos_server = s
 
     def load(self):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from core.settings import REPO_ROOT
 
@@ -12,6 +13,12 @@ def alembic_config(database_url: str) -> Config:
     cfg.set_main_option("script_location", str(REPO_ROOT / "migrations"))
     cfg.attributes["database_url"] = database_url
     return cfg
+
+
+def known_revisions() -> set[str]:
+    """Every revision of migrations/: a database at one of them can be upgraded to head."""
+    script = ScriptDirectory.from_config(alembic_config(""))
+    return {r.revision for r in script.walk_revisions()}
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:

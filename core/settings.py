@@ -52,6 +52,18 @@ class DatabaseSettings(_Frozen):
     wait_s: float = Field(5.0, gt=0, le=60)  # a change waits this long for the database, then 503
 
 
+class BackupSettings(_Frozen):
+    folder: Path | None = None  # relative to the config file's folder; None: var_dir/backups
+    at: str = Field("04:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")  # local time of the nightly backup
+    keep: int = Field(14, ge=1, le=3650)  # the newest this many backups are kept
+    enabled: bool = True
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        h, m = self.at.split(":")
+        return int(h), int(m)
+
+
 class RestaurantSettings(_Frozen):
     name: str = "Restaurant"
     currency: str = Field("HKD", pattern=r"^[A-Z]{3}$")
@@ -190,6 +202,7 @@ class DinerSettings(_Frozen):
 class Settings(_Frozen):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
+    backup: BackupSettings = BackupSettings()
     restaurant: RestaurantSettings = RestaurantSettings()
     printing: PrintingSettings = PrintingSettings()
     kitchen: KitchenSettings = KitchenSettings()
@@ -222,6 +235,10 @@ class Settings(_Frozen):
 
     def station(self, name: str) -> StationSettings | None:
         return next((s for s in self.stations if s.name == name), None)
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup.folder or self.var_dir / "backups"
 
     @property
     def station_names(self) -> tuple[str, ...]:
@@ -269,7 +286,10 @@ def load_settings(path: str | Path | None = None, *, env: dict[str, str] | None 
     url = settings.database.url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
         url = "sqlite:///" + str(path.resolve().parent / url.removeprefix("sqlite:///"))
-        settings = settings.model_copy(update={"database": DatabaseSettings(url=url)})
+        settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": url})})
+    if settings.backup.folder is not None:
+        folder = path.resolve().parent / settings.backup.folder.expanduser()  # an absolute folder stays as it is
+        settings = settings.model_copy(update={"backup": settings.backup.model_copy(update={"folder": folder})})
     return settings
 
 

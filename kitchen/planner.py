@@ -186,9 +186,11 @@ def promise(ctx: Context, order: Order) -> datetime:
 
 def record_measurement(item: OrderItem) -> None:
     """At a bump: the seconds since a cook started the item, without the modifiers' extra
-    prep; nothing when it was bumped without a start or cooked again after a recall."""
-    if item.timed and item.started_at is not None and item.ready_at is not None and item.ready_at > item.started_at:
-        item.cook_seconds = round((item.ready_at - item.started_at).total_seconds()) - item.extra_prep_seconds
+    prep (prep_learning.measurement); nothing when it was bumped without a start, cooked
+    again after a recall, or the time is no plausible cooking time."""
+    if item.timed and item.started_at is not None and item.ready_at is not None:
+        item.cook_seconds = prep_learning.measurement((item.ready_at - item.started_at).total_seconds(),
+                                                      item.extra_prep_seconds)
     else:
         item.cook_seconds = None
     item.timed = False

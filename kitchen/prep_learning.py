@@ -18,6 +18,7 @@ MAD_TO_SIGMA = 1.4826  # scales the MAD to a standard deviation for normal data
 MIN_SPREAD_FRACTION = 0.1  # the deviation used is at least 10% of the median ...
 MIN_SPREAD_SECONDS = 15.0  # ... and at least 15 s
 MAX_PLAUSIBLE_SECONDS = 4 * 3600  # longer than this is a ticket nobody bumped, not a measurement
+MIN_PLAUSIBLE_SECONDS = 10  # shorter than this is a start and a bump tapped together, not cooking
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,17 @@ class Estimate:
     outliers: int  # of those, ignored
 
 
+def measurement(elapsed_seconds: float, extra_seconds: int) -> int | None:
+    """The dish's prep measured by one start and bump: the seconds between them without the
+    modifiers' extra prep; None when that is no plausible cooking time (a start and a bump
+    tapped together, a bump forgotten for hours, or less time than the modifiers alone take)."""
+    value = round(elapsed_seconds) - extra_seconds
+    return value if MIN_PLAUSIBLE_SECONDS <= value <= MAX_PLAUSIBLE_SECONDS else None
+
+
 def estimate(measured: list[float], min_samples: int = 5) -> Estimate:
     """The expected prep seconds from measurements (the window, any order)."""
-    values = [float(v) for v in measured if 0 < v <= MAX_PLAUSIBLE_SECONDS]
+    values = [float(v) for v in measured if MIN_PLAUSIBLE_SECONDS <= v <= MAX_PLAUSIBLE_SECONDS]
     if len(values) < min_samples:
         return Estimate(None, len(values), 0)
     mid = median(values)

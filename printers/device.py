@@ -16,6 +16,11 @@ bytes that come back are the answers to these two queries.
 """
 from __future__ import annotations
 
+import fcntl
+import struct
+import termios
+import time
+
 from . import render as _render  # noqa: F401  (imports escpos without its temp-folder leak)
 
 from escpos.exceptions import DeviceNotFoundError, Error as EscposError
@@ -27,6 +32,7 @@ OFFLINE = 0x08
 PAPER_NEAR_END, PAPER_END = 0x0C, 0x60
 
 
+SLOW_JOB_TIMEOUTS = 30  # a printer taking a job slowly is waited for up to this many timeouts (2 min at 4 s)
 NOT_SENT = frozenset({"refused", "connect_timeout", "unreachable"})  # reasons after which nothing was sent
 
 
@@ -56,12 +62,40 @@ def _connect_reason(exc: DeviceNotFoundError) -> str:
     return "connect_timeout" if isinstance(cause, TimeoutError) else "unreachable"
 
 
-def _query(printer: Network, query: bytes) -> int:
-    """Send one real-time status query and return its status byte."""
+def _unsent(sock) -> int:
+    """Bytes of ours the printer has not taken yet (Linux SIOCOUTQ; 0 where unknown)."""
     try:
-        answer = printer.query_status(query)  # one recv() under the socket timeout
-    except TimeoutError:
-        answer = b""
+        buf = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+    except OSError:
+        return 0
+    return struct.unpack("i", buf)[0]
+
+
+def _write(printer: Network, data: bytes, deadline: float) -> None:
+    """Write the whole job. A printer busy printing takes it slowly, a few KB at a time: it is
+    waited for as long as it keeps taking bytes (each wait bounded by the socket timeout)."""
+    sock, view, sent = printer.device, memoryview(data), 0
+    while sent < len(view):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the printer takes the job too slowly")
+        sent += sock.send(view[sent:])  # TimeoutError when it took nothing for a whole timeout
+
+
+def _query(printer: Network, query: bytes, deadline: float) -> int:
+    """Send one real-time status query and return its status byte. The printer answers once
+    it has read everything before the query: while it is still reading (our unsent bytes go
+    down), the answer is waited for again, up to the deadline."""
+    sock = printer.device
+    printer._raw(query)
+    while True:
+        before = _unsent(sock)
+        try:
+            answer = printer._read()  # one recv() under the socket timeout
+        except TimeoutError:
+            if before and _unsent(sock) < before and time.monotonic() < deadline:
+                continue  # it is still taking the job: a slow printer, not a stalled one
+            answer = b""
+        break
     if not answer or answer[-1] & FIXED_MASK != FIXED_BITS:
         raise PrinterUnavailable("no_status", f"no valid answer to {query!r}: delivery not confirmed")
     return answer[-1]
@@ -76,14 +110,17 @@ def probe(host: str, port: int, *, timeout: float = 4.0) -> str:
 def send(host: str, port: int, data: bytes, *, timeout: float = 4.0) -> str:
     """Send a whole job in one write; return "ok" or "paper_low", else raise PrinterUnavailable.
 
-    `timeout` bounds each socket operation (connect, write, each status read).
+    `timeout` bounds each socket operation (connect, each write or status read that makes no
+    progress); a printer that keeps taking the job slowly is waited for up to SLOW_JOB_TIMEOUTS
+    timeouts in all, so a job it is still printing is not sent again.
     """
     printer = Network(host, port, timeout=timeout)
     try:
         printer.open()
+        deadline = time.monotonic() + SLOW_JOB_TIMEOUTS * timeout
         if data:
-            printer._raw(data)
-        online, paper = _query(printer, STATUS_PRINTER), _query(printer, STATUS_PAPER)
+            _write(printer, data, deadline)
+        online, paper = _query(printer, STATUS_PRINTER, deadline), _query(printer, STATUS_PAPER, deadline)
     except DeviceNotFoundError as exc:
         raise PrinterUnavailable(_connect_reason(exc), str(exc).replace("\n", " ")) from exc
     except TimeoutError as exc:

@@ -17,6 +17,7 @@ from .virtual_connection import Session, hang_up, read_job, read_stalled, shutdo
 from .virtual_jobs import Record, save_job
 from .virtual_status import ONLINE_PAPER_OK, hold_reason, status_answer
 
+RECEIVE_BUFFER = 4096  # bytes: what the printer's network interface buffers before it reads
 CHAOS_FAULTS = ("refuse", "reset", "stall", "offline")
 
 
@@ -106,6 +107,12 @@ class VirtualPrinter:
             if not self._cond.wait_for(lambda: len(self.records) >= n, timeout=timeout):
                 raise TimeoutError(f"{len(self.records)} of {n} connections ended after {timeout} s")
             return list(self.records)
+
+    def wait_for_connections(self, n: int, timeout: float) -> None:
+        """Block until at least n connections were accepted (ended or not), else TimeoutError."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._accepted >= n, timeout=timeout):
+                raise TimeoutError(f"{self._accepted} of {n} connections after {timeout} s")
 
     def wait_accepting(self, timeout: float) -> None:
         """Block until the port accepts connections again (after refuse / chaos), else TimeoutError."""
@@ -263,8 +270,13 @@ class VirtualPrinter:
         timer.start()
 
     def _listen(self) -> None:
-        # create_server sets SO_REUSEADDR, so the same port can be bound again after refuse().
-        listener = socket.create_server((self.host, self.port))
+        # SO_REUSEADDR, so the same port can be bound again after refuse(). A real printer's
+        # receive buffer is a few KB: a sender sees a busy (slow) printer take its job slowly.
+        listener = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        listener.bind((self.host, self.port))
+        listener.listen()
         self.port = listener.getsockname()[1]
         self._listener = listener
         self._spawn(self._accept_loop, listener)
@@ -293,6 +305,7 @@ class VirtualPrinter:
                     conn.close()
                     return
                 self._accepted += 1
+                self._cond.notify_all()
                 session = Session(conn, self._accepted)
                 self._plan(session)
                 self._sessions[conn] = session

@@ -128,7 +128,8 @@ def settings(database_url, tmp_path):
 def make_settings(database_url, tmp_path, printer_ports=(9, 9), **overrides):
     """The demo config with this test's database, var folder and printer ports."""
     s = load_settings(overrides={"database.url": database_url, "server.secret_key": "test-secret",
-                                 "server.public_base_url": "http://127.0.0.1:5000", **overrides})
+                                 "server.public_base_url": "http://127.0.0.1:5000",
+                                 "backup.folder": str(tmp_path / "var" / "backups"), **overrides})
     printers = tuple(p.model_copy(update={"port": port}) for p, port in zip(s.printers, printer_ports))
     return s.model_copy(update={"var_dir": tmp_path / "var", "printers": printers})
 

@@ -4,66 +4,37 @@ trickling connections from one address (127.0.0.2, loopback only) must not stop 
 reaching a kitchen screen, and the server is healthy again without a restart when they go."""
 from __future__ import annotations
 
-import resource
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import DEMO_PINS
 from tests.e2e.live import KUNG_PAO, LARGE, MILD, LiveSocket
+from tests.e2e.processes import ServerProcess, signed_in
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
 ATTACKER = "127.0.0.2"
 FLOOD = 1100
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def production(tmp_path):
-    """Start the real server in its own process, limited to 1,024 open files; extra
-    [server] settings as keyword arguments. Returns its URL."""
-    procs = []
+    """Start the real server in its own process, limited to 1,024 open files (its printers on
+    the discard port, never the demo's); extra [server] settings as keyword arguments.
+    Returns its URL."""
+    servers = []
 
     def start(**server) -> str:
-        port = _free_port()
-        extra = "".join(f"\n{k} = {v}" for k, v in server.items())
-        cfg = (ROOT / "config.toml").read_text().replace('host = "0.0.0.0"', 'host = "127.0.0.1"', 1) \
-            .replace("port = 5000", f"port = {port}{extra}", 1)
-        (tmp_path / "config.toml").write_text(cfg)
-        limit = lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 1024))  # noqa: E731
-        log = tmp_path / "server.log"
-        proc = subprocess.Popen([sys.executable, str(ROOT / "run.py"), "serve", "--config", str(tmp_path / "config.toml")],
-                                cwd=tmp_path, stdout=log.open("w"), stderr=subprocess.STDOUT, preexec_fn=limit)
-        procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:  # start-up: migrations, the demo restaurant, the worker process
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    return url
-            except requests.ConnectionError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            threading.Event().wait(0.1)
+        servers.append(ServerProcess(tmp_path / f"server{len(servers)}", nofile=1024, **server).start())
+        return servers[-1].url
 
     yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=30)
+    for server in servers:
+        server.stop()
 
 
 def _flood(url: str, stop: threading.Event) -> list[socket.socket]:
@@ -95,13 +66,6 @@ def _flood(url: str, stop: threading.Event) -> list[socket.socket]:
     return socks
 
 
-def _signed_in(url: str, role: str) -> requests.Session:
-    http = requests.Session()
-    user_id, pin = DEMO_PINS[role]
-    assert http.post(f"{url}/api/staff/login", json={"user_id": user_id, "pin": pin}, timeout=5).ok
-    return http
-
-
 def _order_and_see(url: str, http: requests.Session, screen: LiveSocket, n: int) -> list[float]:
     """n takeaway orders from the till; each one's time from POST to its ticket on the screen."""
     latencies = []
@@ -119,7 +83,7 @@ def _order_and_see(url: str, http: requests.Session, screen: LiveSocket, n: int)
 
 def test_a_flood_of_idle_and_trickling_connections_does_not_stop_orders(production):
     url = production()
-    cook, cashier = _signed_in(url, "cook"), _signed_in(url, "cashier")
+    cook, cashier = signed_in(url, "cook"), signed_in(url, "cashier")
     screen = LiveSocket(url, f"session={cook.cookies['session']}").connect()
     stop = threading.Event()
     try:
@@ -144,7 +108,8 @@ def test_a_flood_of_idle_and_trickling_connections_does_not_stop_orders(producti
         stop.set()
         for s in locals().get("socks", []):
             s.close()
-    assert requests.get(f"{url}/healthz", timeout=2).json() == {"ok": True, "database": "ok"}
+    health = requests.get(f"{url}/healthz", timeout=2).json()
+    assert (health["ok"], health["database"]) == (True, "ok")
     assert _order_and_see(url, cashier, screen, 1)[0] < 1.0  # recovered, without a restart
     screen.disconnect()
 
@@ -159,7 +124,7 @@ def _connect(url: str) -> socket.socket:
 
 def test_an_idle_or_trickling_connection_is_closed_after_its_timeout(production):
     url = production(keepalive_s=1, request_timeout_s=1.5)
-    cook, cashier = _signed_in(url, "cook"), _signed_in(url, "cashier")
+    cook, cashier = signed_in(url, "cook"), signed_in(url, "cashier")
     screen = LiveSocket(url, f"session={cook.cookies['session']}").connect()  # a websocket keeps no deadline
     screen.join(["station:wok"])
     idle = _connect(url)

@@ -78,3 +78,17 @@ def test_visit_tokens_round_trip_and_forgeries_fail():
     assert read_token("other-secret", token) is None
     assert read_token("secret", token[:-2] + "xx") is None
     assert read_token("secret", "garbage") is None
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pydantic import BaseModel
+
+    from core.settings import REPO_ROOT, Settings
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    missing = []
+    for section, field in Settings.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            missing += [f"{section}.{k}" for k in model.model_fields
+                        if f"`{section}.{k}`" not in readme and f"`[[{section}.{k}]]" not in readme]
+    assert not missing, missing

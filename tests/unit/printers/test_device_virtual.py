@@ -299,14 +299,17 @@ def test_cli_reads_commands_from_stdin(tmp_path):
                          "0 connections not printed"]
 
 
-def test_a_slow_printer_prints_a_small_job_but_a_big_one_outlasts_a_short_timeout(printer):
-    printer.slow(40_000)  # bytes per second
+def test_a_slow_printer_is_waited_for_while_it_takes_the_job_and_given_up_on_only_at_the_limit(printer):
+    printer.slow(40_000)  # bytes per second: busy printing, it takes a job a few KB at a time
     small = b"\x1b@" + b"ticket\n" * 100  # 702 bytes: about 18 ms at this rate
     assert send("127.0.0.1", printer.port, small, timeout=2) == "ok"
     assert printer.wait_for_jobs(1, timeout=5) == [small]
-    big = b"\x1b@" + b"x" * 60_000  # 1.5 s at this rate
+    big = b"\x1b@" + b"x" * 60_000  # 1.5 s at this rate: five timeouts, but it never stops taking bytes
+    assert send("127.0.0.1", printer.port, big, timeout=0.3) == "ok"  # sent once, confirmed: no second copy
+    assert printer.wait_for_jobs(2, timeout=5)[1] == big
+    printer.slow(10_000)  # 6 s for the big job: past SLOW_JOB_TIMEOUTS x 0.1 s
     with pytest.raises(PrinterUnavailable) as err:
-        send("127.0.0.1", printer.port, big, timeout=0.3)
+        send("127.0.0.1", printer.port, big, timeout=0.1)
     assert err.value.maybe_delivered  # part of it may be on paper: a retry must say REPRINT
     printer.slow(None)
     assert send("127.0.0.1", printer.port, small, timeout=2) == "ok"
