@@ -10,7 +10,7 @@ from core.time import CLOCK, iso, local_text
 from kitchen.model import Ticket
 from menu.model import localized
 from pos.orders.model import Order, OrderItem
-from pos.orders.status import COOKED, DONE, PREPARING, ItemStatus, PassStatus, TicketStatus
+from pos.orders.status import COOKED, DONE, PREPARING, STARTED, ItemStatus, PassStatus, TicketStatus
 
 
 def names_for_kitchen(ctx: Context, names: dict) -> tuple[str, str | None]:
@@ -30,8 +30,7 @@ def ticket_status(items: Iterable[OrderItem]) -> str:
     statuses = [i.status for i in items]
     if all(st in DONE for st in statuses):
         return TicketStatus.DONE
-    return TicketStatus.COOKING if any(st in (ItemStatus.COOKING, ItemStatus.READY) for st in statuses) \
-        else TicketStatus.OPEN
+    return TicketStatus.COOKING if any(st in STARTED for st in statuses) else TicketStatus.OPEN
 
 
 def ticket_dict(ctx: Context, t: Ticket) -> dict:

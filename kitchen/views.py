@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 from pydantic import Field
 
 from core.api import Out, Schema, api
@@ -138,9 +138,7 @@ def _screen_settings(ctx) -> dict:
 @require_page_role("cook")
 def screen(station: str | None):
     ctx = current_ctx()
-    if station is not None and ctx.settings.station(station) is None:
-        abort(404)
-    state = services.open_tickets(ctx, station)
+    state = services.open_tickets(ctx, _station_or_404(station))
     return render_template("kitchen/screen.html", station=station, state=state, staff=current_staff(),
                            stations=ctx.settings.station_names, tz=ctx.settings.restaurant.timezone,
                            now=ctx.clock.now().isoformat(), screen=_screen_settings(ctx))

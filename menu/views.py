@@ -1,12 +1,11 @@
 """The menu API: reading it, and marking dishes sold out (86) and back."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify
 from pydantic import Field, RootModel
 
 from core.api import Out, Schema, api
-from core.web import current_ctx
-from core.i18n import negotiate
+from core.web import current_ctx, language
 from menu import services
 from staff.auth import role_guard
 
@@ -70,15 +69,6 @@ class DishesOut(RootModel[list[DishStateOut]]):
 class SoldOutOut(Out):
     dish_id: int
     sold_out: bool
-
-
-def language(ctx) -> str:
-    """This request's language (core.i18n.negotiate: ?lang=, the remembered cookie, the
-    phone's Accept-Language), also set as the interface language of the page it renders."""
-    lang = negotiate(request.args.get("lang"), request.cookies.get("lang"), list(request.accept_languages),
-                     ctx.settings.restaurant.languages)
-    g.lang = lang
-    return lang
 
 
 @api.route(bp, "/api/menu", "GET", response=MenuOut, summary="The menu by category in one language (?lang=)")

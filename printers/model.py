@@ -2,11 +2,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.database import Base, UTCDateTime
+
+
+class JobStatus(StrEnum):
+    """Where a print job is in the queue (stored as its string value)."""
+    PENDING = "pending"    # waiting for its printer (or its next attempt)
+    PRINTING = "printing"  # claimed by a worker that is sending it
+    PRINTED = "printed"    # the printer confirmed it
+    FAILED = "failed"      # it cannot be printed (its document cannot be laid out)
+
+
+# Not finished yet: the printer's queue.
+QUEUED = frozenset({JobStatus.PENDING, JobStatus.PRINTING})
 
 
 class PrintJob(Base):
@@ -18,7 +31,7 @@ class PrintJob(Base):
     # The layout's input data: printed as printers.layout.build(kind, document, paper_mm), laid
     # out at print time for the printer that prints it.
     document: Mapped[dict] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending printing printed failed
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

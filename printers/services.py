@@ -18,7 +18,7 @@ from core.context import Context
 from core.database import after_commit
 from core.errors import Conflict, NotFound
 from core.time import SECONDS, local_text
-from printers.model import PrintJob, PrinterState
+from printers.model import QUEUED, JobStatus, PrintJob, PrinterState
 
 STALE_CLAIM = timedelta(seconds=120)
 # A printer that said this at its last attempt does not take another printer's jobs.
@@ -39,7 +39,7 @@ def enqueue(ctx: Context, s: Session, printer: str, kind: str, data: dict, ticke
         state = s.get(PrinterState, printer)
         if state is not None and state.down_since is not None:
             printer, redirected_from = backup.name, printer
-    s.add(PrintJob(printer=printer, kind=kind, document=data, ticket_id=ticket_id, status="pending",
+    s.add(PrintJob(printer=printer, kind=kind, document=data, ticket_id=ticket_id, status=JobStatus.PENDING,
                    attempts=0, next_attempt_at=now, created_at=now, redirected_from=redirected_from))
     after_commit(s, lambda: ctx.wake_printers(printer))
     return printer
@@ -65,11 +65,11 @@ def release_dead_claims(ctx: Context, host: str, alive: Callable[[int], bool]) -
     (several servers on one machine) and of other hosts are left alone. Returns how many."""
     with ctx.db.write() as s:
         rows = s.execute(select(PrintJob.id, PrintJob.claimed_by).where(
-            PrintJob.status == "printing", PrintJob.claimed_by.like(f"{host}:%"))).all()
+            PrintJob.status == JobStatus.PRINTING, PrintJob.claimed_by.like(f"{host}:%"))).all()
         dead = [job_id for job_id, by in rows if not _claimant_alive(by, alive)]
         if dead:
-            s.execute(update(PrintJob).where(PrintJob.id.in_(dead), PrintJob.status == "printing")
-                      .values(status="pending", claimed_by=None, maybe_delivered=True))
+            s.execute(update(PrintJob).where(PrintJob.id.in_(dead), PrintJob.status == JobStatus.PRINTING)
+                      .values(status=JobStatus.PENDING, claimed_by=None, maybe_delivered=True))
         return len(dead)
 
 
@@ -87,18 +87,18 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
         # Claims left behind by a worker that died mid-job go back to the queue.
         # One attempt takes at most connect + send + two status reads, each up to the timeout.
         stale = max(STALE_CLAIM, timedelta(seconds=6 * ctx.settings.printing.timeout_seconds))
-        s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "printing",
+        s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == JobStatus.PRINTING,
                                          PrintJob.claimed_at < now - stale)
-                  .values(status="pending", claimed_by=None, maybe_delivered=True))  # it may have been sent
-        if s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == "printing").limit(1)):
+                  .values(status=JobStatus.PENDING, claimed_by=None, maybe_delivered=True))  # it may have been sent
+        if s.scalar(select(PrintJob.id).where(PrintJob.printer == printer, PrintJob.status == JobStatus.PRINTING).limit(1)):
             return None
         head = s.execute(select(PrintJob.id, PrintJob.next_attempt_at)
-                         .where(PrintJob.printer == printer, PrintJob.status == "pending")
+                         .where(PrintJob.printer == printer, PrintJob.status == JobStatus.PENDING)
                          .order_by(PrintJob.id).limit(1)).first()
         if head is None or head.next_attempt_at > now:
             return None
-        claimed = s.execute(update(PrintJob).where(PrintJob.id == head.id, PrintJob.status == "pending")
-                            .values(status="printing", claimed_at=now, claimed_by=worker_id,
+        claimed = s.execute(update(PrintJob).where(PrintJob.id == head.id, PrintJob.status == JobStatus.PENDING)
+                            .values(status=JobStatus.PRINTING, claimed_at=now, claimed_by=worker_id,
                                     attempts=PrintJob.attempts + 1)).rowcount
         if claimed != 1:
             return None
@@ -123,7 +123,7 @@ def _take_back(ctx: Context, s, printer: str) -> None:
     """A printer that works again takes back its jobs still waiting elsewhere (not those
     being printed), in their order; they print without the REDIRECTED banner, at their own
     station, and a job that may already have printed still says REPRINT."""
-    back = s.scalars(select(PrintJob).where(PrintJob.redirected_from == printer, PrintJob.status == "pending")).all()
+    back = s.scalars(select(PrintJob).where(PrintJob.redirected_from == printer, PrintJob.status == JobStatus.PENDING)).all()
     for j in back:
         j.printer, j.redirected_from = printer, None
         j.attempts, j.next_attempt_at = 0, ctx.clock.now()
@@ -136,7 +136,7 @@ def mark_printed(ctx: Context, job_id: int, worker_id: str, printer: str | None 
     """Printed and confirmed; state is what the printer reported (online or paper_low)."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
-                  .values(status="printed", printed_at=ctx.clock.now(), last_error=None))
+                  .values(status=JobStatus.PRINTED, printed_at=ctx.clock.now(), last_error=None))
         if printer:
             _record_state(ctx, s, printer, state, None)
 
@@ -171,7 +171,7 @@ def mark_unreachable(ctx: Context, job_id: int, worker_id: str, error: str, retr
     retry_at; maybe_delivered (the bytes may have arrived) makes every later attempt a REPRINT."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
-                  .values(status="pending", claimed_by=None, last_error=error[:500], next_attempt_at=retry_at,
+                  .values(status=JobStatus.PENDING, claimed_by=None, last_error=error[:500], next_attempt_at=retry_at,
                           maybe_delivered=PrintJob.maybe_delivered | maybe_delivered))
         if printer:
             state = _record_state(ctx, s, printer, STATE_OF_REASON.get(reason or "", "unreachable"), error[:500])
@@ -186,12 +186,12 @@ def _fail_over(ctx: Context, s, job_id: int, printer: str, state: PrinterState) 
     queued meanwhile go straight to the backup (see enqueue)."""
     backup = _backup_of(ctx, s, printer)
     job = s.get(PrintJob, job_id)
-    if backup is None or job is None or job.status != "pending":
+    if backup is None or job is None or job.status != JobStatus.PENDING:
         return
     if job.attempts < ctx.settings.printing.failover_after:
         return
     state.down_since = state.down_since or ctx.clock.now()
-    waiting = s.scalars(select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == "pending",
+    waiting = s.scalars(select(PrintJob).where(PrintJob.printer == printer, PrintJob.status == JobStatus.PENDING,
                                                PrintJob.kind.not_in(NOT_REDIRECTED))).all()
     for j in waiting:
         # A job going home (it came from the backup) is no longer redirected.
@@ -207,14 +207,14 @@ def mark_failed(ctx: Context, job_id: int, worker_id: str, error: str) -> None:
     failed so the printer's other jobs go on; it stays visible with its error."""
     with ctx.db.write() as s:
         s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.claimed_by == worker_id)
-                  .values(status="failed", claimed_by=None, last_error=error[:500]))
+                  .values(status=JobStatus.FAILED, claimed_by=None, last_error=error[:500]))
 
 
 def next_due(ctx: Context, printer: str) -> datetime | None:
     """When this printer's head job is due (None when nothing waits)."""
     with ctx.db.read() as s:
         return s.scalar(select(PrintJob.next_attempt_at).where(
-            PrintJob.printer == printer, PrintJob.status == "pending").order_by(PrintJob.id).limit(1))
+            PrintJob.printer == printer, PrintJob.status == JobStatus.PENDING).order_by(PrintJob.id).limit(1))
 
 
 def queue_status(ctx: Context) -> list[dict]:
@@ -222,7 +222,7 @@ def queue_status(ctx: Context) -> list[dict]:
     cashier and the API). state is unknown until a worker has tried the printer."""
     with ctx.db.read() as s:
         rows = s.execute(select(PrintJob.printer, func.count(PrintJob.id))
-                         .where(PrintJob.status.in_(("pending", "printing"))).group_by(PrintJob.printer)).all()
+                         .where(PrintJob.status.in_(QUEUED)).group_by(PrintJob.printer)).all()
         depth = dict(rows)
         states = {r.printer: r for r in s.scalars(select(PrinterState))}
         out = []
@@ -236,7 +236,7 @@ def queue_status(ctx: Context) -> list[dict]:
                         "down_since": st.down_since.isoformat() if down else None,
                         "state": st.state if st else "unknown", "state_detail": st.detail if st else None,
                         "checked_at": st.checked_at.isoformat() if st else None,
-                        "last_error": last.last_error if last and last.status != "printed" else None,
+                        "last_error": last.last_error if last and last.status != JobStatus.PRINTED else None,
                         "last_printed_at": last.printed_at.isoformat() if last and last.printed_at else None})
         return out
 

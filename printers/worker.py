@@ -23,6 +23,7 @@ from core.context import Context
 from core.settings import PrinterSettings
 from printers import device, layout, render
 from printers import services as queue
+from printers.model import JobStatus
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
@@ -30,6 +31,7 @@ MAX_BACKOFF_SECONDS = 60.0
 # A drawer kick is for the cashier standing there: one that could not be sent in this
 # time is dropped (marked failed), never opened minutes later behind someone's back.
 DRAWER_TTL = timedelta(seconds=30)
+PRINTER_DOWN = "printer_down"  # print_job: the printer did not confirm it; the job waits for its next attempt
 
 
 def document_of(job, paper_mm: int) -> list[dict]:
@@ -57,18 +59,18 @@ class PrintWorker:
         return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), MAX_BACKOFF_SECONDS))
 
     def print_job(self, job) -> str:
-        """Returns "printed", "failed" (the job cannot be rendered) or "printer_down"."""
+        """Returns JobStatus.PRINTED, JobStatus.FAILED (the job cannot be rendered) or PRINTER_DOWN."""
         p, cfg = self.printer, self.ctx.settings.printing
         if job.kind == "drawer" and self.ctx.clock.now() - job.created_at > DRAWER_TTL:
             queue.mark_failed(self.ctx, job.id, self.worker_id, "expired: the drawer was not opened in time")
-            return "failed"
+            return JobStatus.FAILED
         try:
             data = render.render(document_of(job, p.paper_mm), profile=p.profile, paper_mm=p.paper_mm,
                                  font_path=cfg.font_path, font_index=cfg.font_index, text_mode=p.text_mode)
         except Exception as e:  # a bad document must not kill the worker or hold up other jobs
             log.exception("printer %s: job %s cannot be rendered; marked failed", p.name, job.id)
             queue.mark_failed(self.ctx, job.id, self.worker_id, f"render error: {e!r}")
-            return "failed"
+            return JobStatus.FAILED
         sent = False
         try:
             if queue.holds_jobs(self.ctx, p.name):  # ask first: what it is sent now would print again later
@@ -82,10 +84,10 @@ class PrintWorker:
                                    printer=p.name, reason=e.reason)
             log.warning("printer %s: job %s not printed (%s); retrying in %.1f s", p.name, job.id, e,
                         delay.total_seconds())
-            return "printer_down"
+            return PRINTER_DOWN
         queue.mark_printed(self.ctx, job.id, self.worker_id, printer=p.name,
                            state="paper_low" if answer == "paper_low" else "online")
-        return "printed"
+        return JobStatus.PRINTED
 
     def drain(self) -> int:
         """Print every job that is due now, oldest first; returns how many were printed."""
@@ -95,9 +97,9 @@ class PrintWorker:
             if job is None:
                 return printed
             outcome = self.print_job(job)
-            if outcome == "printer_down":
+            if outcome == PRINTER_DOWN:
                 return printed
-            printed += outcome == "printed"
+            printed += outcome == JobStatus.PRINTED
         return printed
 
     def _seconds_until_due(self) -> float:

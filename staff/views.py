@@ -63,7 +63,11 @@ def login(body: SignIn):
     return jsonify(user)
 
 
-@api.route(bp, "/api/staff/logout", "POST", summary="Sign out")
+class SignedOut(Out):
+    ok: bool
+
+
+@api.route(bp, "/api/staff/logout", "POST", response=SignedOut, summary="Sign out")
 def logout():
     session.pop("staff_id", None)
     g.pop("staff", None)

@@ -9,8 +9,12 @@ export function serverClock(initial) {
   };
 }
 
+// m:ss of a number of whole seconds.
+export function minSec(s) {
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
 // m:ss left, for a countdown.
 export function countdown(ms) {
-  const s = Math.max(0, Math.ceil(ms / 1000));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  return minSec(Math.max(0, Math.ceil(ms / 1000)));
 }

@@ -1,6 +1,6 @@
 import { connectLive, api, h } from "/static/live.js";
 import { watchPrinters } from "/static/printers/printers.js";
-import { serverClock, countdown } from "/static/kitchen/clock.js";
+import { serverClock, countdown, minSec } from "/static/kitchen/clock.js";
 import { clockText } from "/static/time.js";
 import { boot, wireSignOut } from "/static/staff_page.js";
 
@@ -74,7 +74,7 @@ function card(t, n) {
       h("span", { class: "table" }, t.table), h("span", { class: "num" }, `#${t.order_number}`),
       t.rush ? h("span", { class: "badge rush" }, "RUSH 急") : null,
       t.late ? h("span", { class: "badge late" }, "LATE 遲") : null,
-      h("span", { class: "timer" }, `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`)),
+      h("span", { class: "timer" }, minSec(s))),
     station ? null : h("div", { class: "station" }, t.station),
     h("ul", {}, t.items.map((i) => itemLine(t, i))),
     h("div", { class: "actions" },
@@ -110,7 +110,7 @@ function tick() {
     const t = tickets.get(Number(el.dataset.ticket));
     if (!t) continue;
     const s = age(t);
-    el.querySelector(".timer").textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+    el.querySelector(".timer").textContent = minSec(s);
     el.classList.remove("warn", "late");
     if (ageClass(s)) el.classList.add(ageClass(s));
     for (const li of el.querySelectorAll("li.item")) {

@@ -48,9 +48,12 @@ class TotalsOut(Out):
     formatted: dict[str, str]
 
 
+AdjustmentKind = Literal["discount", "comp"]
+
+
 class AdjustmentOut(Out):
     id: int
-    kind: Literal["discount", "comp"]
+    kind: AdjustmentKind
     item_id: int | None = Field(description="none: the whole check")
     percent: str | None
     amount: int | None

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from pos.orders.status import ItemStatus
+
+
 def diner_strings() -> dict:
     """Every string diner.js shows, keyed as the script uses them."""
     return {
@@ -43,8 +46,8 @@ def diner_strings() -> dict:
         "yours": _("Your table's orders"), "order": _("Order #{number}"),
         "subtotal": _("Subtotal"), "service": _("Service charge"), "servicePct": _("Service charge ({pct}%)"),
         "tax": _("Tax"), "total": _("Total"), "paid": _("Paid"),
-        "queued": _("Queued"), "cooking": _("Cooking"), "ready": _("Ready"), "served": _("Served"),
-        "voided": _("Cancelled"),
+        ItemStatus.QUEUED: _("Queued"), ItemStatus.COOKING: _("Cooking"), ItemStatus.READY: _("Ready"),
+        ItemStatus.SERVED: _("Served"), ItemStatus.VOIDED: _("Cancelled"),
         "promised": _("Ready by about {time}"), "eta": _("about {time}"),
         "closed": _("This table's bill has been settled. Thank you! To order again, please ask our staff for a "
                     "new code."),

@@ -8,12 +8,11 @@ from pydantic import Field
 
 from core import i18n
 from core.api import Id, Schema, Text, api
-from core.web import current_ctx
+from core.web import current_ctx, language
 from core.errors import DomainError
 from menu import photos
 from menu import services as menu
 from menu.model import localized
-from menu.views import language
 from pos.diner import services
 from pos.orders import requests, services as orders
 from pos.diner.text import diner_strings

@@ -19,6 +19,8 @@ class ItemStatus(StrEnum):
 PREPARING = frozenset({ItemStatus.QUEUED, ItemStatus.COOKING})
 # Still the kitchen's or the pass's: an order with any of these can be late.
 IN_KITCHEN = frozenset({ItemStatus.QUEUED, ItemStatus.COOKING, ItemStatus.READY})
+# A cook has had it: being cooked or bumped ready (a station's card is then "cooking").
+STARTED = frozenset({ItemStatus.COOKING, ItemStatus.READY})
 # Cooked: ready at the pass or served.
 COOKED = frozenset({ItemStatus.READY, ItemStatus.SERVED})
 # Nothing left to do on its card.

@@ -16,7 +16,7 @@ from pos.orders import requests, services as orders
 from pos.orders.schemas import MAX_LINES, OrderLine, OrderOut, RequestOut
 from pos.till.views import Approval
 from pos.orders.ordering import RequestedLine
-from pos.checks.schemas import CheckOut, TablesOut
+from pos.checks.schemas import CheckOut, TablesOut, VisitKind
 from staff.auth import current_actor, role_guard
 
 bp = Blueprint("counter", __name__)
@@ -32,7 +32,7 @@ class StaffLine(OrderLine):
 
 
 class StaffOrder(Schema):
-    kind: Literal["table", "takeaway", "counter"]
+    kind: VisitKind
     table_id: Id | None = Field(None, description="kind table: the table")
     visit_id: Id | None = Field(None, description="add to this open check instead (any kind)")
     pickup: Text | None = Field(None, min_length=1, max_length=40, description="takeaway/counter: name or number")

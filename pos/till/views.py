@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
 
 from flask import Blueprint, Response, jsonify, render_template, request
 from pydantic import Field, RootModel, model_validator
@@ -16,7 +15,7 @@ from pos.checks.adjustments import refusal
 from pos.checks.audit import audit_log
 from pos.orders import qr
 from pos.orders.visits import current_visits
-from pos.checks.schemas import PaymentTakenOut, CheckOut, ClosedOut, TablesOut
+from pos.checks.schemas import AdjustmentKind, CheckOut, ClosedOut, PaymentTakenOut, TablesOut
 from printers.schemas import PrintQueuedOut
 from staff.auth import current_actor, current_staff, require_page_role, role_guard
 
@@ -49,7 +48,7 @@ class TakePayment(Schema):
 
 
 class AddAdjustment(Schema):
-    kind: Literal["discount", "comp"]
+    kind: AdjustmentKind
     item_id: Id | None = Field(None, description="one item; none: the whole check")
     percent: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
     amount: int | None = Field(None, ge=1, le=10**9)

@@ -4,7 +4,7 @@
 // offset on that day, and times show in the restaurant's time zone.
 import { api, h } from "/static/live.js";
 import { boot } from "/static/staff_page.js";
-import { knownZone, timeFormat } from "/static/time.js";
+import { dayStart, knownZone, nextDay, stampText, today } from "/static/time.js";
 
 const TZ = knownZone(boot.tz);
 const ACTIONS = {
@@ -24,39 +24,6 @@ const $ = (id) => document.getElementById(id);
 const form = $("filters"), action = $("f-action"), staff = $("f-staff"), since = $("f-since"), until = $("f-until");
 const rows = document.querySelector("#audit tbody"), status = $("audit-status"), error = $("audit-error");
 
-const stamp = timeFormat(TZ, { year: "numeric", month: "2-digit", day: "2-digit",
-                                                   hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-const parts = timeFormat(TZ, { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-                               minute: "2-digit", second: "2-digit" }, "en-US");
-const wall = (ms) => Object.fromEntries(parts.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-const pad = (n) => String(n).padStart(2, "0");
-
-// Minutes the restaurant's clock is ahead of UTC at the instant ms.
-function offsetAt(ms) {
-  const p = wall(ms);
-  return Math.round((Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour % 24, +p.minute, +p.second) - ms) / 60000);
-}
-
-// "2026-11-27" -> "2026-11-27T00:00:00+08:00": the start of that day in the restaurant.
-function startOf(day) {
-  const [y, m, d] = day.split("-").map(Number);
-  const guess = Date.UTC(y, m - 1, d);
-  const offset = offsetAt(guess - offsetAt(guess) * 60000);
-  const abs = Math.abs(offset);
-  return `${day}T00:00:00${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-function nextDay(day) {
-  const [y, m, d] = day.split("-").map(Number);
-  const t = new Date(Date.UTC(y, m - 1, d + 1));
-  return `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())}`;
-}
-
-function today() {
-  const p = wall(Date.now());
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
 function detailText(e) {
   const out = [];
   if (e.visit_id) out.push(`Check 賬單 #${e.visit_id}`);
@@ -70,8 +37,7 @@ function detailText(e) {
 }
 
 function row(e) {
-  let at = e.at;
-  try { at = stamp.format(new Date(e.at)); } catch { /* shown as sent */ }
+  const at = stampText(e.at, TZ) || e.at;
   return h("tr", { "data-audit": e.id, "data-action": e.action },
     h("td", { class: "at" }, h("time", { datetime: e.at }, at)),
     h("td", { class: "action" }, ACTIONS[e.action] || e.action),
@@ -92,8 +58,8 @@ async function load() {
     error.classList.remove("hidden");
     return;
   }
-  if (since.value) params.set("since", startOf(since.value));
-  if (until.value) params.set("until", startOf(nextDay(until.value)));  // the whole last day
+  if (since.value) params.set("since", dayStart(since.value, TZ));
+  if (until.value) params.set("until", dayStart(nextDay(until.value), TZ));  // the whole last day
   const shown = new URLSearchParams();  // the page's own address keeps the filters (a reload, a bookmark)
   for (const el of [action, staff, since, until]) if (el.value) shown.set(el.name, el.value);
   history.replaceState(null, "", `${location.pathname}${String(shown) ? `?${shown}` : ""}`);
@@ -122,7 +88,7 @@ since.value = start.get("since") || "";
 until.value = start.get("until") || "";
 form.addEventListener("submit", (e) => { e.preventDefault(); load(); });
 for (const el of [action, staff, since, until]) el.addEventListener("change", load);
-$("f-today").addEventListener("click", () => { since.value = until.value = today(); load(); });
+$("f-today").addEventListener("click", () => { since.value = until.value = today(TZ); load(); });
 $("f-clear").addEventListener("click", () => { action.value = staff.value = since.value = until.value = ""; load(); });
 
 api("GET", "/api/staff").then((list) => {

@@ -235,7 +235,7 @@ def check_the_audit_page(contexts, live, pos) -> None:
     with live.ctx.db.read() as s:
         at = s.scalar(select(AuditEntry.at).where(AuditEntry.action == "void"))
     local = at.astimezone(ZoneInfo(live.ctx.settings.restaurant.timezone))
-    expect(void.locator("td.at")).to_contain_text(local.strftime("%H:%M:%S"))  # the restaurant's time
+    expect(void.locator("td.at")).to_contain_text(local.strftime("%Y-%m-%d %H:%M:%S"))  # the restaurant's time, written as everywhere
     # Filters: by action, by staff member (who did it or approved it), by the restaurant's days.
     audit.locator("#f-action").select_option("void")
     expect(rows).to_have_count(1)

@@ -32,3 +32,5 @@ def test_every_room_is_a_layer_of_the_import_rule_and_a_root_package():
     assert rooms - named == set(), "add these rooms to the layers contract in pyproject.toml"
     assert named - rooms == set(), "the layers contract names rooms that do not exist"
     assert {r.split(".")[0] for r in rooms} == roots
+    # pos/ holds rooms only: a module beside them would be in no layer of the rule.
+    assert [p.name for p in (ROOT / "pos").glob("*.py")] == ["__init__.py"]
