@@ -56,12 +56,14 @@ def _writable(settings) -> None:
 
 
 def _migrate(settings) -> None:
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DatabaseError, OperationalError
     from core.migrate import upgrade
     try:
         upgrade(settings.database.url)
-    except OperationalError as e:
-        raise StartupError(f"database {settings.database.url}: {e.orig or e}") from None
+    except (OperationalError, DatabaseError) as e:  # locked, unreachable, or not a database at all
+        raise StartupError(f"database {settings.database.url}: {getattr(e, 'orig', None) or e}"
+                           + (" (run.py restore FILE puts a backup in its place)" if "not a database" in str(e) else "")
+                           ) from None
 
 
 def _prepare(settings):
@@ -115,6 +117,8 @@ def _in_child(fn) -> None:
             code = 0
         except (ConfigError, StartupError, BackupError) as e:
             code = _say(e)
+        except KeyboardInterrupt:
+            code = 130
         except BaseException:
             import traceback
             traceback.print_exc()
@@ -122,9 +126,13 @@ def _in_child(fn) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except KeyboardInterrupt:  # Ctrl-C reached both: the child stops quietly, and so does this
+        status = os.waitpid(pid, 0)[1]
+    code = os.waitstatus_to_exitcode(status)
     if code:
-        raise SystemExit(code)
+        raise SystemExit(128 - code if code < 0 else code)  # killed by signal n: 128 + n, as a shell says
 
 
 def cmd_serve(args, settings, virtual_printers: bool = False) -> None:
@@ -196,7 +204,7 @@ def _sqlite_file(settings, what: str) -> Path:
     from core.database import sqlite_path
     path = sqlite_path(settings.database.url)
     if path is None:
-        raise BackupError(f"the database is PostgreSQL: {what} it with pg_dump / pg_restore (README, Backups)")
+        raise BackupError(f"the database is PostgreSQL: {what} with pg_dump / pg_restore (README, Backups)")
     return path
 
 
@@ -205,7 +213,7 @@ def cmd_backup(args, settings) -> None:
     from core import backup
     from core.migrate import known_revisions
 
-    path = _sqlite_file(settings, "back up")
+    path = _sqlite_file(settings, "back it up")
     folder = Path(args.output) if args.output else settings.backup_folder
     if args.list:
         found = backup.backups(folder)
@@ -217,7 +225,8 @@ def cmd_backup(args, settings) -> None:
                 print(f"{p}  NOT USABLE: {e}")
         print(f"{len(found)} backup(s) in {folder}")
         return
-    info = backup.take(path, folder, datetime.now(settings.restaurant.tz), known_revisions(), settings.database.wait_s)
+    info = backup.take(path, folder, datetime.now(settings.restaurant.tz), known_revisions(), settings.database.wait_s,
+                       manual=True, create_folder=folder.resolve().is_relative_to(settings.var_dir.resolve()))
     print(f"backed up {path} to {info.path} ({info.bytes / 1e6:.1f} MB, {info.orders} orders, "
           f"newest {info.last_order_at or '-'}), checked")
 
@@ -228,7 +237,7 @@ def cmd_restore(args, settings) -> None:
     from core import backup
     from core.migrate import known_revisions
 
-    path = _sqlite_file(settings, "restore")
+    path = _sqlite_file(settings, "restore it")
     if scheduler_running(settings.var_dir):
         raise BackupError(f"a server is running on {path} (it holds {settings.var_dir / 'scheduler.lock'}): "
                                  "stop it, then restore")
@@ -271,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="the Chinese font ROM it stands in for (decodes FS & spans)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # seven lines of set-up on every start
     command = args.command or "serve"
     if command == "serve" and not hasattr(args, "message_queue"):
         args.message_queue = None

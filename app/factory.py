@@ -119,7 +119,7 @@ def _register_shell(app: Flask, settings: Settings) -> None:
         ctx = app.extensions["pos_ctx"]
         problem = ctx.db.health()
         return jsonify({"ok": problem is None, "database": problem or "ok",
-                        "backup": backup_health(ctx.settings.var_dir)}), 503 if problem else 200
+                        "backup": backup_health(ctx.settings, ctx.clock.now())}), 503 if problem else 200
 
     @app.get("/vendor/<name>")
     def socket_io_client(name: str):

@@ -29,7 +29,8 @@ def prune_outbox(ctx: Context) -> None:
 
 def _nightly(settings) -> dict | None:
     hour, minute = settings.backup.hour_minute
-    return {"hour": hour, "minute": minute, "timezone": settings.restaurant.tz} if settings.backup.enabled else None
+    return ({"hour": hour, "minute": minute, "timezone": settings.restaurant.tz, "misfire_grace_time": 3600}
+            if settings.backup.enabled else None)
 
 
 # (job id, function, trigger, trigger arguments or a function of the settings giving them, None: not run)
@@ -61,7 +62,8 @@ def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
         kwargs = kwargs(ctx.settings) if callable(kwargs) else kwargs
         if kwargs is not None:
             scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
-    if ctx.settings.backup.enabled and sqlite_path(ctx.db.url) and due_at_start(ctx.settings.var_dir, ctx.clock.now()):
+    if ctx.settings.backup.enabled and sqlite_path(ctx.db.url) and due_at_start(
+            ctx.settings.var_dir, ctx.clock.now(), ctx.settings.backup.hour_minute, ctx.settings.restaurant.tz):
         # Switched off at night, the server never reaches the nightly time: catch up.
         scheduler.add_job("core.backup:nightly", "date", id="backup-at-start", args=[ctx],
                           run_date=datetime.now(timezone.utc) + BACKUP_AT_START_DELAY, misfire_grace_time=3600)

@@ -94,6 +94,7 @@ class GuardedWorker(ThreadWorker):
         self._cap = server.max_connections_per_address
         self._trusted = frozenset(server.trusted_addresses)
         self._request_timeout = server.request_timeout_s
+        self._shed_logged = False
         super().init_process()
 
     def _release(self, address: str) -> None:
@@ -102,10 +103,30 @@ class GuardedWorker(ThreadWorker):
             if self._per_address[address] <= 0:
                 del self._per_address[address]
 
+    def _shed_oldest(self) -> None:
+        """Close the connection that has waited longest for its first request (else the
+        longest idle keep-alive one): its file lets the next client in."""
+        for waiting in (self.pending_conns, self.keepalived_conns):
+            if waiting:
+                conn = waiting.popleft()
+                try:
+                    self.poller.unregister(conn.sock)
+                except (OSError, KeyError, ValueError):
+                    pass
+                self.nr_conns -= 1
+                conn.close()
+                if not self._shed_logged:
+                    log.warning("out of open files: closing the oldest idle connections to let new ones in")
+                    self._shed_logged = True
+                return
+
     def accept(self, listener):
         try:
             client, addr = listener.accept()
         except OSError as e:
+            if e.errno in (errno.EMFILE, errno.ENFILE):  # out of files: free one rather than die
+                self._shed_oldest()
+                return
             if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
             return

@@ -15,7 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
+import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -42,8 +45,18 @@ class BackupInfo:
 
 
 def _connect(path: Path, read_only: bool = False, wait_s: float = 5.0) -> sqlite3.Connection:
-    uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+    uri = path.resolve().as_uri() + ("?mode=ro" if read_only else "")  # escaped: "usb #1" is a folder, not a fragment
     return sqlite3.connect(uri, uri=True, timeout=wait_s, isolation_level=None)
+
+
+def _within(seconds: float, what: str):
+    """A progress callback for Connection.backup, which retries a busy database for ever."""
+    deadline = time.monotonic() + seconds
+
+    def progress(_status, _remaining, _total):
+        if time.monotonic() > deadline:
+            raise BackupError(f"{what}: the database stayed busy for {seconds:g} s")
+    return progress
 
 
 def _private(path: Path) -> None:
@@ -59,51 +72,62 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def backup_name(local_now: datetime) -> str:
-    return f"{PREFIX}{local_now.strftime(STAMP)}.db"
+NAME = re.compile(r"^restaurant-(\d{8}-\d{6})(-manual)?(?:-(\d+))?\.db$")
 
 
-def backups(folder: Path) -> list[Path]:
-    """The folder's backups, oldest first."""
+def backups(folder: Path, nightly_only: bool = False) -> list[Path]:
+    """The folder's backups (nightly ones, and those taken by hand: restaurant-<stamp>-manual.db),
+    oldest first."""
     if not folder.is_dir():
         return []
-    found = [(key, p) for p in folder.glob(f"{PREFIX}*.db") if (key := _order_key(p)) is not None]
-    return [p for _, p in sorted(found)]
+    found = []
+    for p in folder.glob(f"{PREFIX}*.db"):
+        m = NAME.match(p.name)
+        if m is None or (nightly_only and m[2]):
+            continue
+        try:
+            found.append((datetime.strptime(m[1], STAMP), int(m[3] or 1), p))
+        except ValueError:
+            continue
+    return [p for *_, p in sorted(found)]
 
 
-def _order_key(path: Path) -> tuple[datetime, int] | None:
-    """(time, n) of restaurant-<stamp>.db or, for the n-th of one second, restaurant-<stamp>-<n>.db."""
-    rest = path.stem.removeprefix(PREFIX)
-    stamp, n = rest[:15], rest[15:]
-    if n and not (n.startswith("-") and n[1:].isdigit()):
-        return None
+def _unique(folder: Path, stem: str, suffix: str) -> Path:
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():  # two in one second: keep both
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path
+
+
+def _ready_folder(folder: Path, create: bool) -> None:
+    """A folder of var/ is made; a configured one (a USB drive's) must exist: made on an
+    unplugged drive's empty mount point, backups would fill the internal disk unseen."""
     try:
-        return datetime.strptime(stamp, STAMP), int(n[1:] or 1)
-    except ValueError:
-        return None
+        if create:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            raise BackupError(f"backup folder {folder}: it does not exist (is the drive plugged in?)")
+        for stale in folder.glob(f"{PREFIX}*.db.partial"):  # a backup cut short by a crash
+            stale.unlink(missing_ok=True)
+    except OSError as e:
+        raise BackupError(f"backup folder {folder}: {e.strerror or e}") from None
 
 
 def take(db_path: Path, folder: Path, local_now: datetime, known_revisions: set[str],
-         wait_s: float = 5.0) -> BackupInfo:
-    """Copy the live database into folder as restaurant-<local time>.db, checked."""
+         wait_s: float = 5.0, manual: bool = False, create_folder: bool = True) -> BackupInfo:
+    """Copy the live database into folder as restaurant-<local time>[-manual].db, checked."""
     if not db_path.is_file():
         raise BackupError(f"database {db_path}: no such file")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise BackupError(f"backup folder {folder}: {e.strerror or e}") from None
-    final = folder / backup_name(local_now)
-    n = 1
-    while final.exists():  # two backups in one second: keep both
-        n += 1
-        final = folder / f"{PREFIX}{local_now.strftime(STAMP)}-{n}.db"
+    _ready_folder(folder, create_folder)
+    final = _unique(folder, f"{PREFIX}{local_now.strftime(STAMP)}{'-manual' if manual else ''}", ".db")
     partial = final.with_name(final.name + ".partial")
     try:
         src = _connect(db_path, wait_s=wait_s)
         try:
             dst = sqlite3.connect(partial, isolation_level=None)
-            try:
-                src.backup(dst)  # all pages in one step, inside one read transaction: one moment's state
+            try:  # all pages in one step, inside one read transaction: one moment's state
+                src.backup(dst, progress=_within(max(wait_s, 30.0), f"backup of {db_path}"))
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             finally:
                 dst.close()
@@ -157,45 +181,73 @@ def inspect(path: Path, known_revisions: set[str]) -> BackupInfo:
     return BackupInfo(path, path.stat().st_size, revision[0], orders, str(last) if last else None)
 
 
+def _in_use(db_path: Path) -> bool:
+    """Whether another process holds the database (a server): it could not take a write lock.
+    A file that is no SQLite database is left untouched (opening it could drop its -wal)."""
+    with open(db_path, "rb") as f:
+        if f.read(len(HEADER)) != HEADER:
+            return False
+    try:
+        conn = sqlite3.connect(db_path.resolve().as_uri(), uri=True, timeout=1.0, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except sqlite3.OperationalError as e:
+        return "locked" in str(e) or "busy" in str(e)
+    except sqlite3.DatabaseError:
+        return False  # damaged: nobody can be using it, and it is what the restore replaces
+    return False
+
+
 def restore(backup: Path, db_path: Path, local_now: datetime, known_revisions: set[str]) -> tuple[BackupInfo, Path | None]:
-    """Replace the database with a checked backup. The replaced database is first copied
-    beside it (restaurant.db.before-restore-<local time>); returns the backup's info and that
-    copy's path (None when there was no database). The server must be stopped."""
+    """Replace the database with a checked backup; the server must be stopped. The replaced
+    database (with its -wal and -shm, byte for byte: it may be the damaged one) is moved aside
+    as restaurant.db.before-restore-<local time>; returns the backup's info and that path
+    (None when there was no database)."""
     info = inspect(backup, known_revisions)
+    if db_path.exists() and os.path.samefile(backup, db_path):
+        raise BackupError(f"{backup} is the database itself")
+    if db_path.exists() and _in_use(db_path):
+        raise BackupError(f"database {db_path} is in use by another process (a server?): stop it, then restore")
     kept = None
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
+        incoming = _unique(db_path.parent, f".{db_path.name}.restoring", "")
+        fd = os.open(incoming, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with open(backup, "rb") as src, os.fdopen(fd, "wb") as dst:
+            shutil.copyfileobj(src, dst)  # a backup is one self-contained, checked file
+            dst.flush()
+            os.fsync(dst.fileno())
         if db_path.exists():
-            kept = db_path.with_name(f"{db_path.name}.before-restore-{local_now.strftime(STAMP)}")
-            _copy(db_path, kept)
-        else:  # created private before SQLite writes into it
-            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, 0o600))
-        _copy(backup, db_path, read_only_source=True)
-    except sqlite3.Error as e:
-        raise BackupError(f"restore into {db_path}: {e}") from None
+            kept = _unique(db_path.parent, f"{db_path.name}.before-restore-{local_now.strftime(STAMP)}", "")
+            os.replace(db_path, kept)
+        for side in ("-wal", "-shm"):  # the replaced database's journal must not be applied to the new one
+            old = db_path.with_name(db_path.name + side)
+            if old.exists():
+                if kept is not None:
+                    os.replace(old, kept.with_name(kept.name + side))
+                else:
+                    old.unlink()
+        os.replace(incoming, db_path)
+        _fsync(db_path.parent)
     except OSError as e:
+        if kept is not None and not db_path.exists():  # put the database back as it was
+            for side in ("", "-wal", "-shm"):
+                if kept.with_name(kept.name + side).exists():
+                    os.replace(kept.with_name(kept.name + side), db_path.with_name(db_path.name + side))
         raise BackupError(f"restore into {db_path}: {e.strerror or e}") from None
+    finally:
+        if "incoming" in locals() and incoming.exists():
+            incoming.unlink()
     return info, kept
 
 
-def _copy(src_path: Path, dst_path: Path, read_only_source: bool = False) -> None:
-    """Page by page through SQLite (so a -wal beside either file is taken into account)."""
-    src = _connect(src_path, read_only=read_only_source)
-    try:
-        dst = _connect(dst_path)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    _private(dst_path)
-    _fsync(dst_path)
-
-
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Remove all but the newest ``keep`` backups; returns what was removed."""
-    old = backups(folder)[:-keep] if keep > 0 else []
+    """Remove all but the newest ``keep`` nightly backups (those taken by hand are the
+    owner's to remove); returns what was removed."""
+    old = backups(folder, nightly_only=True)[:-keep] if keep > 0 else []
     for p in old:
         p.unlink(missing_ok=True)
     return old
@@ -222,22 +274,38 @@ def read_status(var_dir: Path) -> dict | None:
         return None
 
 
-def health(var_dir: Path) -> dict:
-    """For /healthz: when the last good backup was taken, and the last attempt's error."""
-    status = read_status(var_dir) or {}
-    return {"last_at": status.get("last_at"), "error": status.get("error")}
+def last_scheduled(now: datetime, at: tuple[int, int], tz) -> datetime:
+    """The most recent nightly time (at, local) at or before now, as UTC."""
+    local = now.astimezone(tz)
+    candidate = local.replace(hour=at[0], minute=at[1], second=0, microsecond=0)
+    if candidate > local:
+        candidate = (candidate - timedelta(days=1)).replace(hour=at[0], minute=at[1])  # same wall time the day before
+    return candidate.astimezone(timezone.utc)
 
 
-def due_at_start(var_dir: Path, now: datetime, every: timedelta = timedelta(hours=24)) -> bool:
-    """A server switched off at night never reaches the nightly time: at start-up a backup
-    is due when the last good one is older than a day (or there is none)."""
+def _last_good(var_dir: Path) -> datetime | None:
     last = (read_status(var_dir) or {}).get("last_at")
-    if not last:
-        return True
     try:
-        return now - datetime.fromisoformat(last) >= every
+        return datetime.fromisoformat(last) if last else None
     except ValueError:
-        return True
+        return None
+
+
+def due_at_start(var_dir: Path, now: datetime, at: tuple[int, int], tz) -> bool:
+    """A server switched off at night never reaches the nightly time: at start-up a backup is
+    due when the last good one is older than the last nightly time (or there is none)."""
+    last = _last_good(var_dir)
+    return last is None or last < last_scheduled(now, at, tz)
+
+
+def health(settings, now: datetime) -> dict:
+    """For /healthz: whether nightly backups are on, when the last good one was taken, whether
+    that is older than the last nightly time (stale: a night was missed), the last error."""
+    status = read_status(settings.var_dir) or {}
+    enabled = settings.backup.enabled
+    return {"enabled": enabled, "last_at": status.get("last_at"), "error": status.get("error"),
+            "stale": enabled and due_at_start(settings.var_dir, now - timedelta(hours=1), settings.backup.hour_minute,
+                                              settings.restaurant.tz)}
 
 
 def nightly(ctx) -> BackupInfo | None:
@@ -254,7 +322,9 @@ def nightly(ctx) -> BackupInfo | None:
         return None
     cfg = settings.backup
     try:
-        info = take(path, settings.backup_folder, now.astimezone(settings.restaurant.tz), known_revisions(), ctx.db.wait_s)
+        folder = settings.backup_folder
+        info = take(path, folder, now.astimezone(settings.restaurant.tz), known_revisions(), ctx.db.wait_s,
+                    create_folder=folder.is_relative_to(settings.var_dir))
         removed = prune(settings.backup_folder, cfg.keep)
     except BackupError as e:
         log.error("backup failed: %s", e)

@@ -32,7 +32,7 @@ OFFLINE = 0x08
 PAPER_NEAR_END, PAPER_END = 0x0C, 0x60
 
 
-SLOW_JOB_TIMEOUTS = 30  # a printer taking a job slowly is waited for up to this many timeouts (2 min at 4 s)
+SLOW_JOB_S = 30.0  # a printer taking a job slowly is waited for this long in all (well inside the stale claim)
 NOT_SENT = frozenset({"refused", "connect_timeout", "unreachable"})  # reasons after which nothing was sent
 
 
@@ -107,17 +107,17 @@ def probe(host: str, port: int, *, timeout: float = 4.0) -> str:
     return send(host, port, b"", timeout=timeout)
 
 
-def send(host: str, port: int, data: bytes, *, timeout: float = 4.0) -> str:
+def send(host: str, port: int, data: bytes, *, timeout: float = 4.0, slow_limit_s: float = SLOW_JOB_S) -> str:
     """Send a whole job in one write; return "ok" or "paper_low", else raise PrinterUnavailable.
 
     `timeout` bounds each socket operation (connect, each write or status read that makes no
-    progress); a printer that keeps taking the job slowly is waited for up to SLOW_JOB_TIMEOUTS
-    timeouts in all, so a job it is still printing is not sent again.
+    progress); a printer that keeps taking the job slowly is waited for up to `slow_limit_s`
+    in all, so a job it is still printing is not sent again.
     """
     printer = Network(host, port, timeout=timeout)
     try:
         printer.open()
-        deadline = time.monotonic() + SLOW_JOB_TIMEOUTS * timeout
+        deadline = time.monotonic() + max(slow_limit_s, timeout)
         if data:
             _write(printer, data, deadline)
         online, paper = _query(printer, STATUS_PRINTER, deadline), _query(printer, STATUS_PAPER, deadline)

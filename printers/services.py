@@ -19,6 +19,7 @@ from core.database import after_commit
 from core.errors import Conflict, NotFound
 from core.time import SECONDS, local_text
 from printers.model import QUEUED, JobStatus, PrintJob, PrinterState
+from printers import device
 
 STALE_CLAIM = timedelta(seconds=120)
 # A printer that said this at its last attempt does not take another printer's jobs.
@@ -85,8 +86,8 @@ def claim_next(ctx: Context, printer: str, worker_id: str) -> PrintJob | None:
     now = ctx.clock.now()
     with ctx.db.write() as s:
         # Claims left behind by a worker that died mid-job go back to the queue.
-        # One attempt takes at most connect + send + two status reads, each up to the timeout.
-        stale = max(STALE_CLAIM, timedelta(seconds=6 * ctx.settings.printing.timeout_seconds))
+        # One attempt takes at most connect, a slow printer's device.SLOW_JOB_S and a last status read.
+        stale = max(STALE_CLAIM, timedelta(seconds=device.SLOW_JOB_S + 4 * ctx.settings.printing.timeout_seconds))
         s.execute(update(PrintJob).where(PrintJob.printer == printer, PrintJob.status == JobStatus.PRINTING,
                                          PrintJob.claimed_at < now - stale)
                   .values(status=JobStatus.PENDING, claimed_by=None, maybe_delivered=True))  # it may have been sent

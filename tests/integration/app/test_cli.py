@@ -26,6 +26,26 @@ def test_bad_config_stops_with_the_key_named(tmp_path, command, config_after):
     assert "restaurant.currency" in r.stderr
 
 
+@pytest.mark.parametrize("command", ["migrate", "serve"])
+def test_a_damaged_database_stops_start_up_with_one_line_pointing_at_restore(tmp_path, command):
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "restaurant.db").write_bytes(b"\x00garbage, not SQLite" * 500)
+    r = run(tmp_path, command)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.strip().splitlines()[-1] == (f"cannot start: database sqlite:///{tmp_path}/var/restaurant.db: file is "
+                                                 "not a database (run.py restore FILE puts a backup in its place)")
+
+
+def test_backup_commands_say_what_went_wrong_in_one_line(tmp_path):
+    r = run(tmp_path, "restore", str(tmp_path / "nope.db"))
+    assert (r.returncode, r.stderr.strip().splitlines()[-1]) == (1, f"restore failed: {tmp_path}/nope.db: No such file or directory")
+    assert run(tmp_path, "backup").stderr.strip().endswith("restaurant.db: no such file")  # nothing to back up yet
+    assert run(tmp_path, "migrate").returncode == 0
+    r = run(tmp_path, "backup", "-o", str(tmp_path / "media" / "usb"))
+    assert r.returncode == 1 and "it does not exist (is the drive plugged in?)" in r.stderr
+    assert not (tmp_path / "media").exists()
+
+
 def test_missing_font_stops_start_up_with_a_clear_message(tmp_path):
     cfg = (ROOT / "config.toml").read_text().replace(
         'font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"', 'font_path = "/nope/font.ttc"')

@@ -31,6 +31,7 @@ def restaurant(tmp_path):
     url = f"sqlite:///{tmp_path / 'restaurant.db'}"
     upgrade(url)
     db = Database(url)
+    (tmp_path / "usb").mkdir()  # the drive, plugged in
     settings = make_settings(url, tmp_path, **{"backup.folder": str(tmp_path / "usb"), "backup.keep": 3})
     ctx = create_app(settings, clock=FixedClock(datetime(2026, 12, 4, 15, 0, tzinfo=timezone.utc)), db=db
                      ).extensions["pos_ctx"]
@@ -63,9 +64,12 @@ def test_a_backup_is_a_checked_private_self_contained_copy(restaurant, tmp_path)
 
 
 def test_a_backup_into_a_folder_that_cannot_be_written_says_so_and_leaves_nothing(restaurant, tmp_path):
-    (tmp_path / "usb").write_text("a file where the drive should be")
-    with pytest.raises(backup.BackupError, match="backup folder .*usb"):
-        backup.take(tmp_path / "restaurant.db", tmp_path / "usb", LOCAL, REVISIONS)
+    (tmp_path / "drive").write_text("a file where the drive should be")
+    with pytest.raises(backup.BackupError, match="backup folder .*drive"):
+        backup.take(tmp_path / "restaurant.db", tmp_path / "drive", LOCAL, REVISIONS)
+    with pytest.raises(backup.BackupError, match="does not exist .is the drive plugged in"):
+        backup.take(tmp_path / "restaurant.db", tmp_path / "media" / "usb", LOCAL, REVISIONS, create_folder=False)
+    assert not (tmp_path / "media").exists()
     with pytest.raises(backup.BackupError, match="no such file"):
         backup.take(tmp_path / "missing.db", tmp_path / "elsewhere", LOCAL, REVISIONS)
 
@@ -122,22 +126,30 @@ def test_the_nightly_job_keeps_the_newest_backups_and_reports_to_healthz(restaur
         clock.advance(days=1)
     assert [p.name for p in backup.backups(folder)] == names[-3:]  # keep = 3
     assert names[0] == "restaurant-20261204-230000.db"  # 15:00 UTC is 23:00 in Hong Kong
-    status = backup.health(restaurant.settings.var_dir)
-    assert status == {"last_at": (clock.now() - timedelta(days=1)).isoformat(), "error": None}
-    assert not backup.due_at_start(restaurant.settings.var_dir, clock.now() - timedelta(hours=1))
-    assert backup.due_at_start(restaurant.settings.var_dir, clock.now())
+    manual = backup.take(tmp_path / "restaurant.db", folder, LOCAL, REVISIONS, manual=True)
+    backup.nightly(restaurant)
+    assert manual.path.name == "restaurant-20261204-233005-manual.db" and manual.path.exists()  # the owner's
+    assert len(backup.backups(folder, nightly_only=True)) == 3
+    last = clock.now()
+    status = backup.health(restaurant.settings, last)
+    assert status == {"enabled": True, "last_at": last.isoformat(), "error": None, "stale": False}
+    # 23:00 in Hong Kong; the next nightly time is 04:00. Due at a start-up after it, not before.
+    var, at, tz = restaurant.settings.var_dir, restaurant.settings.backup.hour_minute, restaurant.settings.restaurant.tz
+    assert not backup.due_at_start(var, last + timedelta(hours=4, minutes=59), at, tz)
+    assert backup.due_at_start(var, last + timedelta(hours=5, minutes=1), at, tz)
+    assert backup.health(restaurant.settings, last + timedelta(hours=6, minutes=1))["stale"] is True
 
 
 def test_a_failed_nightly_backup_is_logged_and_shown_and_the_last_good_one_stays_known(restaurant, tmp_path, caplog):
     good = backup.nightly(restaurant)
-    (tmp_path / "usb").rename(tmp_path / "unplugged")
-    (tmp_path / "usb").write_text("")  # the drive's mount point is not a folder any more
+    (tmp_path / "usb").rename(tmp_path / "unplugged")  # the drive, unplugged
     restaurant.clock.advance(days=1)
     assert backup.nightly(restaurant) is None
     assert "backup failed: backup folder" in caplog.text
-    status = backup.health(restaurant.settings.var_dir)
+    status = backup.health(restaurant.settings, restaurant.clock.now())
     assert status["last_at"] == (restaurant.clock.now() - timedelta(days=1)).isoformat()
-    assert status["error"].startswith("backup folder") and good is not None
+    assert status["error"] == f"backup folder {tmp_path / 'usb'}: it does not exist (is the drive plugged in?)"
+    assert good is not None and not (tmp_path / "usb").is_dir()  # not made on the internal disk
 
 
 def test_the_scheduler_runs_the_nightly_backup_at_the_configured_local_time_and_catches_up_at_start(restaurant):
@@ -157,3 +169,29 @@ def test_the_scheduler_runs_the_nightly_backup_at_the_configured_local_time_and_
         assert {j.id for j in scheduler.get_jobs()} == {"prune-outbox", "kitchen-tick", "nightly-backup"}
     finally:
         stop_scheduler(scheduler)
+
+
+def test_restore_survives_what_goes_wrong_with_the_database_it_replaces(restaurant, tmp_path):
+    db_path = tmp_path / "restaurant.db"
+    folder = tmp_path / "usb #1"  # a space and a hash: a file name, not part of a URI
+    good = backup.take(db_path, folder, LOCAL, REVISIONS, manual=True).path
+    assert good.parent == folder and backup.inspect(good, REVISIONS).orders == 2
+    with pytest.raises(backup.BackupError, match="is the database itself"):
+        backup.restore(good, good, LOCAL, REVISIONS)
+    restaurant.db.dispose()
+    held = sqlite3.connect(db_path, isolation_level=None)
+    held.execute("BEGIN IMMEDIATE")  # another process writing: a server still running
+    try:
+        with pytest.raises(backup.BackupError, match="in use by another process"):
+            backup.restore(good, db_path, LOCAL, REVISIONS)
+    finally:
+        held.execute("ROLLBACK")
+        held.close()
+    damaged = os.urandom(4096)
+    db_path.write_bytes(damaged)  # what a restore is for
+    (tmp_path / "restaurant.db-wal").write_bytes(b"stale journal of the damaged file")
+    info, kept = backup.restore(good, db_path, LOCAL, REVISIONS)
+    assert kept.read_bytes() == damaged and kept.with_name(kept.name + "-wal").exists()
+    assert not (tmp_path / "restaurant.db-wal").exists() and _orders(db_path) == 2
+    _, again = backup.restore(good, db_path, LOCAL, REVISIONS)  # the same second: both kept
+    assert again != kept and kept.read_bytes() == damaged and _orders(again) == 2

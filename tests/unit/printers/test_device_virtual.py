@@ -307,9 +307,9 @@ def test_a_slow_printer_is_waited_for_while_it_takes_the_job_and_given_up_on_onl
     big = b"\x1b@" + b"x" * 60_000  # 1.5 s at this rate: five timeouts, but it never stops taking bytes
     assert send("127.0.0.1", printer.port, big, timeout=0.3) == "ok"  # sent once, confirmed: no second copy
     assert printer.wait_for_jobs(2, timeout=5)[1] == big
-    printer.slow(10_000)  # 6 s for the big job: past SLOW_JOB_TIMEOUTS x 0.1 s
+    printer.slow(10_000)  # 6 s for the big job: past a 2 s limit on slow printers
     with pytest.raises(PrinterUnavailable) as err:
-        send("127.0.0.1", printer.port, big, timeout=0.1)
+        send("127.0.0.1", printer.port, big, timeout=0.1, slow_limit_s=2)
     assert err.value.maybe_delivered  # part of it may be on paper: a retry must say REPRINT
     printer.slow(None)
     assert send("127.0.0.1", printer.port, small, timeout=2) == "ok"
