@@ -70,7 +70,9 @@ class RestaurantSettings(_Frozen):
     minor_unit: int = Field(2, ge=0, le=4)
     tax_rate: Decimal = Field(Decimal("0"), ge=0, le=100)
     prices_include_tax: bool = True
-    service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
+    service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)  # dine-in (a table's check)
+    takeaway_service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
+    counter_service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
     languages: tuple[str, ...] = ("zh-Hant", "en")
     timezone: str = "UTC"
     kitchen_language: str | None = None
@@ -98,6 +100,11 @@ class RestaurantSettings(_Frozen):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {v!r}") from None
         return v
+
+    def service_rate(self, kind: str) -> Decimal:
+        """The service charge percent of a check of this kind (table, takeaway, counter)."""
+        return {"takeaway": self.takeaway_service_charge, "counter": self.counter_service_charge}.get(
+            kind, self.service_charge)
 
     @property
     def tz(self) -> ZoneInfo:

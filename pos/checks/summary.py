@@ -50,7 +50,7 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
     adjustments = [billing.Adjustment(a.kind, a.item_id, a.percent, a.amount, a.reason)
                    for a in active_adjustments(visit) if a.item_id not in without]
     payments = [p for p in visit.payments if p.kind == "payment"]
-    return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_charge, tax_pct=r.tax_rate,
+    return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_rate(visit.kind), tax_pct=r.tax_rate,
                         prices_include_tax=r.prices_include_tax, paid=sum(p.amount for p in payments),
                         tips=sum(p.tip for p in payments))
 

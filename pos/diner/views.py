@@ -47,7 +47,7 @@ def diner_page(token: str):
         return render_template("diner/link_error.html", error=e, receipt=receipt, lang=lang), e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "kind": check["kind"], "languages": list(r.languages), "currency": r.currency,
-            "minor_unit": r.minor_unit, "service_pct": str(r.service_charge), "visit_id": check["visit_id"], "seq": seq,
+            "minor_unit": r.minor_unit, "service_pct": str(r.service_rate(check["kind"])), "visit_id": check["visit_id"], "seq": seq,
             "menu": menu.menu_for(ctx, lang), "check": check, "tz": r.timezone,
             "apology": localized(ctx.settings.kitchen.late_apology, lang, i18n.fallbacks(lang, r.languages)),
             "t": diner_strings(), "photo_widths": {"thumb": photos.THUMB_WIDTHS, "hero": photos.HERO_WIDTHS}}

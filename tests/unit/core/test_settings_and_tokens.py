@@ -25,6 +25,9 @@ def test_defaults_load_and_relative_sqlite_path_is_made_absolute(tmp_path):
     ('[[printers]]\nname = "k"\nhost = "h"\nbackup = "nowhere"\n', "printers[0].backup"),
     ('[printing]\nfailover_after = 0\n', "printing.failover_after"),
     ('[kitchen]\nwarn_minutes = 9\nlate_minutes = 8\n', "kitchen"),
+    ('[restaurant]\ntakeaway_service_charge = "-1"\n', "restaurant.takeaway_service_charge"),
+    ('[backup]\nat = "25:00"\n', "backup.at"),
+    ('[backup]\nkeep = 0\n', "backup.keep"),
 ])
 def test_a_bad_config_names_the_key(tmp_path, toml, key):
     cfg = tmp_path / "config.toml"
@@ -92,3 +95,8 @@ def test_every_setting_is_documented_in_the_readme():
             missing += [f"{section}.{k}" for k in model.model_fields
                         if f"`{section}.{k}`" not in readme and f"`[[{section}.{k}]]" not in readme]
     assert not missing, missing
+
+
+def test_each_kind_of_check_has_its_own_service_charge():
+    r = load_settings(env={}).restaurant
+    assert (r.service_rate("table"), r.service_rate("takeaway"), r.service_rate("counter")) == (10, 0, 0)

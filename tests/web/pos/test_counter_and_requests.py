@@ -31,7 +31,8 @@ def test_a_takeaway_order_reaches_the_kitchen_under_its_pickup_name_and_closes_w
         job = s.scalar(select(PrintJob).where(PrintJob.kind == "kitchen_ticket"))
         assert job.document["table"] == "外賣 Takeaway Chan 陳生"
     [check] = client.get("/api/pos/checks").get_json()
-    assert (check["kind"], check["pickup"], check["table_id"], check["total"]) == ("takeaway", "Chan 陳生", None, 22330)
+    # No service charge on a takeaway (restaurant.takeaway_service_charge "0"): HK$203.00, not 223.30.
+    assert (check["kind"], check["pickup"], check["table_id"], check["total"]) == ("takeaway", "Chan 陳生", None, 20300)
     # The customer follows it on the page whose QR code is on the receipt.
     page = client.get(placed["url"].split("5000", 1)[1])
     assert page.status_code == 200 and "宮保雞丁" in page.get_data(as_text=True)
