@@ -45,6 +45,9 @@ def _writable(settings) -> None:
             db.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StartupError(f"database folder {db.parent}: {e.strerror or e}") from None
+        if db.exists() and db.stat().st_size == 0:  # a new database is made by migrate, never a 0-byte file
+            raise StartupError(f"database {db}: the file is empty (0 bytes), so its data is gone: run.py restore "
+                               "FILE puts a backup in its place; delete the file to start a new restaurant")
         if db.exists() and not os.access(db, os.R_OK | os.W_OK):
             raise StartupError(f"database {db}: read-only for this user (orders could not be saved)")
         if not os.access(db.parent, os.W_OK):
@@ -60,10 +63,12 @@ def _migrate(settings) -> None:
     from core.migrate import upgrade
     try:
         upgrade(settings.database.url)
-    except (OperationalError, DatabaseError) as e:  # locked, unreachable, or not a database at all
-        raise StartupError(f"database {settings.database.url}: {getattr(e, 'orig', None) or e}"
-                           + (" (run.py restore FILE puts a backup in its place)" if "not a database" in str(e) else "")
-                           ) from None
+    except (OperationalError, DatabaseError) as e:  # locked, unreachable, damaged, or not a database at all
+        from core.database import sqlite_path
+        damaged = any(w in str(e) for w in ("not a database", "malformed"))
+        raise StartupError(f"database {sqlite_path(settings.database.url) or settings.database.url}: "
+                           f"{getattr(e, 'orig', None) or e}"
+                           + (" (run.py restore FILE puts a backup in its place)" if damaged else "")) from None
 
 
 def _prepare(settings):
@@ -208,6 +213,18 @@ def _sqlite_file(settings, what: str) -> Path:
     return path
 
 
+def _local(info, settings) -> str:
+    """The backup's newest order in the restaurant's time, as its file name is."""
+    from datetime import datetime, timezone
+    if not info.last_order_at:
+        return "-"
+    try:
+        at = datetime.fromisoformat(info.last_order_at).replace(tzinfo=timezone.utc)
+    except ValueError:
+        return info.last_order_at
+    return at.astimezone(settings.restaurant.tz).strftime("%Y-%m-%d %H:%M")
+
+
 def cmd_backup(args, settings) -> None:
     from datetime import datetime
     from core import backup
@@ -216,11 +233,13 @@ def cmd_backup(args, settings) -> None:
     path = _sqlite_file(settings, "back it up")
     folder = Path(args.output) if args.output else settings.backup_folder
     if args.list:
+        if not folder.is_dir():
+            raise BackupError(f"backup folder {folder}: it does not exist (is the drive plugged in?)")
         found = backup.backups(folder)
         for p in found:
             try:
                 info = backup.inspect(p, known_revisions())
-                print(f"{p}  {info.bytes / 1e6:.1f} MB  {info.orders} orders, newest {info.last_order_at or '-'}")
+                print(f"{p}  {info.bytes / 1e6:.1f} MB  {info.orders} orders, newest {_local(info, settings)}")
             except backup.BackupError as e:
                 print(f"{p}  NOT USABLE: {e}")
         print(f"{len(found)} backup(s) in {folder}")
@@ -228,7 +247,7 @@ def cmd_backup(args, settings) -> None:
     info = backup.take(path, folder, datetime.now(settings.restaurant.tz), known_revisions(), settings.database.wait_s,
                        manual=True, create_folder=folder.resolve().is_relative_to(settings.var_dir.resolve()))
     print(f"backed up {path} to {info.path} ({info.bytes / 1e6:.1f} MB, {info.orders} orders, "
-          f"newest {info.last_order_at or '-'}), checked")
+          f"newest {_local(info, settings)}), checked")
 
 
 def cmd_restore(args, settings) -> None:
@@ -243,7 +262,8 @@ def cmd_restore(args, settings) -> None:
                                  "stop it, then restore")
     info, kept = backup.restore(Path(args.file), path, datetime.now(settings.restaurant.tz), known_revisions())
     _migrate(settings)  # a backup of an older version is brought up to this version's schema
-    print(f"restored {args.file} into {path} ({info.orders} orders, newest {info.last_order_at or '-'})"
+    print(f"restored {args.file} into {path} ({info.orders} orders, newest {_local(info, settings)}; orders "
+          "taken after the backup are not in it)"
           + (f"; the database it replaced is kept as {kept}" if kept else ""))
 
 

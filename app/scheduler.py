@@ -13,9 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from core.backup import due_at_start
 from core.context import Context
-from core.database import sqlite_path
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +23,9 @@ def prune_outbox(ctx: Context) -> None:
     removed = prune(ctx.db, ctx.clock, keep=timedelta(hours=24))
     if removed:
         log.info("pruned %d outbox events older than a day", removed)
+
+
+BACKUP_AT_START_DELAY = timedelta(minutes=1)  # the first look for a due backup waits for the server to settle
 
 
 def _nightly(settings) -> dict | None:
@@ -39,8 +40,11 @@ JOBS = [
     ("kitchen-tick", "kitchen.jobs:kitchen_tick", "interval",
      lambda settings: {"seconds": settings.kitchen.late_check_seconds}),
     ("nightly-backup", "core.backup:nightly", "cron", _nightly),
+    ("backup-due", "core.backup:if_due", "interval", lambda settings: {
+        "hours": 1, "next_run_time": datetime.now(timezone.utc) + BACKUP_AT_START_DELAY} if settings.backup.enabled
+        else None),
 ]
-BACKUP_AT_START_DELAY = timedelta(minutes=1)  # a backup that is due at start-up waits for the server to settle
+
 
 _lock_file = None
 
@@ -62,11 +66,6 @@ def start_scheduler(ctx: Context) -> BackgroundScheduler | None:
         kwargs = kwargs(ctx.settings) if callable(kwargs) else kwargs
         if kwargs is not None:
             scheduler.add_job(func, trigger, id=job_id, args=[ctx], **kwargs)
-    if ctx.settings.backup.enabled and sqlite_path(ctx.db.url) and due_at_start(
-            ctx.settings.var_dir, ctx.clock.now(), ctx.settings.backup.hour_minute, ctx.settings.restaurant.tz):
-        # Switched off at night, the server never reaches the nightly time: catch up.
-        scheduler.add_job("core.backup:nightly", "date", id="backup-at-start", args=[ctx],
-                          run_date=datetime.now(timezone.utc) + BACKUP_AT_START_DELAY, misfire_grace_time=3600)
     scheduler.start()
     return scheduler
 

@@ -334,3 +334,27 @@ def nightly(ctx) -> BackupInfo | None:
     log.info("backup: %s (%d orders, %.1f MB)%s", info.path, info.orders, info.bytes / 1e6,
              f"; removed {len(removed)} older than the newest {cfg.keep}" if removed else "")
     return info
+
+
+def if_due(ctx) -> BackupInfo | None:
+    """Hourly, and a minute after start-up: a missing backup folder is reported at once (not
+    at night), and a backup is taken when one is due: a night the server was off, or a last
+    attempt that failed (a drive plugged back in gets its backup within the hour)."""
+    from core.database import sqlite_path
+
+    settings, now = ctx.settings, ctx.clock.now()
+    if sqlite_path(ctx.db.url) is None:
+        return None
+    var, folder = settings.var_dir, settings.backup_folder
+    status = read_status(var) or {}
+    if not folder.is_relative_to(var) and not folder.is_dir():
+        error = f"backup folder {folder}: it does not exist (is the drive plugged in?)"
+        if status.get("error") != error:
+            log.error("backup: %s", error)
+        write_status(var, now, None, error)
+        return None
+    if due_at_start(var, now, settings.backup.hour_minute, settings.restaurant.tz):
+        return nightly(ctx)
+    if status.get("error"):  # the folder is back and the last backup is recent: nothing is wrong now
+        write_status(var, now, None, None)
+    return None

@@ -73,6 +73,7 @@ class RestaurantSettings(_Frozen):
     service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)  # dine-in (a table's check)
     takeaway_service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
     counter_service_charge: Decimal = Field(Decimal("0"), ge=0, le=100)
+    cash_rounding: Decimal = Field(Decimal("0"), ge=0, le=100)  # the smallest coin, e.g. "0.10"; "0": none
     languages: tuple[str, ...] = ("zh-Hant", "en")
     timezone: str = "UTC"
     kitchen_language: str | None = None
@@ -85,6 +86,18 @@ class RestaurantSettings(_Frozen):
         if not v:
             raise ValueError("at least one language is needed")
         return v
+
+    @model_validator(mode="after")
+    def _cash_rounding(self) -> "RestaurantSettings":
+        if (self.cash_rounding * 10 ** self.minor_unit) % 1:
+            raise ValueError(f"cash_rounding {self.cash_rounding} is not a whole number of the currency's "
+                             f"minor unit (minor_unit {self.minor_unit})")
+        return self
+
+    @property
+    def cash_step(self) -> int:
+        """Cash is counted in steps of this many minor units (1: no rounding)."""
+        return max(1, int(self.cash_rounding * 10 ** self.minor_unit))
 
     @model_validator(mode="after")
     def _kitchen_language(self) -> "RestaurantSettings":

@@ -13,7 +13,7 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
     "lines": [{"qty", "name", "amount", "modifiers"? [str], "discount"? {"label", "amount"},
     "comp"? bool}], "subtotal", "discounts"? [{"label", "amount"}] (check level),
     "service_lines"? [...], "tax_lines"? [...], "total", "payments"? [{"label", "amount",
-    "reference"?}], "tip"?, "change"?, "footer"?, "visit_url"?}
+    "reference"?}], "rounding"?, "tip"?, "change"?, "footer"?, "visit_url"?}
     Amounts are printed as given (a discount as e.g. "-$2.00"). REPRINT: see build().
     """
     cols, large = columns_for(paper_mm, "normal"), columns_for(paper_mm, "large")
@@ -42,6 +42,8 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
     for key in ("discounts", "service_lines", "tax_lines"):
         doc += amount_rows(r.get(key), cols)
     doc.append(text(two_columns("TOTAL", r["total"], large), "large", True))
+    if r.get("rounding"):  # cash counted in the smallest coin
+        doc.append(text(two_columns("Cash rounding", r["rounding"], cols)))
     doc.append(RULE)
     for p in r.get("payments") or []:
         doc.append(text(two_columns(p["label"], p["amount"], cols)))

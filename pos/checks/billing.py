@@ -306,14 +306,30 @@ class TenderResult:
     applied: int  # what goes against the check (never more than was due)
     change: int   # cash handed back (0 for other tenders)
     tip: int      # on top of applied, not part of the check's due
+    rounding: int = 0  # cash only: what the guest paid minus what it settled (negative: rounded down)
+
+    @property
+    def paid(self) -> int:
+        """The money received toward the check: what it settled, rounded for cash."""
+        return self.applied + self.rounding
 
     @property
     def tendered(self) -> int:
         """What the guest handed over (cash) or was charged (other tenders)."""
-        return self.applied + self.change + self.tip
+        return self.paid + self.change + self.tip
 
 
-def apply_tender(due: int, tender: str, amount: int, tendered: int | None = None, tip: int = 0) -> TenderResult:
+def cash_rounding(due: int, step: int) -> int:
+    """What paying ``due`` in cash changes it by when cash is counted in ``step`` minor units
+    (the smallest coin: 10 for HK$0.10), half-up: 48312 -> -2 (HK$483.10), 48315 -> +5."""
+    require_amount("The amount due", due)
+    if not is_int(step) or step < 1:
+        raise BillingError("bad_step", f"A cash rounding step is a positive number of minor units, not {step!r}.")
+    return _half_up(Fraction(due, step)) * step - due
+
+
+def apply_tender(due: int, tender: str, amount: int, tendered: int | None = None, tip: int = 0,
+                 cash_step: int = 1) -> TenderResult:
     """One payment against a check with ``due`` left; a check takes several in turn, each
     against what the previous ones left.
 
@@ -323,6 +339,10 @@ def apply_tender(due: int, tender: str, amount: int, tendered: int | None = None
     - Cash (``tender == "cash"``): ``amount`` may exceed the due: ``applied = min(amount, due)``.
       ``tendered`` is the cash handed over (default ``amount + tip``) and must cover
       ``applied + tip`` (else ``short_tender``); ``change = tendered - applied - tip``.
+      With a ``cash_step`` (the smallest coin), cash that settles the check pays the due
+      rounded to the step (:func:`cash_rounding`): ``applied = due``, ``rounding`` the
+      difference, ``change = tendered - (due + rounding) - tip``. Cash that pays only part
+      of the check is not rounded; nor is any other tender.
     - Any other tender is charged exactly ``amount + tip`` and cannot exceed the due
       (``overpay``); ``tendered``, if given, must be that charge; no change.
 
@@ -338,11 +358,15 @@ def apply_tender(due: int, tender: str, amount: int, tendered: int | None = None
     if due == 0:
         raise BillingError("nothing_due", "Nothing is due on this check.")
     if tender == CASH:
-        applied = min(amount, due)
+        rounding = cash_rounding(due, cash_step)
+        settles = amount >= due + rounding
+        applied = due if settles else min(amount, due)
+        rounding = rounding if settles else 0
         handed = amount + tip if tendered is None else tendered
-        if handed < applied + tip:
-            raise BillingError("short_tender", f"{handed} handed over does not cover {applied} and a tip of {tip}.")
-        return TenderResult(applied, handed - applied - tip, tip)
+        if handed < applied + rounding + tip:
+            raise BillingError("short_tender", f"{handed} handed over does not cover {applied + rounding} "
+                                               f"and a tip of {tip}.")
+        return TenderResult(applied, handed - applied - rounding - tip, tip, rounding)
     if amount > due:
         raise BillingError("overpay", f"A {tender} payment of {amount} is more than the {due} due.")
     if tendered is not None and tendered != amount + tip:

@@ -20,7 +20,9 @@ class Payment(Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
     kind: Mapped[str] = mapped_column(String(8), default="payment", server_default="payment")
     tender: Mapped[str] = mapped_column(String(16))
-    amount: Mapped[int] = mapped_column()  # applied to the check
+    amount: Mapped[int] = mapped_column()  # received toward the check (a refund: given back)
+    # Cash rounded to the smallest coin: amount minus what it settled (-2: HK$483.12 paid with HK$483.10).
+    rounding: Mapped[int] = mapped_column(default=0, server_default="0")
     tendered: Mapped[int] = mapped_column()  # handed over
     change: Mapped[int] = mapped_column(default=0)
     tip: Mapped[int] = mapped_column(default=0, server_default="0")  # on top of amount, not part of the check

@@ -49,22 +49,24 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
         if amount is None:  # cash: what was handed over; any other tender: all that is due
             amount = tendered if tender == CASH and tendered else due
         try:
-            result = billing.apply_tender(due, tender, amount, tendered if tender == CASH else None, tip)
+            result = billing.apply_tender(due, tender, amount, tendered if tender == CASH else None, tip,
+                                          cash_step=ctx.settings.restaurant.cash_step)
         except billing.BillingError as e:
             raise refusal(e) from None
-        payment = Payment(visit=visit, kind="payment", tender=tender, amount=result.applied,
+        payment = Payment(visit=visit, kind="payment", tender=tender, amount=result.paid, rounding=result.rounding,
                           tendered=result.tendered, change=result.change, tip=result.tip, reference=reference,
                           register_id=register_id, created_at=ctx.clock.now(), staff_id=actor.id)
         s.add(payment)
         s.flush()
         if tender == CASH:
             receipts.queue_drawer(ctx, s)
-            audit(ctx, s, "drawer_open", staff_id=actor.id, visit_id=visit.id, amount=result.applied,
+            audit(ctx, s, "drawer_open", staff_id=actor.id, visit_id=visit.id, amount=result.paid,
                   payment_id=payment.id)
         visit = load_visit(s, visit.id)
         if visit_bill(ctx, visit).due == 0:
             receipts.queue_receipt(ctx, s, visit)
-        out = {"payment_id": payment.id, "tender": tender, "amount": result.applied, "tip": result.tip,
+        out = {"payment_id": payment.id, "tender": tender, "amount": result.paid, "rounding": result.rounding,
+               "tip": result.tip,
                "tendered": payment.tendered, "change": result.change, "change_formatted": money(ctx, result.change)}
         return {**out, "check": changed(ctx, s, visit)}
 

@@ -66,12 +66,14 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                        for a, taken in zip(adjustments, b.adjustment_amounts)
                        if a.item_id is None and a.kind == "discount"]
     tips = sum(p.tip for p in payments)
+    rounding = sum(p.rounding for p in payments)
     return {
         "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.label,
         "check_number": visit.id,
         "closed_at": local_text(last.created_at if last else ctx.clock.now(), r.tz),
         "lines": lines, "subtotal": money(ctx, b.subtotal), "discounts": check_discounts,
         "service_lines": service, "tax_lines": tax, "total": money(ctx, b.total),
+        "rounding": money(ctx, rounding) if rounding else None,
         "payments": [{"label": tender_label(ctx, p.tender), "amount": money(ctx, p.tendered or p.amount),
                       **({"reference": p.reference} if p.reference else {})} for p in payments],
         "tip": money(ctx, tips) if tips else None,

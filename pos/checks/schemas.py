@@ -25,7 +25,8 @@ class PaymentOut(Out):
     id: int
     kind: Literal["payment", "refund"]
     tender: str
-    amount: int
+    amount: int = Field(description="received toward the check (a refund: given back)")
+    rounding: int = Field(description="cash rounded to the smallest coin: amount minus what it settled")
     tendered: int
     change: int
     tip: int
@@ -44,6 +45,8 @@ class TotalsOut(Out):
     paid: int
     due: int
     tips: int
+    rounding: int = Field(description="what cash rounding changed the payments by (negative: less was paid)")
+    cash_due: int = Field(description="what settling the due in cash takes: rounded to the smallest coin")
     tax_included: bool
     formatted: dict[str, str]
 
@@ -111,7 +114,8 @@ class TablesOut(RootModel[list[TableOut]]):
 class PaymentTakenOut(Out):
     payment_id: int
     tender: str
-    amount: int = Field(description="applied to the check")
+    amount: int = Field(description="received toward the check (cash: the due rounded to the smallest coin)")
+    rounding: int = Field(description="amount minus what it settled on the check")
     tip: int
     tendered: int = Field(description="handed over (cash) or charged (amount plus tip)")
     change: int

@@ -51,14 +51,17 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
                    for a in active_adjustments(visit) if a.item_id not in without]
     payments = [p for p in visit.payments if p.kind == "payment"]
     return billing.bill(lines, [*adjustments, *extra], service_pct=r.service_rate(visit.kind), tax_pct=r.tax_rate,
-                        prices_include_tax=r.prices_include_tax, paid=sum(p.amount for p in payments),
+                        prices_include_tax=r.prices_include_tax, paid=sum(p.amount - p.rounding for p in payments),
                         tips=sum(p.tip for p in payments))
 
 
-def totals_dict(ctx: Context, t: billing.Bill) -> dict:
+def totals_dict(ctx: Context, t: billing.Bill, rounding: int = 0) -> dict:
+    """The check's figures; rounding: what cash rounding changed what was paid by (-2: two cents
+    less); cash_due: what settling the rest in cash takes (the due rounded to the smallest coin)."""
+    cash_due = t.due + billing.cash_rounding(t.due, ctx.settings.restaurant.cash_step)
     fields = {"subtotal": t.subtotal, "discounts": t.discounts, "comps": t.comps,
               "service_charge": t.service_charge, "tax": t.tax, "total": t.total, "paid": t.paid, "due": t.due,
-              "tips": t.tips}
+              "tips": t.tips, "rounding": rounding, "cash_due": cash_due}
     return {**fields, "tax_included": t.tax_included,
             "formatted": {k: money(ctx, v) for k, v in fields.items()}}
 
@@ -70,7 +73,8 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
             "state": state_of(visit, t),
             "orders": [{"id": o.id, "number": o.number, "created_at": o.created_at.isoformat(), **promise_dict(o),
                         "items": [item_dict(ctx, i, lang) for i in o.items]} for o in visit.orders],
-            "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "tendered": p.tendered,
+            "payments": [{"id": p.id, "kind": p.kind, "tender": p.tender, "amount": p.amount, "rounding": p.rounding,
+                          "tendered": p.tendered,
                           "change": p.change, "tip": p.tip, "reference": p.reference, "refund_of": p.refund_of,
                           "created_at": p.created_at.isoformat()} for p in visit.payments],
             "adjustments": [{"id": a.id, "kind": a.kind, "item_id": a.item_id,
@@ -78,7 +82,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                              "amount": a.amount, "reason": a.reason, "taken": taken,
                              "taken_formatted": money(ctx, taken)}
                             for a, taken in zip(active_adjustments(visit), t.adjustment_amounts)],
-            "totals": totals_dict(ctx, t)}
+            "totals": totals_dict(ctx, t, sum(p.rounding for p in visit.payments if p.kind == "payment"))}
 
 
 def active_adjustments(visit: Visit) -> list:

@@ -85,7 +85,7 @@ def csv_rows(report: dict) -> list[tuple]:
     rows += [("sales", label, "", sales[key]) for key, label in (
         ("gross", "Gross sales"), ("discounts", "Discounts"), ("comps", "Comps"), ("net", "Net sales"),
         ("service_charge", "Service charge"), ("tax", "Tax"), ("total", "Total"), ("tips", "Tips"),
-        ("payments", "Payments taken"), ("refunds", "Refunds"))]
+        ("payments", "Payments taken"), ("rounding", "Cash rounding"), ("refunds", "Refunds"))]
     rows += [("guests", "Checks", report["checks"], None),
              ("guests", f"Covers ({report['covers_basis']})", report["covers"], None),
              ("guests", "Average check", "", sales["average_check"])]

@@ -137,11 +137,13 @@ class CheckRow:
 
 @dataclass(frozen=True)
 class PaymentRow:
-    """Money taken for a check (kind "payment", with its tip) or given back (kind "refund")."""
+    """Money taken for a check (kind "payment", with its tip and cash rounding) or given back
+    (kind "refund")."""
     kind: str
     tender: str
     amount: int
     tip: int = 0
+    rounding: int = 0  # amount minus what it settled (cash rounded to the smallest coin)
 
 
 @dataclass(frozen=True)
@@ -268,6 +270,7 @@ def z_report(session: SessionRow, checks: Sequence[CheckRow], payments: Sequence
     refunds = sum(t["refunds"] for t in tenders)
     covers, basis = covers_of([c.covers for c in checks])
     sales = {**s.sums, "tips": sum(t["tips"] for t in tenders), "payments": sum(t["amount"] for t in tenders),
+             "rounding": sum(p.rounding for p in payments if p.kind == "payment"),
              "refunds": refunds, "average_check": half_up_div(s.sums["total"], len(checks))}
 
     cash = drawer(session.float_amount, payments, cash_in=sum(m.amount for m in movements if m.kind == "in"),

@@ -99,9 +99,10 @@ def _refuse_closed() -> Conflict:
 def _cash(s: Session, reg: RegisterSession) -> dict:
     """The drawer's running figures (pos.register.report.drawer over the session's payments
     and cash movements, summed by the database)."""
-    payments = [PaymentRow(kind, tender, amount or 0, tip or 0) for kind, tender, amount, tip in s.execute(
-        select(Payment.kind, Payment.tender, func.sum(Payment.amount), func.sum(Payment.tip))
-        .where(Payment.register_id == reg.id).group_by(Payment.kind, Payment.tender))]
+    sums = select(Payment.kind, Payment.tender, func.sum(Payment.amount), func.sum(Payment.tip),
+                  func.sum(Payment.rounding)).where(Payment.register_id == reg.id).group_by(Payment.kind, Payment.tender)
+    payments = [PaymentRow(kind, tender, amount or 0, tip or 0, rounding or 0)
+                for kind, tender, amount, tip, rounding in s.execute(sums)]
     moves = dict(s.execute(select(CashMovement.kind, func.sum(CashMovement.amount))
                            .where(CashMovement.register_id == reg.id).group_by(CashMovement.kind)).all())
     return zreport.drawer(reg.float_amount, payments, cash_in=moves.get("in") or 0, cash_out=moves.get("out") or 0)
@@ -248,7 +249,7 @@ def _report(ctx: Context, s: Session, reg: RegisterSession, now: datetime, *, co
     ids = _counted_visit_ids(s, reg, reg.closed_at or now)
     visits = s.scalars(select(Visit).where(Visit.id.in_(ids)).options(*VISIT_LOADS).order_by(Visit.id)).all() \
         if ids else []
-    payments = [PaymentRow(p.kind, p.tender, p.amount, p.tip) for p in
+    payments = [PaymentRow(p.kind, p.tender, p.amount, p.tip, p.rounding) for p in
                 s.scalars(select(Payment).where(Payment.register_id == reg.id).order_by(Payment.id))]
     names = _names(s, reg.opened_by, closed_by, approved_by)
     session = SessionRow(id=reg.id, business_day=reg.business_day, opened_at=reg.opened_at,

@@ -120,6 +120,7 @@ class SalesOut(Out):
     total: int = Field(description="what the checks came to (net + service, + tax when added on top)")
     tips: int
     payments: int = Field(description="taken in this session, any tender, any check")
+    rounding: int = Field(description="cash rounded to the smallest coin: payments minus what they settled")
     refunds: int
     average_check: int = Field(description="total / checks, rounded half up")
 

@@ -22,8 +22,12 @@ function cashForm(c, due) {
                                   placeholder: "Cash received 收現金",
                                   onkeydown: (e) => { if (e.key === "Enter") take.click(); } });
   const take = h("button", { class: "primary", id: "take-cash", onclick: () => payCash(c, tendered, take) }, "Take cash 收現金");
-  const quick = [due, ...[100, 500, 1000].map((x) => x * unit).filter((x) => x > due)].slice(0, 4);
-  return [tendered,
+  // Cash that settles the check pays it rounded to the smallest coin (restaurant.cash_rounding).
+  const cashDue = c.totals.cash_due ?? due;
+  const quick = [cashDue, ...[100, 500, 1000].map((x) => x * unit).filter((x) => x > cashDue)].slice(0, 4);
+  return [cashDue !== due ? h("p", { class: "cash-due", id: "cash-due" },
+    `Cash due 現金應付 ${fmt(cashDue)} (rounded 調整 ${fmt(cashDue - due)})`) : null,
+    tendered,
     h("div", { class: "quick" }, quick.map((q) => h("button", {
       onclick: () => { setTyped(tendered, toMajor(q)); tendered.focus(); } }, fmt(q)))),
     take];

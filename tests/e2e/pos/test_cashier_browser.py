@@ -189,9 +189,11 @@ def pay_in_two_parts_and_close_the_table(live, pos, check, totals) -> None:
     check.locator('.tenders [data-tender="cash"]').click()
     parts.nth(1).click()
     expect(check.locator("#tendered")).to_have_value("115.06")
+    # Cash is counted in ten cents (restaurant.cash_rounding): HK$115.06 settles with HK$115.10.
+    expect(check.locator("#cash-due")).to_have_text("Cash due 現金應付 HK$115.10 (rounded 調整 HK$0.04)")
     check.locator("#tendered").fill("200")
     check.locator("#take-cash").click()
-    expect(check.locator("#change")).to_contain_text("HK$84.94")
+    expect(check.locator("#change")).to_contain_text("HK$84.90")
     expect(totals.last).to_contain_text("HK$0.00")
     expect(check.locator("#payments tr.payment")).to_have_count(2)
     # The receipt printed by itself once paid; a copy on demand.
@@ -204,7 +206,8 @@ def pay_in_two_parts_and_close_the_table(live, pos, check, totals) -> None:
                                                   .order_by(PrintJob.id))]
     assert [r["reprint"] for r in receipts] == [False, True]
     first = receipts[0]
-    assert first["total"] == "HK$230.12" and first["tip"] == "HK$10.00" and first["change"] == "HK$84.94"
+    assert first["total"] == "HK$230.12" and first["tip"] == "HK$10.00" and first["change"] == "HK$84.90"
+    assert first["rounding"] == "HK$0.04"  # the cash part, rounded up to ten cents
     # the card was charged the part and the tip
     assert first["payments"][0] == {"label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321"}
     assert [ln["name"] for ln in first["lines"]] == ["宮保雞丁", "蒜蓉炒菜心", "青島啤酒"]  # the soup is voided

@@ -32,8 +32,17 @@ def test_a_damaged_database_stops_start_up_with_one_line_pointing_at_restore(tmp
     (tmp_path / "var" / "restaurant.db").write_bytes(b"\x00garbage, not SQLite" * 500)
     r = run(tmp_path, command)
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
-    assert r.stderr.strip().splitlines()[-1] == (f"cannot start: database sqlite:///{tmp_path}/var/restaurant.db: file is "
+    assert r.stderr.strip().splitlines()[-1] == (f"cannot start: database {tmp_path}/var/restaurant.db: file is "
                                                  "not a database (run.py restore FILE puts a backup in its place)")
+
+
+def test_an_empty_database_file_is_not_taken_for_a_new_restaurant(tmp_path):
+    # A 0-byte file means the data is gone (a full disk, a bad copy): the demo with its PINs must not appear.
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "restaurant.db").write_bytes(b"")
+    r = run(tmp_path, "serve")
+    assert r.returncode == 2 and r.stderr.strip().splitlines()[-1].startswith(
+        f"cannot start: database {tmp_path}/var/restaurant.db: the file is empty (0 bytes), so its data is gone")
 
 
 def test_backup_commands_say_what_went_wrong_in_one_line(tmp_path):

@@ -12,7 +12,7 @@ def test_jobs_are_scheduled_once_per_box_and_the_kitchen_tick_flags_late_orders(
     try:
         assert scheduler is not None
         jobs = {j.id: j for j in scheduler.get_jobs()}
-        assert set(jobs) - {"backup-at-start"} == {"prune-outbox", "kitchen-tick", "nightly-backup"}
+        assert set(jobs) == {"prune-outbox", "kitchen-tick", "nightly-backup", "backup-due"}
         assert jobs["kitchen-tick"].trigger.interval.total_seconds() == ctx.settings.kitchen.late_check_seconds
         assert start_scheduler(ctx) is None  # a second process on the box runs none
         data, _ = order(ctx, token_of(ctx), {**KUNG_PAO, "quantity": 1})

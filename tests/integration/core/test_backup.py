@@ -152,23 +152,32 @@ def test_a_failed_nightly_backup_is_logged_and_shown_and_the_last_good_one_stays
     assert good is not None and not (tmp_path / "usb").is_dir()  # not made on the internal disk
 
 
-def test_the_scheduler_runs_the_nightly_backup_at_the_configured_local_time_and_catches_up_at_start(restaurant):
+def test_the_scheduler_runs_the_nightly_backup_at_the_configured_local_time_and_looks_for_a_due_one_hourly(
+        restaurant, tmp_path, caplog):
     scheduler = start_scheduler(restaurant)
     try:
         jobs = {j.id: j for j in scheduler.get_jobs()}
         trigger = jobs["nightly-backup"].trigger
         assert str(trigger.timezone) == "Asia/Hong_Kong"
         assert {f.name: str(f) for f in trigger.fields}["hour"] == "4"
-        at_start = jobs["backup-at-start"].trigger.run_date  # the scheduler's own (wall) time: soon after start
-        assert timedelta(0) < at_start - datetime.now(timezone.utc) <= timedelta(minutes=1)
+        due = jobs["backup-due"]  # the scheduler's own (wall) time: a minute after start, then hourly
+        assert timedelta(0) < due.next_run_time - datetime.now(timezone.utc) <= timedelta(minutes=1)
+        assert due.trigger.interval == timedelta(hours=1)
     finally:
         stop_scheduler(scheduler)
-    backup.nightly(restaurant)  # now there is a fresh one: none due at start
-    scheduler = start_scheduler(restaurant)
-    try:
-        assert {j.id for j in scheduler.get_jobs()} == {"prune-outbox", "kitchen-tick", "nightly-backup"}
-    finally:
-        stop_scheduler(scheduler)
+    clock, var = restaurant.clock, restaurant.settings.var_dir
+    assert backup.if_due(restaurant) is not None  # none yet: due
+    assert backup.if_due(restaurant) is None  # a fresh one: not due
+    (tmp_path / "usb").rename(tmp_path / "unplugged")
+    clock.advance(hours=1)
+    assert backup.if_due(restaurant) is None  # reported at once, not at night
+    assert backup.health(restaurant.settings, clock.now())["error"].endswith("(is the drive plugged in?)")
+    assert "backup: backup folder" in caplog.text
+    (tmp_path / "unplugged").rename(tmp_path / "usb")
+    clock.advance(hours=1)
+    assert backup.if_due(restaurant) is None and backup.health(restaurant.settings, clock.now())["error"] is None
+    clock.advance(hours=12)  # past 04:00 with no nightly backup (the server was off): the next look takes one
+    assert backup.if_due(restaurant) is not None
 
 
 def test_restore_survives_what_goes_wrong_with_the_database_it_replaces(restaurant, tmp_path):

@@ -27,6 +27,7 @@ def test_defaults_load_and_relative_sqlite_path_is_made_absolute(tmp_path):
     ('[kitchen]\nwarn_minutes = 9\nlate_minutes = 8\n', "kitchen"),
     ('[restaurant]\ntakeaway_service_charge = "-1"\n', "restaurant.takeaway_service_charge"),
     ('[backup]\nat = "25:00"\n', "backup.at"),
+    ('[restaurant]\ncash_rounding = "0.005"\n', "cash_rounding 0.005 is not a whole number"),
     ('[backup]\nkeep = 0\n', "backup.keep"),
 ])
 def test_a_bad_config_names_the_key(tmp_path, toml, key):

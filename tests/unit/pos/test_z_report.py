@@ -72,7 +72,7 @@ def test_the_bills_add_up_to_the_sales():
         (20300, 18540, 1854, 1020, 21414), (14200, 8800, 880, 484, 10164)]
     r = z_report(SESSION, checks, payments, movements, SETTINGS, now=NOW, open_checks=3)
     assert r["sales"] == {"gross": 34500, "discounts": 1760, "comps": 5400, "net": 27340, "service_charge": 2734,
-                          "tax": 1504, "total": 31578, "tips": 2500, "payments": 31578, "refunds": 1000,
+                          "tax": 1504, "total": 31578, "tips": 2500, "payments": 31578, "rounding": 0, "refunds": 1000,
                           "average_check": 15789}
     assert r["sales"]["gross"] - r["sales"]["discounts"] - r["sales"]["comps"] == r["sales"]["net"]
     assert r["sales"]["net"] + r["sales"]["service_charge"] + r["sales"]["tax"] == r["sales"]["total"]
@@ -145,7 +145,7 @@ def test_an_empty_session():
     r = z_report(SESSION, [], [], [], SETTINGS, now=NOW)
     assert r["status"] == "open" and r["closed_at"] is None and r["closed_local"] is None
     assert r["sales"] == dict.fromkeys(("gross", "discounts", "comps", "net", "service_charge", "tax", "total", "tips",
-                                        "payments", "refunds", "average_check"), 0)
+                                        "payments", "rounding", "refunds", "average_check"), 0)
     assert (r["checks"], r["covers"], r["covers_basis"], r["visit_ids"]) == (0, 0, "recorded", [])
     assert r["sales_by_dish"] == r["sales_by_category"] == r["cash_movements"] == []
     assert [(t["tender"], t["count"], t["amount"]) for t in r["tenders"]] == [("cash", 0, 0)]  # cash always shows

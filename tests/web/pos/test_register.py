@@ -211,6 +211,7 @@ def check_the_z_report_figures(z: dict, visit_ids: list[int], unpaid: int) -> No
         "total": 20097 + 19360 + 2970,          # 42427
         "tips": 1500 + 500,
         "payments": 20097 + 19360 + 2970,
+        "rounding": 0,                          # cash paid exactly (200.97 typed), so not rounded
         "refunds": 1000,
         "average_check": 14142,                 # 42427 / 3 = 14142.33
     }
