@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from kitchen import services as kitchen
 from kitchen.signals import items_changed
+from pos.checks.payments import finish_if_done
 from pos.checks.summary import publish_summary
 from pos.checks.signals import check_moved, items_voided
 from pos.orders.signals import check_changed, order_accepted
@@ -35,3 +36,9 @@ def kitchen_shows_the_new_table(ctx, *, session, visit) -> None:
 def till_sees_the_check(ctx, *, session, visit) -> None:
     """The till's tile of the table (or its takeaway card) is sent again as it is now."""
     publish_summary(ctx, session, visit)
+
+
+@items_changed.connect
+def till_closes_finished_takeaways(ctx, *, session, visit) -> None:
+    """Dishes handed over: a paid takeaway or counter check closes by itself."""
+    finish_if_done(ctx, session, visit)

@@ -11,9 +11,11 @@ from core.context import Actor, Context
 from core.errors import Conflict, NotFound, Unprocessable
 from pos.checks import billing, receipts
 from pos.checks.adjustments import refusal
+from pos.checks.floor import finished
 from pos.checks.audit import audit
 from pos.checks.summary import changed, load_visit, lock_check, money, publish_summary, visit_bill
 from pos.checks.model import Payment, RegisterSession
+from pos.orders.model import Visit
 from pos.orders.requests import close_with_visit as close_requests_with_visit
 from pos.orders.visits import new_visit, visit_url
 from staff.services import approve
@@ -65,6 +67,8 @@ def pay(ctx: Context, visit_id: int, *, tender: str, amount: int | None, tendere
         visit = load_visit(s, visit.id)
         if visit_bill(ctx, visit).due == 0:
             receipts.queue_receipt(ctx, s, visit)
+            if finish_if_done(ctx, s, visit):  # a counter order handed over before it was paid
+                visit = load_visit(s, visit.id)
         out = {"payment_id": payment.id, "tender": tender, "amount": result.paid, "rounding": result.rounding,
                "tip": result.tip,
                "tendered": payment.tendered, "change": result.change, "change_formatted": money(ctx, result.change)}
@@ -121,16 +125,36 @@ def close_visit(ctx: Context, visit_id: int, actor: Actor) -> dict:
         if t.due > 0:
             raise Conflict("This check still has money due.", code="unpaid",
                            details={"due": t.due, "due_formatted": money(ctx, t.due)})
-        visit.closed_at = ctx.clock.now()
-        visit.closed_by = actor.id
-        close_requests_with_visit(ctx, s, visit.id, actor.id)
-        s.flush()
-        ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
+        _close(ctx, s, visit, actor.id)
         if visit.table_id is None:  # a takeaway or counter check: no next party
-            publish_summary(ctx, s, visit)
             return {"closed_visit_id": visit.id, "next_visit_id": None, "table_id": None, "url": None}
         nxt = new_visit(ctx, s, visit.table_id)
         receipts.queue_qr_slip(ctx, s, visit.table.name, visit_url(ctx, nxt))
         publish_summary(ctx, s, nxt)
         return {"closed_visit_id": visit.id, "next_visit_id": nxt.id, "table_id": visit.table_id,
                 "url": visit_url(ctx, nxt)}
+
+
+def _close(ctx: Context, s: Session, visit: Visit, staff_id: int | None) -> None:
+    """Close a paid check: its requests end, its diners' page turns into the receipt; a
+    takeaway or counter card leaves the till (a table's next visit is the caller's)."""
+    visit.closed_at = ctx.clock.now()
+    visit.closed_by = staff_id
+    close_requests_with_visit(ctx, s, visit.id, staff_id)
+    s.flush()
+    ctx.publish(s, f"visit:{visit.id}", "visit_closed", {"visit_id": visit.id})
+    if visit.table_id is None:
+        publish_summary(ctx, s, visit)
+
+
+def finish_if_done(ctx: Context, s: Session, visit: Visit) -> bool:
+    """A takeaway or counter check closes by itself once it is paid and every dish was
+    handed over (pos.checks.floor.finished), so the day's report counts it as a sale;
+    returns whether it closed. Tables are closed by the cashier (the next party's QR)."""
+    if visit.table_id is not None or not visit.is_open:
+        return False
+    visit = load_visit(s, visit.id)
+    if not finished([i.status for o in visit.orders for i in o.items], visit_bill(ctx, visit).due):
+        return False
+    _close(ctx, s, visit, None)
+    return True

@@ -9,7 +9,7 @@ from pydantic import Field, RootModel
 from core.api import Out
 from pos.orders.schemas import ItemOut
 
-TableState = Literal["free", "seated", "ordering", "waiting", "eating", "bill", "paid"]
+TableState = Literal["free", "seated", "ordering", "waiting", "eating", "bill", "paid", "pickup"]
 
 
 class CheckOrderOut(Out):

@@ -108,7 +108,8 @@ def state_of(visit: Visit, t: billing.Bill) -> str:
     """The table's state on the floor (pos.checks.floor.table_state) from a loaded visit."""
     return table_state([i.status for o in visit.orders for i in o.items], t.due, t.total,
                        seated=visit.covers is not None, late=_late(visit),
-                       bill_requested=any(r.kind == "bill" and r.resolved_at is None for r in visit.requests))
+                       bill_requested=any(r.kind == "bill" and r.resolved_at is None for r in visit.requests),
+                       pickup=visit.table_id is None)
 
 
 def summary_of(ctx: Context, visit: Visit) -> dict:

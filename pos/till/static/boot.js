@@ -13,7 +13,8 @@ export const toMajor = (minor) => (minor / unit).toFixed(boot.minor_unit);
 export const keyOf = (x) => x.table_id ?? `v${x.visit_id}`;
 
 export const STATE = { free: "Free 空枱", seated: "Seated 已入座", ordering: "Ordering 已落單", waiting: "Waiting long 等候過久",
-                       eating: "Eating 用餐中", bill: "Bill asked 要埋單", paid: "Paid 已付款" };
+                       eating: "Eating 用餐中", bill: "Bill asked 要埋單", paid: "Paid 已付款",
+                       pickup: "Paid, to pick up 已付款待取" };
 export const ITEM = { queued: "Queued 排隊中", cooking: "Cooking 烹調中", ready: "Ready 已完成", served: "Served 已上菜",
                       voided: "Voided 已取消" };
 

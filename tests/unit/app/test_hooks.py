@@ -14,5 +14,5 @@ def test_every_signal_is_connected_to_its_receivers():
         "items-voided": {hooks.kitchen_drops_voided_items.__name__},
         "check-moved": {hooks.kitchen_shows_the_new_table.__name__},
         "check-changed": {hooks.till_sees_the_check.__name__},
-        "items-changed": {hooks.till_sees_the_check.__name__},
+        "items-changed": {hooks.till_sees_the_check.__name__, hooks.till_closes_finished_takeaways.__name__},
     }

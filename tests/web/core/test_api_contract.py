@@ -50,4 +50,5 @@ def test_the_openapi_document_points_every_response_at_its_schema(client):
     assert refs and all(ref.split("/")[-1] in schemas for ref in refs)
     order = doc["paths"]["/api/visits/{token}/orders"]["post"]["responses"]
     assert order["201"]["content"] == order["200"]["content"]
-    assert schemas["CheckOut"]["properties"]["state"]["enum"] == ["free", "seated", "ordering", "waiting", "eating", "bill", "paid"]
+    assert schemas["CheckOut"]["properties"]["state"]["enum"] == ["free", "seated", "ordering", "waiting", "eating", "bill", "paid",
+                                                                  "pickup"]
