@@ -13,7 +13,7 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
     "lines": [{"qty", "name", "amount", "modifiers"? [str], "discount"? {"label", "amount"},
     "comp"? bool}], "subtotal", "discounts"? [{"label", "amount"}] (check level),
     "service_lines"? [...], "tax_lines"? [...], "total", "payments"? [{"label", "amount",
-    "reference"?}], "rounding"?, "tip"?, "change"?, "footer"?, "visit_url"?}
+    "reference"?, "tip"?}], "rounding"?, "tip"?, "change"?, "footer"?, "visit_url"?}
     Amounts are printed as given (a discount as e.g. "-$2.00"). REPRINT: see build().
     """
     cols, large = columns_for(paper_mm, "normal"), columns_for(paper_mm, "large")
@@ -49,7 +49,9 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
         doc.append(text(two_columns(p["label"], p["amount"], cols)))
         if p.get("reference"):
             doc.append(text(wrapped(str(p["reference"]), cols, "  ")))
-    if r.get("tip"):
+        if p.get("tip"):  # under its tender: the charge is the part of the check plus the tip
+            doc.append(text(two_columns("  incl. tip", p["tip"], cols)))
+    if r.get("tip") and not any(p.get("tip") for p in r.get("payments") or []):
         doc.append(text(two_columns("Tip", r["tip"], cols)))
     if r.get("change"):
         doc.append(text(two_columns("Change", r["change"], cols)))

@@ -36,10 +36,11 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     r = ctx.settings.restaurant
     b = visit_bill(ctx, visit)
     lang = lang or r.languages[0]
-    service = ([{"label": f"Service {r.service_charge}%", "amount": money(ctx, b.service_charge)}]
-               if b.service_charge else [])
-    tax = ([{"label": f"{'incl. ' if r.prices_include_tax else ''}Tax {r.tax_rate}%", "amount": money(ctx, b.tax)}]
-           if b.tax else [])
+    rate = r.service_rate(visit.kind)
+    service = ([{"label": f"Service {rate}%", "amount": money(ctx, b.service_charge), "rate": str(rate)}]
+               if b.service_charge else [])  # rate: the e-receipt says it in the diner's language
+    tax = ([{"label": f"{'incl. ' if r.prices_include_tax else ''}Tax {r.tax_rate}%", "amount": money(ctx, b.tax),
+             "rate": str(r.tax_rate), "included": r.prices_include_tax}] if b.tax else [])
     payments = [p for p in visit.payments if p.kind == "payment"]
     last = max(payments, key=lambda p: p.id, default=None)
     change = sum(p.change or 0 for p in payments)
@@ -54,11 +55,13 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
             line = {"qty": i.quantity, "name": localized(i.names, lang, r.languages),
                     "modifiers": [localized(m["names"], lang, r.languages) for m in i.modifiers],
                     "amount": money(ctx, ln.gross)}
+            own = sum(taken for a, taken in zip(adjustments, b.adjustment_amounts)
+                      if a.item_id == i.id and a.kind == "discount")  # not its share of a check discount
             if ln.comp:
                 line["comp"] = True
-            elif ln.discount:
+            elif own:
                 reason = next((a.reason for a in adjustments if a.item_id == i.id and a.kind == "discount"), "")
-                line["discount"] = {"label": reason or "Discount", "amount": money(ctx, -ln.discount)}
+                line["discount"] = {"label": reason or "Discount", "amount": money(ctx, -own)}
             lines.append(line)
     check_discounts = [{"label": (a.reason or "Discount")
                         + (f" {format(a.percent.normalize(), 'f')}%" if a.percent is not None else ""),
@@ -75,7 +78,8 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
         "service_lines": service, "tax_lines": tax, "total": money(ctx, b.total),
         "rounding": money(ctx, rounding) if rounding else None,
         "payments": [{"label": tender_label(ctx, p.tender), "amount": money(ctx, p.tendered or p.amount),
-                      **({"reference": p.reference} if p.reference else {})} for p in payments],
+                      **({"reference": p.reference} if p.reference else {}),
+                      **({"tip": money(ctx, p.tip)} if p.tip else {})} for p in payments],
         "tip": money(ctx, tips) if tips else None,
         "change": money(ctx, change) if change else None,
         "footer": r.receipt_footer or None,

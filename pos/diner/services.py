@@ -29,4 +29,13 @@ def closed_receipt(ctx: Context, token: str, lang: str) -> dict:
         visit = load_visit(s, visit_for_token(ctx, s, token, closed_ok=True).id)
         if visit.is_open:
             raise Conflict("This table is still open.", code="visit_open")
-        return receipts.receipt_data(ctx, visit, lang)
+        return in_diners_language(receipts.receipt_data(ctx, visit, lang))
+
+
+def in_diners_language(receipt: dict) -> dict:
+    """The paper's English charge labels, said in the page's language (the catalogues)."""
+    from flask_babel import gettext
+    service = [{**ln, "label": gettext("Service charge ({pct}%)").replace("{pct}", ln["rate"])}
+               for ln in receipt["service_lines"]]
+    tax = [{**ln, "label": f"{gettext('Tax')} {ln['rate']}%"} for ln in receipt["tax_lines"]]
+    return {**receipt, "service_lines": service, "tax_lines": tax}

@@ -44,7 +44,9 @@ def diner_page(token: str):
         check = services.diner_view(ctx, token, lang)
     except DomainError as e:
         receipt = services.closed_receipt(ctx, token, lang) if e.code == "visit_closed" else None
-        return render_template("diner/link_error.html", error=e, receipt=receipt, lang=lang), e.status
+        # The paper receipt's QR code lands here: a closed check's receipt is a page that works (200).
+        shown = receipt is not None and bool(receipt.get("lines"))
+        return render_template("diner/link_error.html", error=e, receipt=receipt, lang=lang), 200 if shown else e.status
     r = ctx.settings.restaurant
     boot = {"token": token, "lang": lang, "kind": check["kind"], "languages": list(r.languages), "currency": r.currency,
             "minor_unit": r.minor_unit, "service_pct": str(r.service_rate(check["kind"])), "visit_id": check["visit_id"], "seq": seq,

@@ -209,7 +209,8 @@ def pay_in_two_parts_and_close_the_table(live, pos, check, totals) -> None:
     assert first["total"] == "HK$230.12" and first["tip"] == "HK$10.00" and first["change"] == "HK$84.90"
     assert first["rounding"] == "HK$0.04"  # the cash part, rounded up to ten cents
     # the card was charged the part and the tip
-    assert first["payments"][0] == {"label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321"}
+    assert first["payments"][0] == {"label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321",
+                                    "tip": "HK$10.00"}  # the tip under its tender
     assert [ln["name"] for ln in first["lines"]] == ["宮保雞丁", "蒜蓉炒菜心", "青島啤酒"]  # the soup is voided
     check.locator("#close-table").click()
     expect(pos.locator("#check h2")).to_have_text("T4 closed 已結帳")

@@ -105,9 +105,14 @@ def test_a_closed_visits_link_shows_its_receipt(client, ctx):
     visit_id = visit_of(ctx, "T3")
     payments.pay_cash(ctx, visit_id, 100000, NOBODY)
     payments.close_visit(ctx, visit_id, NOBODY)
-    page = client.get(f"/v/{token}?lang=en").get_data(as_text=True)
+    shown = client.get(f"/v/{token}?lang=en")
+    assert shown.status_code == 200  # a page that works, not an error: the receipt's QR code lands here
+    page = shown.get_data(as_text=True)
     receipt = page[page.index('id="receipt"'):]
     assert "Kung Pao Chicken" in receipt and "HK$1,000.00" in receipt and "Change" in receipt
+    assert "Service charge (10%)" in receipt
+    zh = client.get(f"/v/{token}?lang=zh-Hant").get_data(as_text=True)
+    assert "Service 10%" not in zh and "服務費" in zh  # the diner's language, not the paper's English
     forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     assert 'id="receipt"' not in client.get(f"/v/{forged}").get_data(as_text=True)
 
