@@ -260,7 +260,8 @@ def _charges(settings: ReportSettings, sums: dict) -> dict:
 # -- the report ----------------------------------------------------------------------------------------
 
 def z_report(session: SessionRow, checks: Sequence[CheckRow], payments: Sequence[PaymentRow],
-             movements: Sequence[MovementRow], settings: ReportSettings, *, now: datetime, open_checks: int = 0,
+             movements: Sequence[MovementRow], settings: ReportSettings, *, now: datetime,
+             open_checks: Sequence[dict] = (),
              counted: int | None = None, closed_by: str | None = None, approved_by: str | None = None) -> dict:
     """The Z report of a session: as it stands at `now` while it is open (counted None), or
     as it closes with the cash `counted` in the drawer (closed_by and approved_by are names)."""
@@ -286,7 +287,8 @@ def z_report(session: SessionRow, checks: Sequence[CheckRow], payments: Sequence
         "opened_by": session.opened_by, "closed_by": closed_by, "approved_by": approved_by,
         "generated_at": now.isoformat(), "currency": settings.currency, "minor_unit": settings.minor_unit,
         "counting": COUNTING_RULE, "visit_ids": [c.visit_id for c in checks],
-        "checks": len(checks), "open_checks": open_checks, "covers": covers, "covers_basis": basis,
+        "checks": len(checks), "open_checks": len(open_checks), "open_check_list": list(open_checks),
+        "covers": covers, "covers_basis": basis,
         "covers_note": COVERS_NOTES[basis],
         "sales": sales, "formatted": {k: money(v) for k, v in sales.items()},
         "sales_by_category": [{**c, "amount_formatted": money(c["amount"])} for c in sorted(

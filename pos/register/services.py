@@ -206,10 +206,17 @@ def _counted_visit_ids(s: Session, reg: RegisterSession, until: datetime) -> lis
         exists().where(Order.visit_id == Visit.id)).order_by(Visit.id)))
 
 
-def _open_checks(s: Session) -> int:
-    """Checks with something ordered and not closed yet: they count when they close."""
-    return s.scalar(select(func.count(Visit.id)).where(Visit.closed_at.is_(None),
-                                                       exists().where(Order.visit_id == Visit.id)))
+def _open_checks(ctx: Context, s: Session) -> list[dict]:
+    """Checks with something ordered and not closed yet, with what is paid and unpaid on them:
+    they count in the report of the session they close in."""
+    visits = s.scalars(select(Visit).where(Visit.closed_at.is_(None), exists().where(Order.visit_id == Visit.id))
+                       .order_by(Visit.id).options(*VISIT_LOADS)).all()
+    rows = []
+    for v in visits:
+        b = visit_bill(ctx, v)
+        rows.append({"visit_id": v.id, "label": v.label, "total": b.total, "paid": b.paid, "due": b.due,
+                     "formatted": {k: money(ctx, x) for k, x in (("total", b.total), ("paid", b.paid), ("due", b.due))}})
+    return rows
 
 
 def _item_row(item: OrderItem, line_net: dict[int, int], categories: dict[int, tuple], lang: str,
@@ -255,7 +262,7 @@ def _report(ctx: Context, s: Session, reg: RegisterSession, now: datetime, *, co
     session = SessionRow(id=reg.id, business_day=reg.business_day, opened_at=reg.opened_at,
                          float_amount=reg.float_amount, closed_at=reg.closed_at, opened_by=names.get(reg.opened_by))
     return zreport.z_report(session, _check_rows(ctx, s, visits), payments, _movement_rows(s, reg), _settings(ctx),
-                            now=now, open_checks=_open_checks(s), counted=counted, closed_by=names.get(closed_by),
+                            now=now, open_checks=_open_checks(ctx, s), counted=counted, closed_by=names.get(closed_by),
                             approved_by=names.get(approved_by))
 
 

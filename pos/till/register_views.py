@@ -104,6 +104,15 @@ class RegisterListOut(RootModel[list[RegisterSummaryOut]]):
     pass
 
 
+class OpenCheckOut(Out):
+    visit_id: int
+    label: str
+    total: int
+    paid: int
+    due: int
+    formatted: dict[str, str]
+
+
 class FigureOut(Out):
     count: int
     amount: int
@@ -201,6 +210,8 @@ class ReportOut(Out):
     visit_ids: list[int]
     checks: int
     open_checks: int = Field(0, description="checks with orders still open when the report was made: they count when they close")
+    open_check_list: list[OpenCheckOut] = Field([], description="those checks, with what is paid and unpaid on each: "
+                                                                "they go into the report of the session they close in")
     covers: int
     covers_basis: Literal["recorded", "estimated", "mixed"]
     covers_note: str

@@ -70,7 +70,7 @@ def test_the_bills_add_up_to_the_sales():
     # Second: 54.00 of milk tea comped + 88.00: net 88.00, service 8.80, tax 4.84, total 101.64.
     assert [(c.gross, c.net, c.service_charge, c.tax, c.total) for c in checks] == [
         (20300, 18540, 1854, 1020, 21414), (14200, 8800, 880, 484, 10164)]
-    r = z_report(SESSION, checks, payments, movements, SETTINGS, now=NOW, open_checks=3)
+    r = z_report(SESSION, checks, payments, movements, SETTINGS, now=NOW, open_checks=[{"visit_id": 20 + n} for n in range(3)])
     assert r["sales"] == {"gross": 34500, "discounts": 1760, "comps": 5400, "net": 27340, "service_charge": 2734,
                           "tax": 1504, "total": 31578, "tips": 2500, "payments": 31578, "rounding": 0, "refunds": 1000,
                           "average_check": 15789}

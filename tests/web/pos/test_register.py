@@ -332,6 +332,9 @@ def test_a_check_paid_across_a_close_counts_once_in_the_session_that_closes_it(c
     z1 = client.get(f"/api/pos/registers/{first['id']}/report").get_json()
     z2 = client.get(f"/api/pos/registers/{second['id']}/report").get_json()
     assert (z1["checks"], z1["sales"]["total"], z1["sales"]["payments"], z1["open_checks"]) == (0, 0, 10000, 1)
+    [still_open] = z1["open_check_list"]  # listed at the close with what was paid and what was not
+    assert (still_open["visit_id"], still_open["label"], still_open["paid"], still_open["due"]) == (t2, "T2", 10000, 12330)
+    assert still_open["formatted"] == {"total": "HK$223.30", "paid": "HK$100.00", "due": "HK$123.30"}
     assert (z2["checks"], z2["sales"]["total"], z2["sales"]["payments"], z2["open_checks"]) == (1, 25300, 15300, 0)
     assert z1["sales"]["payments"] + z2["sales"]["payments"] == z2["sales"]["total"]  # every cent in one report
     assert (z2["cash"]["cash_sales"], z2["cash"]["expected"]) == (15300, 25300)
