@@ -64,8 +64,9 @@ def not_below_paid(before: billing.Bill, after: billing.Bill) -> None:
 
 def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | None, percent: Decimal | None,
                    amount: int | None, reason: str, actor: Actor, approval: dict | None,
-                   address: str) -> dict:
-    """A discount (percent or amount) or comp on one item or the whole check."""
+                   address: str, label: str | None = None) -> dict:
+    """A discount (percent or amount) or comp on one item or the whole check; label is what
+    the guest's receipt says, reason the cashier's (audit log and staff screens only)."""
     adj = _adjustment(kind, item_id, percent, amount)
     with ctx.db.read() as s:
         visit = load_visit(s, visit_id)
@@ -88,11 +89,12 @@ def add_adjustment(ctx: Context, visit_id: int, *, kind: str, item_id: int | Non
                             details={"needed": "manager"})
         not_below_paid(before, after)
         row = CheckAdjustment(visit_id=visit.id, item_id=item_id, kind=kind, percent=percent, amount=amount,
-                              reason=reason, staff_id=actor.id, approved_by=approver, created_at=ctx.clock.now())
+                              reason=reason, label=label, staff_id=actor.id, approved_by=approver,
+                              created_at=ctx.clock.now())
         visit.adjustments.append(row)
         s.flush()
         audit(ctx, s, kind, staff_id=actor.id, approved_by=approver, visit_id=visit.id, item_id=item_id,
-              amount=before.total - after.total, reason=reason, adjustment_id=row.id,
+              amount=before.total - after.total, reason=reason, label=label, adjustment_id=row.id,
               percent=str(percent) if percent is not None else None)
         return changed(ctx, s, visit)
 

@@ -45,7 +45,8 @@ class CheckAdjustment(Base):
     kind: Mapped[str] = mapped_column(String(16))  # discount comp
     percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     amount: Mapped[int | None] = mapped_column()
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # the cashier's, for the audit log and staff screens only
+    label: Mapped[str | None] = mapped_column(String(64))  # what the guest's receipt says (None: "Discount")
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

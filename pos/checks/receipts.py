@@ -60,10 +60,10 @@ def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
             if ln.comp:
                 line["comp"] = True
             elif own:
-                reason = next((a.reason for a in adjustments if a.item_id == i.id and a.kind == "discount"), "")
-                line["discount"] = {"label": reason or "Discount", "amount": money(ctx, -own)}
+                label = next((a.label for a in adjustments if a.item_id == i.id and a.kind == "discount"), None)
+                line["discount"] = {"label": label or "Discount", "amount": money(ctx, -own)}  # never the reason
             lines.append(line)
-    check_discounts = [{"label": (a.reason or "Discount")
+    check_discounts = [{"label": (a.label or "Discount")
                         + (f" {format(a.percent.normalize(), 'f')}%" if a.percent is not None else ""),
                         "amount": money(ctx, -taken)}
                        for a, taken in zip(adjustments, b.adjustment_amounts)

@@ -60,7 +60,8 @@ class AdjustmentOut(Out):
     item_id: int | None = Field(description="none: the whole check")
     percent: str | None
     amount: int | None
-    reason: str
+    reason: str = Field(description="the cashier's: staff screens and the audit log only")
+    label: str | None = Field(description="what the guest's receipt says (none: Discount)")
     taken: int = Field(description="what it takes off the check now")
     taken_formatted: str
 

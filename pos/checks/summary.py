@@ -79,7 +79,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                           "created_at": p.created_at.isoformat()} for p in visit.payments],
             "adjustments": [{"id": a.id, "kind": a.kind, "item_id": a.item_id,
                              "percent": format(a.percent.normalize(), "f") if a.percent is not None else None,
-                             "amount": a.amount, "reason": a.reason, "taken": taken,
+                             "amount": a.amount, "reason": a.reason, "label": a.label, "taken": taken,
                              "taken_formatted": money(ctx, taken)}
                             for a, taken in zip(active_adjustments(visit), t.adjustment_amounts)],
             "totals": totals_dict(ctx, t, sum(p.rounding for p in visit.payments if p.kind == "payment"))}

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from flask import Blueprint, Response, jsonify, render_template, request
-from pydantic import Field, RootModel, model_validator
+from pydantic import Field, RootModel, field_validator, model_validator
 
 from core.api import Id, Out, Schema, Text, api
 from core.web import current_ctx
@@ -17,6 +17,7 @@ from pos.orders import qr
 from pos.orders.visits import current_visits
 from pos.checks.schemas import AdjustmentKind, CheckOut, ClosedOut, PaymentTakenOut, TablesOut
 from printers.schemas import PrintQueuedOut
+from printers.wrapping import display_width
 from staff.auth import current_actor, current_staff, require_page_role, role_guard
 
 bp = Blueprint("till", __name__, template_folder="templates", static_folder="static",
@@ -47,13 +48,27 @@ class TakePayment(Schema):
     reference: Text | None = Field(None, max_length=64, description="the card terminal's reference")
 
 
+RECEIPT_LABEL_COLUMNS = 20  # 58 mm paper has 32 columns: the label, a space and an amount such as -HK$1,234.50
+
+
 class AddAdjustment(Schema):
     kind: AdjustmentKind
     item_id: Id | None = Field(None, description="one item; none: the whole check")
     percent: Decimal | None = Field(None, gt=0, le=100, max_digits=5, decimal_places=2)
     amount: int | None = Field(None, ge=1, le=10**9)
-    reason: Text = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=200, description="the cashier's, never printed for the guest")
+    label: Text | None = Field(None, min_length=1, max_length=64,
+                               description=f"what the guest's receipt says (none: Discount); at most "
+                                           f"{RECEIPT_LABEL_COLUMNS} columns, a Chinese character taking two")
     approval: Approval | None = None
+
+    @field_validator("label")
+    @classmethod
+    def _fits_a_receipt_line(cls, v: str | None) -> str | None:
+        if v is not None and display_width(v) > RECEIPT_LABEL_COLUMNS:
+            raise ValueError(f"a receipt label fits one receipt line beside its amount: at most "
+                             f"{RECEIPT_LABEL_COLUMNS} columns (a Chinese character takes two)")
+        return v
 
     @model_validator(mode="after")
     def _one_value(self) -> "AddAdjustment":
@@ -192,7 +207,7 @@ def take_payment(visit_id: int, body: TakePayment):
                    "and discounts above pos.discount_approval_percent")
 def add_adjustment(visit_id: int, body: AddAdjustment):
     return jsonify(adjustments.add_adjustment(current_ctx(), visit_id, kind=body.kind, item_id=body.item_id, percent=body.percent,
-                                       amount=body.amount, reason=body.reason, actor=current_actor(),
+                                       amount=body.amount, reason=body.reason, label=body.label, actor=current_actor(),
                                        approval=_approval(body.approval), address=request.remote_addr)), 201
 
 

@@ -4,6 +4,9 @@ import { api, h } from "/static/live.js";
 import { fmt, STEP, toMinor, toMajor, ITEM } from "/static/till/boot.js";
 import { drew } from "/static/till/check.js";
 import { modal, actionForm, REASONS } from "/static/till/dialog.js";
+
+// Customer-facing discount names (one receipt line); the cashier's reason is never printed.
+const RECEIPT_LABELS = ["熟客優惠 Regular", "生日優惠 Birthday", "推廣優惠 Promotion"];
 import { withApproval, withBody } from "/static/till/approval.js";
 
 export function itemDialog(c, i) {
@@ -65,12 +68,18 @@ function discountForm(m, c, item, back) {
     value.placeholder = mode === "percent" ? "Percent 百分比" : "Amount 金額";
   };
   draw();
+  // What the guest's receipt says; the reason below stays on staff screens and in the audit log.
+  const label = h("input", { type: "text", id: "adj-label", maxlength: 64, autocomplete: "off",
+                             placeholder: "Discount 折扣 (default)" });
+  const labels = h("div", { class: "quick labels" }, RECEIPT_LABELS.map((x) => h("button", {
+    class: "quick-label", onclick: () => { label.value = x; } }, x)));
   actionForm(m, {
     heading: item ? `Discount 折扣 · ${item.quantity} × ${item.name}` : "Discount on everything 全單折扣",
-    fields: [modes, value, quick, h("p", { class: "hint" }, "Big discounts need a manager's PIN 大額折扣需經理批准")],
+    fields: [modes, value, quick, h("label", { class: "field" }, h("span", {}, "On the receipt 收據顯示"), label), labels,
+             h("p", { class: "hint" }, "Big discounts need a manager's PIN 大額折扣需經理批准")],
     reasons: REASONS.discount, label: "Apply discount 確認折扣", back,
     submit: async (reason) => {
-      const body = { kind: "discount", item_id: item ? item.id : null, reason };
+      const body = { kind: "discount", item_id: item ? item.id : null, reason, label: label.value.trim() || null };
       const v = Number(value.value);
       if (mode === "percent") {
         if (!(value.value !== "" && v > 0 && v <= 100)) throw new Error("A percent from 0 to 100 百分比須在 0 至 100 之間");

@@ -1,6 +1,6 @@
 """The receipt reads as the bill was computed: a check discount once, under the subtotal,
-not again as a share on every item; an item's own discount on its line; a tip under the
-tender that charged it."""
+not again as a share on every item; an item's own discount on its line, under the label
+meant for the guest, never the cashier's reason."""
 from decimal import Decimal
 
 from core.context import Actor
@@ -17,13 +17,15 @@ def test_a_check_discount_is_printed_once_and_an_items_own_discount_on_its_line(
     with ctx.db.read() as s:
         tea = next(i.id for o in load_visit(s, visit_id).orders for i in o.items if i.dish_id == MILK_TEA["dish_id"])
     adjustments.add_adjustment(ctx, visit_id, kind="discount", item_id=tea, percent=None, amount=200,
-                               reason="Regular guest", actor=CASHIER, approval=None, address="127.0.0.1")
+                               reason="Staff meal for Ah Keung", label="熟客優惠 Regular", actor=CASHIER,
+                               approval=None, address="127.0.0.1")
     adjustments.add_adjustment(ctx, visit_id, kind="discount", item_id=None, percent=Decimal("10"), amount=None,
-                               reason="Member", actor=CASHIER, approval=None, address="127.0.0.1")
+                               reason="Complained about the wait", actor=CASHIER, approval=None, address="127.0.0.1")
     with ctx.db.read() as s:
         r = receipts.receipt_data(ctx, load_visit(s, visit_id))
     discounted = [(ln["name"], ln.get("discount")) for ln in r["lines"]]
-    assert discounted == [("宮保雞丁", None), ("港式奶茶", {"label": "Regular guest", "amount": "-HK$2.00"})]
-    # 176.00 + 27.00 - 2.00 = 201.00; the member's 10 % of that once: -20.10
-    assert r["discounts"] == [{"label": "Member 10%", "amount": "-HK$20.10"}]
+    assert discounted == [("宮保雞丁", None), ("港式奶茶", {"label": "熟客優惠 Regular", "amount": "-HK$2.00"})]
+    # 176.00 + 27.00 - 2.00 = 201.00; the check's 10 % of that once, under no label of its own: -20.10
+    assert r["discounts"] == [{"label": "Discount 10%", "amount": "-HK$20.10"}]
+    assert "Ah Keung" not in str(r) and "Complained" not in str(r)  # the cashier's reasons stay internal
     assert r["subtotal"] == "HK$203.00" and r["total"] == "HK$198.99"  # 180.90 + 10 % service 18.09

@@ -57,3 +57,18 @@ def test_a_card_pays_exactly_and_a_split_rounds_only_its_cash_part(ctx, client, 
     assert (part["amount"], part["rounding"], part["check"]["totals"]["due"]) == (5000, 0, 7321)
     rest = pay(client, split, tender="cash", tendered=7320)
     assert (rest["amount"], rest["rounding"], rest["change"], rest["check"]["totals"]["due"]) == (7320, -1, 0, 0)
+
+
+def test_a_receipt_label_longer_than_a_receipt_line_is_refused_and_nothing_is_written(ctx, client, sign_in):
+    from tests.helpers import row_counts
+    sign_in(client, "cashier")
+    order(ctx, token_of(ctx, "T4"), MILK_TEA)
+    visit = visit_of(ctx, "T4")
+    before = row_counts(ctx.db)
+    r = client.post(f"/api/pos/visits/{visit}/adjustments",
+                    json={"kind": "discount", "amount": 100, "reason": "regular", "label": "熟客優惠熟客優惠熟客優惠 Regular"})
+    assert r.status_code == 422 and r.get_json()["error"]["details"][0]["field"] == "label"
+    assert row_counts(ctx.db) == before
+    ok = client.post(f"/api/pos/visits/{visit}/adjustments",
+                     json={"kind": "discount", "amount": 100, "reason": "regular", "label": "熟客優惠 Regular"})
+    assert ok.status_code == 201 and ok.get_json()["adjustments"][0]["label"] == "熟客優惠 Regular"
