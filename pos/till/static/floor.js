@@ -39,7 +39,8 @@ export function renderFloor() {
     h("button", { class: "new-order", id: "new-counter", onclick: () => newOrder("counter") }, "+ Counter 櫃台"),
     ...checks.map((t) => h("button", { class: `tile check-tile ${t.state}${keyOf(t) === selected ? " selected" : ""}`,
                                        "data-visit": t.visit_id, "data-state": t.state, onclick: () => select(keyOf(t)) },
-      h("span", { class: "name" }, t.table), h("span", {}, `${t.items} · ${t.total_formatted}`))));
+      h("span", { class: "name" }, t.table), h("span", { class: "state" }, STATE[t.state] || t.state),
+      h("span", {}, `${t.items} · ${t.total_formatted}`))));
   const floor = document.getElementById("floor");
   floor.classList.toggle("arranging", !!arranging);
   floor.replaceChildren(...cells, ...tiles);

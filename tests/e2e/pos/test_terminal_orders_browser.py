@@ -58,6 +58,12 @@ def test_a_takeaway_order_typed_at_the_till_reaches_the_wok_under_its_pickup_nam
     expect(pos.locator("#check h2")).to_contain_text("外賣 Takeaway Chan 陳")
     [wok] = kitchen.open_tickets(live.ctx, "wok")["tickets"]
     assert wok["table"] == "外賣 Takeaway Chan 陳" and len(wok["items"]) == 1
+    expect(tile.locator(".state")).to_have_text("Ordering 已落單")
+    visit_id = int(tile.get_attribute("data-visit"))
+    paid = live.session("cashier").post(f"{live.url}/api/pos/visits/{visit_id}/payments",
+                                        json={"tender": "card", "reference": "A1"})
+    assert paid.status_code == 201, paid.text
+    expect(tile.locator(".state")).to_have_text("Paid, to pick up 已付款待取")  # paid, not handed over yet
     assert pos.context.pages  # the page is still up
     assert contexts.errors == []
 
