@@ -283,8 +283,8 @@ def last_scheduled(now: datetime, at: tuple[int, int], tz) -> datetime:
     return candidate.astimezone(timezone.utc)
 
 
-def _last_good(var_dir: Path) -> datetime | None:
-    last = (read_status(var_dir) or {}).get("last_at")
+def _last_good(status: dict | None) -> datetime | None:
+    last = (status or {}).get("last_at")
     try:
         return datetime.fromisoformat(last) if last else None
     except ValueError:
@@ -294,7 +294,10 @@ def _last_good(var_dir: Path) -> datetime | None:
 def due_at_start(var_dir: Path, now: datetime, at: tuple[int, int], tz) -> bool:
     """A server switched off at night never reaches the nightly time: at start-up a backup is
     due when the last good one is older than the last nightly time (or there is none)."""
-    last = _last_good(var_dir)
+    return _due(_last_good(read_status(var_dir)), now, at, tz)
+
+
+def _due(last: datetime | None, now: datetime, at: tuple[int, int], tz) -> bool:
     return last is None or last < last_scheduled(now, at, tz)
 
 
@@ -304,8 +307,8 @@ def health(settings, now: datetime) -> dict:
     status = read_status(settings.var_dir) or {}
     enabled = settings.backup.enabled
     return {"enabled": enabled, "last_at": status.get("last_at"), "error": status.get("error"),
-            "stale": enabled and due_at_start(settings.var_dir, now - timedelta(hours=1), settings.backup.hour_minute,
-                                              settings.restaurant.tz)}
+            "stale": enabled and _due(_last_good(status), now - timedelta(hours=1), settings.backup.hour_minute,
+                                      settings.restaurant.tz)}
 
 
 def nightly(ctx) -> BackupInfo | None:
