@@ -10,6 +10,9 @@ Block types:
      ("invert": white on black, for marks such as RUSH and VOID; only present when
      True. A renderer that ignores it still prints the text bold, and the text of
      those marks reads on its own.)
+     ("amounts": True marks a line of a column of amounts, such as the receipt's: in raster
+     mode every such line is drawn, even plain ASCII, so the whole column is one font and
+     its right-aligned amounts line up; in the native text modes they are text anyway.)
   {"type": "rule"}  {"type": "feed", "lines": int}  {"type": "qr", "data": str, "size": int}
   {"type": "cut"}  {"type": "drawer"} (a pulse that opens the cash drawer wired to the printer)
 """
@@ -21,10 +24,13 @@ QR_MODULE_DOTS = 6
 RULE = {"type": "rule"}
 
 
-def text(s: str, size: str = "normal", bold: bool = False, align: str = "left", invert: bool = False) -> dict:
+def text(s: str, size: str = "normal", bold: bool = False, align: str = "left", invert: bool = False,
+         amounts: bool = False) -> dict:
     block = {"type": "text", "text": s, "size": size, "bold": bold, "align": align}
     if invert:
         block["invert"] = True
+    if amounts:
+        block["amounts"] = True
     return block
 
 

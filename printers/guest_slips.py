@@ -1,22 +1,44 @@
 """What the guest takes away: the receipt and the QR ordering slip (pure, like printers/layout.py)."""
 from __future__ import annotations
 
-from .blocks import QR_MODULE_DOTS, RULE, amount_rows, centered, text
-from .wrapping import columns_for, two_columns, wrapped
+from .blocks import QR_MODULE_DOTS, RULE, centered, text
+from .wrapping import columns_for, display_width, two_columns, wrapped
+
+
+# The paper's words for the fixed lines (a discount's own label is the guest's, from the till).
+WORDS = {"subtotal": "Subtotal 小計", "discount": "Discount 折扣", "comp": "Complimentary 招待",
+         "service": "Service {rate}% 服務費", "tax": "Tax {rate}% 稅", "tax_included": "incl. Tax {rate}% 含稅",
+         "total": "TOTAL 合計", "rounding": "Cash rounding 現金調整", "tip": "incl. tip 小費", "change": "Change 找續",
+         "refund": "Refund 退款 {tender}"}
+
+
+def reduction_label(r: dict) -> str:
+    """A discount's or comp's words: the guest's label (or the paper's word) and its percent."""
+    word = WORDS["comp"] if r.get("kind") == "comp" else r.get("label") or WORDS["discount"]
+    return word + (f" {r['percent']}%" if r.get("percent") else "")
 
 
 def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
-    """Customer receipt: item lines with right-aligned amounts, totals, payments, optional QR.
+    """Customer receipt (or bill): item lines at full price with their own discounts or comp
+    under them, the subtotal they add up to, the check's discounts, service and tax, the
+    total large, cash rounding, then each payment with its tip, the change and refunds. Every
+    amount is a normal-size right-aligned column except the total's.
 
     r = {"restaurant", "header_lines"? [str], "table"? (None for takeaway), "pickup"? (name),
     "check_number", "closed_at", "served_by"?,
-    "lines": [{"qty", "name", "amount", "modifiers"? [str], "discount"? {"label", "amount"},
-    "comp"? bool}], "subtotal", "discounts"? [{"label", "amount"}] (check level),
-    "service_lines"? [...], "tax_lines"? [...], "total", "payments"? [{"label", "amount",
-    "reference"?, "tip"?}], "rounding"?, "tip"?, "change"?, "footer"?, "visit_url"?}
-    Amounts are printed as given (a discount as e.g. "-$2.00"). REPRINT: see build().
+    "lines": [{"qty", "name", "amount", "modifiers"? [str], "reductions"? [{"kind", "label"?,
+    "percent"?, "amount"}]}], "subtotal", "discounts"? [{"label"?, "percent"?, "amount"}]
+    (check level), "service_lines"? [{"rate", "amount"}], "tax_lines"? [{"rate", "included",
+    "amount"}], "total", "rounding"?, "payments"? [{"label", "amount", "reference"?, "tip"?}],
+    "change"?, "refunds"? [{"label", "amount"}], "footer"?, "visit_url"?}
+    (pos.checks.presentation.receipt_lines). Amounts are printed as given (a discount as
+    e.g. "-$2.00"). REPRINT: see build().
     """
     cols, large = columns_for(paper_mm, "normal"), columns_for(paper_mm, "large")
+
+    def row(label: str, amount: str, prefix: str = "") -> dict:
+        return text(two_columns(label, amount, cols, prefix), amounts=True)
+
     doc = [text(wrapped(r["restaurant"], large), "large", True, "center")]
     doc += [centered(line, cols) for line in r.get("header_lines") or []]
     check = f"Check #{r['check_number']}"
@@ -31,30 +53,30 @@ def receipt(r: dict, paper_mm: int = 80) -> list[dict]:
         doc.append(text(wrapped(str(r["served_by"]), cols, "Served by: ")))
     doc.append(RULE)
     for ln in r["lines"]:
-        amount = f"COMP {ln['amount']}" if ln.get("comp") else ln["amount"]
-        doc.append(text(two_columns(ln["name"], amount, cols, f"{ln['qty']} x ")))
+        doc.append(row(ln["name"], ln["amount"], f"{ln['qty']} x "))
         doc += [text(wrapped(mod, cols, "    + ")) for mod in ln.get("modifiers") or []]
-        if ln.get("discount"):
-            doc += amount_rows([ln["discount"]], cols, "    ")
+        doc += [row(reduction_label(x), x["amount"], "    ") for x in ln.get("reductions") or []]
     doc.append(RULE)
-    if r.get("subtotal") is not None:
-        doc.append(text(two_columns("Subtotal", r["subtotal"], cols)))
-    for key in ("discounts", "service_lines", "tax_lines"):
-        doc += amount_rows(r.get(key), cols)
-    doc.append(text(two_columns("TOTAL", r["total"], large), "large", True))
+    doc.append(row(WORDS["subtotal"], r["subtotal"]))
+    doc += [row(reduction_label(d), d["amount"]) for d in r.get("discounts") or []]
+    doc += [row(WORDS["service"].format(rate=s["rate"]), s["amount"]) for s in r.get("service_lines") or []]
+    doc += [row(WORDS["tax_included" if t.get("included") else "tax"].format(rate=t["rate"]), t["amount"])
+            for t in r.get("tax_lines") or []]
+    total = WORDS["total"] if display_width(WORDS["total"] + r["total"]) < large else "TOTAL"  # 58 mm: one line
+    doc.append(text(two_columns(total, r["total"], large), "large", True, amounts=True))
     if r.get("rounding"):  # cash counted in the smallest coin
-        doc.append(text(two_columns("Cash rounding", r["rounding"], cols)))
-    doc.append(RULE)
+        doc.append(row(WORDS["rounding"], r["rounding"]))
+    if r.get("payments"):
+        doc.append(RULE)
     for p in r.get("payments") or []:
-        doc.append(text(two_columns(p["label"], p["amount"], cols)))
+        doc.append(row(p["label"], p["amount"]))
         if p.get("reference"):
             doc.append(text(wrapped(str(p["reference"]), cols, "  ")))
         if p.get("tip"):  # under its tender: the charge is the part of the check plus the tip
-            doc.append(text(two_columns("  incl. tip", p["tip"], cols)))
-    if r.get("tip") and not any(p.get("tip") for p in r.get("payments") or []):
-        doc.append(text(two_columns("Tip", r["tip"], cols)))
+            doc.append(row(WORDS["tip"], p["tip"], "  "))
     if r.get("change"):
-        doc.append(text(two_columns("Change", r["change"], cols)))
+        doc.append(row(WORDS["change"], r["change"]))
+    doc += [row(WORDS["refund"].format(tender=x["label"]), x["amount"]) for x in r.get("refunds") or []]
     if r.get("footer"):
         doc += [{"type": "feed", "lines": 1}, centered(r["footer"], cols)]
     if r.get("visit_url"):

@@ -247,7 +247,8 @@ def render(doc: list[dict], *, profile: str = "TM-T20II", paper_mm: int = 80,
         spans = None
         if kind == "text" and not _is_native(block["text"]) and text_mode != "raster":
             spans = _chinese_spans(block["text"], text_mode)
-        if kind == "text" and (spans is not None or _is_native(block["text"])):
+        drawn = text_mode == "raster" and block.get("amounts")  # one font for a column of amounts
+        if kind == "text" and not drawn and (spans is not None or _is_native(block["text"])):
             # GS ! (size), ESC E (bold) and GS B (white on black) apply to Chinese characters too.
             scale = layout.SIZE_SCALE[block["size"]]
             p.set(align=block["align"], bold=block["bold"], custom_size=True, width=scale, height=scale,

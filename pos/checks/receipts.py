@@ -8,7 +8,8 @@ from core.context import Context
 from core.errors import Conflict
 from core.time import local_text
 from menu.model import localized
-from pos.checks.summary import active_adjustments, load_visit, money, visit_bill
+from pos.checks.presentation import receipt_lines
+from pos.checks.summary import load_visit, money, visit_bill, visit_presentation
 from pos.orders.model import Visit
 from pos.orders.visits import visit_url
 from printers import services as printing
@@ -31,57 +32,19 @@ def tender_label(ctx: Context, tender: str) -> str:
 
 
 def receipt_data(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
-    """The customer receipt's layout data (printers.layout.receipt) for a check as it is now;
-    the diner's receipt page shows the same."""
+    """The customer receipt's layout data (printers.guest_slips.receipt) for a check as it is
+    now, from its presentation (pos.checks.presentation): the diner's e-receipt shows the same."""
     r = ctx.settings.restaurant
-    b = visit_bill(ctx, visit)
     lang = lang or r.languages[0]
-    rate = r.service_rate(visit.kind)
-    service = ([{"label": f"Service {rate}%", "amount": money(ctx, b.service_charge), "rate": str(rate)}]
-               if b.service_charge else [])  # rate: the e-receipt says it in the diner's language
-    tax = ([{"label": f"{'incl. ' if r.prices_include_tax else ''}Tax {r.tax_rate}%", "amount": money(ctx, b.tax),
-             "rate": str(r.tax_rate), "included": r.prices_include_tax}] if b.tax else [])
-    payments = [p for p in visit.payments if p.kind == "payment"]
-    last = max(payments, key=lambda p: p.id, default=None)
-    change = sum(p.change or 0 for p in payments)
-    by_line = {ln.key: ln for ln in b.lines}
-    adjustments = active_adjustments(visit)
-    lines = []
-    for o in visit.orders:
-        for i in o.items:
-            if i.status == ItemStatus.VOIDED:
-                continue
-            ln = by_line[i.id]
-            line = {"qty": i.quantity, "name": localized(i.names, lang, r.languages),
-                    "modifiers": [localized(m["names"], lang, r.languages) for m in i.modifiers],
-                    "amount": money(ctx, ln.gross)}
-            own = sum(taken for a, taken in zip(adjustments, b.adjustment_amounts)
-                      if a.item_id == i.id and a.kind == "discount")  # not its share of a check discount
-            if ln.comp:
-                line["comp"] = True
-            elif own:
-                label = next((a.label for a in adjustments if a.item_id == i.id and a.kind == "discount"), None)
-                line["discount"] = {"label": label or "Discount", "amount": money(ctx, -own)}  # never the reason
-            lines.append(line)
-    check_discounts = [{"label": (a.label or "Discount")
-                        + (f" {format(a.percent.normalize(), 'f')}%" if a.percent is not None else ""),
-                        "amount": money(ctx, -taken)}
-                       for a, taken in zip(adjustments, b.adjustment_amounts)
-                       if a.item_id is None and a.kind == "discount"]
-    tips = sum(p.tip for p in payments)
-    rounding = sum(p.rounding for p in payments)
+    shown = visit_presentation(ctx, visit)
+    last = max((p for p in visit.payments if p.kind == "payment"), key=lambda p: p.id, default=None)
     return {
         "restaurant": r.name, "header_lines": list(r.receipt_header), "table": visit.label,
         "check_number": visit.id,
         "closed_at": local_text(last.created_at if last else ctx.clock.now(), r.tz),
-        "lines": lines, "subtotal": money(ctx, b.subtotal), "discounts": check_discounts,
-        "service_lines": service, "tax_lines": tax, "total": money(ctx, b.total),
-        "rounding": money(ctx, rounding) if rounding else None,
-        "payments": [{"label": tender_label(ctx, p.tender), "amount": money(ctx, p.tendered or p.amount),
-                      **({"reference": p.reference} if p.reference else {}),
-                      **({"tip": money(ctx, p.tip)} if p.tip else {})} for p in payments],
-        "tip": money(ctx, tips) if tips else None,
-        "change": money(ctx, change) if change else None,
+        **receipt_lines(shown, money=lambda minor: money(ctx, minor),
+                        name=lambda names: localized(names, lang, r.languages),
+                        tender_label=lambda tender: tender_label(ctx, tender)),
         "footer": r.receipt_footer or None,
         "visit_url": visit_url(ctx, visit)}
 

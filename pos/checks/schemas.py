@@ -66,6 +66,23 @@ class AdjustmentOut(Out):
     taken_formatted: str
 
 
+class BillRowOut(Out):
+    key: Literal["subtotal", "discount", "service", "tax", "total", "rounding", "paid", "tips", "due"]
+    amount: int
+    formatted: str
+    label: str | None = Field(None, description="discount: what the guest's receipt says (none: Discount)")
+    percent: str | None = Field(None, description="discount: its percent, if it is one")
+    rate: str | None = Field(None, description="service, tax: the rate in percent")
+    included: bool | None = Field(None, description="tax: already in the prices (shown, not added)")
+
+
+class BillOut(Out):
+    """The check's sums as the guest's receipt shows them (pos.checks.presentation)."""
+    sums: list[BillRowOut] = Field(description="subtotal (the items less their own discounts and comps), the "
+                                               "check's discounts, service, tax, total, cash rounding")
+    after: list[BillRowOut] = Field(description="paid and tips (when any), then due")
+
+
 VisitKind = Literal["table", "takeaway", "counter"]
 
 
@@ -83,6 +100,7 @@ class CheckOut(Out):
     payments: list[PaymentOut]
     adjustments: list[AdjustmentOut]
     totals: TotalsOut
+    bill: BillOut
 
 
 class TableOut(Out):

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from core.context import Context
 from core.errors import Conflict, NotFound
-from pos.checks import billing
+from pos.checks import billing, presentation
 from pos.checks.floor import table_state
 from pos.checks.money import format_money
 from pos.checks.model import CheckAdjustment, Payment  # noqa: F401  (Visit.payments, Visit.adjustments)
@@ -55,6 +55,32 @@ def visit_bill(ctx: Context, visit: Visit, extra: tuple[billing.Adjustment, ...]
                         tips=sum(p.tip for p in payments))
 
 
+def visit_presentation(ctx: Context, visit: Visit, b: billing.Bill | None = None) -> presentation.Presentation:
+    """The guest's lines of the check (pos.checks.presentation.present) from a visit loaded with
+    VISIT_LOADS (and its bill, when the caller has it)."""
+    r = ctx.settings.restaurant
+    b = b or visit_bill(ctx, visit)
+    items = [presentation.ItemIn(i.id, i.quantity, i.names, tuple(m["names"] for m in i.modifiers))
+             for o in visit.orders for i in o.items if i.status != ItemStatus.VOIDED]
+    adjustments = [presentation.AdjustmentIn(a.kind, a.item_id, a.percent, a.label) for a in active_adjustments(visit)]
+    payments = [presentation.PaymentIn(p.id, p.kind, p.tender, p.amount, p.tendered, p.change or 0, p.tip, p.rounding,
+                                       p.reference) for p in visit.payments]
+    return presentation.present(b, items, adjustments, payments, service_rate=r.service_rate(visit.kind),
+                                tax_rate=r.tax_rate)
+
+
+def bill_dict(ctx: Context, p: presentation.Presentation) -> dict:
+    """The check's sums as the till shows them, from its presentation: each row's key (subtotal,
+    discount, service, tax, total, rounding), amount and formatted text, then what was paid
+    and what is due."""
+    def row(key: str, amount: int, details: dict) -> dict:
+        extra = {k: (format(v.normalize(), "f") if hasattr(v, "normalize") else v) for k, v in details.items()
+                 if v is not None}
+        return {"key": key, "amount": amount, "formatted": money(ctx, amount), **extra}
+    return {"sums": [row(*r) for r in p.sums()],
+            "after": [row(k, v, {}) for k, v in (("paid", p.paid), ("tips", p.tips)) if v] + [row("due", p.due, {})]}
+
+
 def totals_dict(ctx: Context, t: billing.Bill, rounding: int = 0) -> dict:
     """The check's figures; rounding: what cash rounding changed what was paid by (-2: two cents
     less); cash_due: what settling the rest in cash takes (the due rounded to the smallest coin)."""
@@ -68,6 +94,7 @@ def totals_dict(ctx: Context, t: billing.Bill, rounding: int = 0) -> dict:
 
 def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
     t = visit_bill(ctx, visit)
+    shown = visit_presentation(ctx, visit, t)
     return {"visit_id": visit.id, "table_id": visit.table_id, "table": visit.label, "kind": visit.kind,
             "pickup": visit.pickup, "covers": visit.covers, "open": visit.is_open, "opened_at": visit.opened_at.isoformat(),
             "state": state_of(visit, t),
@@ -82,7 +109,7 @@ def check_dict(ctx: Context, visit: Visit, lang: str | None = None) -> dict:
                              "amount": a.amount, "reason": a.reason, "label": a.label, "taken": taken,
                              "taken_formatted": money(ctx, taken)}
                             for a, taken in zip(active_adjustments(visit), t.adjustment_amounts)],
-            "totals": totals_dict(ctx, t, sum(p.rounding for p in visit.payments if p.kind == "payment"))}
+            "totals": totals_dict(ctx, t, shown.rounding), "bill": bill_dict(ctx, shown)}
 
 
 def active_adjustments(visit: Visit) -> list:

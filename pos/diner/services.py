@@ -29,13 +29,16 @@ def closed_receipt(ctx: Context, token: str, lang: str) -> dict:
         visit = load_visit(s, visit_for_token(ctx, s, token, closed_ok=True).id)
         if visit.is_open:
             raise Conflict("This table is still open.", code="visit_open")
-        return in_diners_language(receipts.receipt_data(ctx, visit, lang))
+        return charge_labels(receipts.receipt_data(ctx, visit, lang))
 
 
-def in_diners_language(receipt: dict) -> dict:
-    """The paper's English charge labels, said in the page's language (the catalogues)."""
+def charge_labels(receipt: dict) -> dict:
+    """The service and tax lines' words in the page's language (the catalogues; said here,
+    as their percent sign would trip the template's message formatting)."""
     from flask_babel import gettext
-    service = [{**ln, "label": gettext("Service charge ({pct}%)").replace("{pct}", ln["rate"])}
-               for ln in receipt["service_lines"]]
-    tax = [{**ln, "label": f"{gettext('Tax')} {ln['rate']}%"} for ln in receipt["tax_lines"]]
-    return {**receipt, "service_lines": service, "tax_lines": tax}
+    for line in receipt["service_lines"]:
+        line["label"] = gettext("Service charge ({pct}%)").replace("{pct}", line["rate"])
+    for line in receipt["tax_lines"]:
+        words = gettext("Tax included ({pct}%)") if line["included"] else gettext("Tax ({pct}%)")
+        line["label"] = words.replace("{pct}", line["rate"])
+    return receipt

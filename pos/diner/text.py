@@ -45,7 +45,8 @@ def diner_strings() -> dict:
         # the table's orders
         "yours": _("Your table's orders"), "order": _("Order #{number}"),
         "subtotal": _("Subtotal"), "service": _("Service charge"), "servicePct": _("Service charge ({pct}%)"),
-        "tax": _("Tax"), "total": _("Total"), "paid": _("Paid"),
+        "tax": _("Tax"), "taxPct": _("Tax ({pct}%)"), "taxIncludedPct": _("Tax included ({pct}%)"),
+        "discount": _("Discount"), "rounding": _("Cash rounding"), "total": _("Total"), "paid": _("Paid"),
         ItemStatus.QUEUED: _("Queued"), ItemStatus.COOKING: _("Cooking"), ItemStatus.READY: _("Ready"),
         ItemStatus.SERVED: _("Served"), ItemStatus.VOIDED: _("Cancelled"),
         "promised": _("Ready by about {time}"), "eta": _("about {time}"),

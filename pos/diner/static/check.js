@@ -1,7 +1,7 @@
 // The table's check: its orders and their items' statuses, the totals (the bill), and the
 // table being closed once the check is settled.
 import { api, h } from "/static/live.js";
-import { state, boot, token, lang, t, fill, hhmm, servicePct, forgetCart } from "/static/diner/state.js";
+import { state, boot, token, lang, t, fill, hhmm, forgetCart } from "/static/diner/state.js";
 import { renderCartBar } from "/static/diner/cart.js";
 import { renderHelp } from "/static/diner/requests.js";
 import { renderMenu } from "/static/diner/diner.js";
@@ -31,12 +31,16 @@ export function renderOrders() {
   const { check } = state;
   const box = document.getElementById("orders");
   if (!check.orders.length) { box.replaceChildren(); return; }
-  const tt = check.totals, f = tt.formatted;
-  const sums = [[t.subtotal, f.subtotal, "subtotal"],
-    tt.service_charge ? [servicePct > 0 ? fill(t.servicePct, { pct: servicePct }) : t.service, f.service_charge, "service"] : null,
-    tt.tax && !tt.tax_included ? [t.tax, f.tax, "tax"] : null,
-    [t.total, f.total, "total"],
-    tt.paid ? [t.paid, f.paid, "paid"] : null].filter(Boolean);
+  // The bill's lines as the server presented them (pos.checks.presentation): subtotal, the
+  // check's discounts, service, tax, total, cash rounding, then what is paid.
+  const label = (row) => ({
+    subtotal: t.subtotal, total: t.total, rounding: t.rounding, paid: t.paid,
+    discount: `${row.label || t.discount}${row.percent ? ` ${row.percent}%` : ""}`,
+    service: fill(t.servicePct, { pct: row.rate }),
+    tax: fill(row.included ? t.taxIncludedPct : t.taxPct, { pct: row.rate }),
+  })[row.key];
+  const sums = [...check.bill.sums, ...check.bill.after.filter((row) => row.key === "paid")]
+    .map((row) => [label(row), row.formatted, row.key]);
   box.replaceChildren(h("h2", {}, t.yours), ...check.orders.map((o) => {
     const waiting = o.items.some((i) => i.status === "queued" || i.status === "cooking");
     return h("div", { class: "order", "data-order": o.id },

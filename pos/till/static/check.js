@@ -85,18 +85,13 @@ export function showProblem(c, text) {
 }
 
 function checkView(c, change) {
-  const f = c.totals.formatted;
   const adjustments = c.adjustments || [];
   const live = c.orders.flatMap((o) => o.items).filter((i) => i.status !== "voided");
   const rows = c.orders.flatMap((o) => [orderHead(o), ...o.items.flatMap((i) => itemRows(c, i, adjustments))]);
   const onCheck = adjustments.filter((a) => a.item_id === null || a.item_id === undefined);
-  const sums = [["Subtotal 小計", f.subtotal],
-    c.totals.discounts ? ["Discounts 折扣", fmt(-c.totals.discounts), "discounts"] : null,
-    c.totals.comps ? ["Comps 招待", fmt(-c.totals.comps), "comps"] : null,
-    c.totals.service_charge ? ["Service 服務費", f.service_charge] : null,
-    c.totals.tax ? [c.totals.tax_included ? "incl. tax 含稅" : "Tax 稅", f.tax] : null, ["Total 合計", f.total, "total"],
-    c.totals.paid ? ["Paid 已付", f.paid] : null, c.totals.tips ? ["Tips 小費", f.tips, "tips"] : null,
-    ["Due 應付", f.due, "total"]].filter(Boolean);
+  // The sums as the server presented them (pos.checks.presentation), as on the receipt: the
+  // check's discounts are its adjustment rows (with the reason and the ×), after the subtotal.
+  const sums = [...c.bill.sums, ...c.bill.after];
   const due = c.totals.due;
   const actions = h("div", { class: "check-actions" },
     c.open ? h("button", { id: "add-items", class: "primary", onclick: () => openOrderEntry({
@@ -116,10 +111,10 @@ function checkView(c, change) {
     h("h2", {}, `${c.table} `, h("small", {}, STATE[c.state] || c.state)),
     rows.length ? h("table", { class: "items" }, h("tbody", {}, rows)) : h("p", { class: "hint" }, "No orders yet 未有訂單"),
     rows.length ? h("p", { class: "hint tap-hint" }, "Tap an item to discount, comp or void it 點選菜式可折扣、招待或取消") : null,
+    h("table", { class: "sums" }, h("tbody", {}, sums.slice(0, 1).map(sumRow))),
     onCheck.length ? h("table", { class: "check-adjustments", id: "check-adjustments" },
       h("tbody", {}, onCheck.map((a) => adjustmentRow(c, a)))) : null,
-    h("table", { class: "sums" }, h("tbody", {}, sums.map(([k, v, cls]) => h("tr", { class: `sum ${cls || ""}` },
-      h("td", {}, k), h("td", { class: "amt" }, v))))),
+    h("table", { class: "sums" }, h("tbody", {}, sums.slice(1).filter((row) => row.key !== "discount").map(sumRow))),
     change,
     mine(notice) ? h("div", { class: "notice", id: "pay-notice", role: "status" }, notice.text) : null,
     actions,
@@ -129,6 +124,22 @@ function checkView(c, change) {
     c.payments?.length ? paymentsView(c) : null,
     h("div", { class: "pay" }, receipt, close),
   ].filter(Boolean);
+}
+
+const SUM_LABELS = { subtotal: "Subtotal 小計", total: "Total 合計", rounding: "Cash rounding 現金調整",
+  paid: "Paid 已付", tips: "Tips 小費", due: "Due 應付" };
+
+function sumLabel(row) {
+  if (row.key === "service") return `Service 服務費 ${row.rate}%`;
+  if (row.key === "tax") return `${row.included ? "incl. tax 含稅" : "Tax 稅"} ${row.rate}%`;
+  return SUM_LABELS[row.key] || row.key;
+}
+
+// One line of the sums; the total and what is due stand out.
+function sumRow(row) {
+  const cls = row.key === "total" || row.key === "due" ? "total" : row.key;
+  return h("tr", { class: `sum ${cls}`, "data-sum": row.key }, h("td", {}, sumLabel(row)),
+    h("td", { class: "amt" }, row.formatted));
 }
 
 function itemRows(c, i, adjustments) {

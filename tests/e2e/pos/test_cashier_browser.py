@@ -115,7 +115,8 @@ def discount_the_kung_pao(pos, check, kung_pao: int) -> None:
     expect(discount).to_have_count(1)
     expect(discount).to_contain_text("Discount 折扣 10% · Regular guest 熟客")
     expect(discount.locator(".amt")).to_have_text("-HK$14.80")
-    expect(check.locator(".sum.discounts .amt")).to_have_text("-HK$14.80")
+    # Under its item, as on the receipt: the subtotal is what the lines above add up to (310.00 - 14.80).
+    expect(check.locator('.sum[data-sum="subtotal"] .amt')).to_have_text("HK$295.20")
 
 
 def void_the_soup_and_comp_the_choy_sum(pos, check, totals, soup: int, choy_sum: int) -> None:
@@ -209,7 +210,7 @@ def pay_in_two_parts_and_close_the_table(live, pos, check, totals) -> None:
     assert first["total"] == "HK$230.12" and first["tip"] == "HK$10.00" and first["change"] == "HK$84.90"
     assert first["rounding"] == "HK$0.04"  # the cash part, rounded up to ten cents
     # the card was charged the part and the tip
-    assert first["payments"][0] == {"label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321",
+    assert first["payments"][0] == {"tender": "card", "label": "Card 信用卡", "amount": "HK$125.06", "reference": "AUTH4321",
                                     "tip": "HK$10.00"}  # the tip under its tender
     assert [ln["name"] for ln in first["lines"]] == ["宮保雞丁", "蒜蓉炒菜心", "青島啤酒"]  # the soup is voided
     check.locator("#close-table").click()

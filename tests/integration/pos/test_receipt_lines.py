@@ -6,6 +6,7 @@ from decimal import Decimal
 from core.context import Actor
 from pos.checks import adjustments, receipts
 from pos.checks.summary import load_visit
+from printers import layout
 from tests.helpers import KUNG_PAO, MILK_TEA, order, token_of, visit_of
 
 CASHIER = Actor(2, "cashier")
@@ -23,9 +24,12 @@ def test_a_check_discount_is_printed_once_and_an_items_own_discount_on_its_line(
                                reason="Complained about the wait", actor=CASHIER, approval=None, address="127.0.0.1")
     with ctx.db.read() as s:
         r = receipts.receipt_data(ctx, load_visit(s, visit_id))
-    discounted = [(ln["name"], ln.get("discount")) for ln in r["lines"]]
-    assert discounted == [("宮保雞丁", None), ("港式奶茶", {"label": "熟客優惠 Regular", "amount": "-HK$2.00"})]
+    discounted = [(ln["name"], ln["reductions"]) for ln in r["lines"]]
+    assert discounted == [("宮保雞丁", []), ("港式奶茶", [{"kind": "discount", "label": "熟客優惠 Regular",
+                                                        "amount": "-HK$2.00", "percent": None}])]
     # 176.00 + 27.00 - 2.00 = 201.00; the check's 10 % of that once, under no label of its own: -20.10
-    assert r["discounts"] == [{"label": "Discount 10%", "amount": "-HK$20.10"}]
+    assert r["discounts"] == [{"kind": "discount", "label": None, "amount": "-HK$20.10", "percent": "10"}]
     assert "Ah Keung" not in str(r) and "Complained" not in str(r)  # the cashier's reasons stay internal
-    assert r["subtotal"] == "HK$203.00" and r["total"] == "HK$198.99"  # 180.90 + 10 % service 18.09
+    assert r["subtotal"] == "HK$201.00" and r["total"] == "HK$198.99"  # 180.90 + 10 % service 18.09
+    paper = "\n".join(b["text"] for b in layout.receipt(r) if b["type"] == "text")
+    assert "  熟客優惠 Regular" in paper and paper.count("-HK$20.10") == 1 and "Discount 折扣 10%" in paper

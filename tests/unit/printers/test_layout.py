@@ -20,7 +20,7 @@ RECEIPT = {
     "restaurant": "Golden Dragon", "table": "12", "check_number": 1001, "closed_at": "2025-01-02 20:15",
     "lines": [{"qty": 2, "name": "宮保雞丁", "amount": "$25.00"}, {"qty": 1, "name": "Beer", "amount": "$6.00"},
               {"qty": 1, "name": "A very long dish name that certainly does not fit on one line", "amount": "$9.50"}],
-    "subtotal": "$40.50", "tax_lines": [{"label": "VAT 5%", "amount": "$2.03"}], "total": "$42.53",
+    "subtotal": "$40.50", "tax_lines": [{"rate": "5", "included": False, "amount": "$2.03"}], "total": "$42.53",
     "payments": [{"label": "Cash", "amount": "$50.00"}], "change": "$7.47",
     "visit_url": "https://pos.example/v/abc", "footer": "Thank you!",
 }
@@ -128,11 +128,12 @@ FULL_RECEIPT = {
     **RECEIPT, "header_lines": ["12 Harbour Road, Wan Chai", "Tel 2345 6789", "BR 12345678"],
     "table": None, "pickup": "Alice", "served_by": "Amy",
     "lines": [{"qty": 2, "name": "宮保雞丁", "amount": "$25.00", "modifiers": ["少辣", "no peanuts"],
-               "discount": {"label": "Happy hour", "amount": "-$2.00"}},
-              {"qty": 1, "name": "Beer", "amount": "$6.00", "comp": True}],
-    "subtotal": "$31.00", "discounts": [{"label": "Member 10%", "amount": "-$2.90"}],
-    "service_lines": [{"label": "Service 10%", "amount": "$2.61"}],
-    "tax_lines": [{"label": "incl. VAT 5%", "amount": "$1.37"}], "total": "$30.71",
+               "reductions": [{"kind": "discount", "label": "Happy hour", "amount": "-$2.00"}]},
+              {"qty": 1, "name": "Beer", "amount": "$6.00", "comp": True,
+               "reductions": [{"kind": "comp", "amount": "-$6.00"}]}],
+    "subtotal": "$48.00", "discounts": [{"label": "Member", "percent": "10", "amount": "-$4.80"}],
+    "service_lines": [{"rate": "10", "amount": "$4.32"}],
+    "tax_lines": [{"rate": "5", "included": True, "amount": "$2.26"}], "total": "$47.52",
     "payments": [{"label": "Visa", "amount": "$20.00", "reference": "**** 4242 auth 123456"},
                  {"label": "Cash", "amount": "$20.00"}],
     "tip": "$2.00", "change": "$7.29",
@@ -179,9 +180,10 @@ LONG_DATA = {
         {**FULL_RECEIPT, "restaurant": "金龍酒家 Golden Dragon Seafood Restaurant", "header_lines": [LONG, LONG],
          "pickup": LONG, "served_by": LONG, "closed_at": LONG,
          "lines": [{"qty": 12, "name": LONG, "amount": "$1,234,567.00", "modifiers": [LONG],
-                    "discount": {"label": LONG, "amount": "-$100,000.00"}, "comp": True}],
-         "discounts": [{"label": LONG, "amount": "-$1.00"}], "service_lines": [{"label": LONG, "amount": "$1"}],
-         "tax_lines": [{"label": LONG, "amount": "$1"}], "total": "$1,234,567,890.00",
+                    "reductions": [{"kind": "discount", "label": LONG, "amount": "-$100,000.00"}], "comp": True}],
+         "discounts": [{"label": LONG, "amount": "-$1.00"}], "service_lines": [{"rate": "12.5", "amount": "$1"}],
+         "tax_lines": [{"rate": "7.25", "amount": "$1"}], "total": "$1,234,567,890.00",
+         "refunds": [{"label": LONG, "amount": "-$1,000,000.00"}], "rounding": "-$0.04",
          "payments": [{"label": LONG, "amount": "$9", "reference": LONG}], "footer": LONG, "tip": "$1"},
         {**FULL_RECEIPT, "table": "12", "pickup": "Bob"}],
     "qr_slip": [QR_SLIP, {**QR_SLIP, "restaurant": LONG, "table": LONG, "printed_at": LONG}],
@@ -345,18 +347,26 @@ def test_receipt_line_modifiers_discount_and_comp():
     i = t.index(block_with(doc, "2 x 宮保雞丁")["text"])
     assert t[i + 1: i + 3] == ["    + 少辣", "    + no peanuts"]
     assert t[i + 3].startswith("    Happy hour") and t[i + 3].endswith("-$2.00") and display_width(t[i + 3]) == 48
-    comp = block_with(doc, "1 x Beer")["text"]
-    assert comp.endswith("COMP $6.00") and display_width(comp) == 48
+    beer = t.index(block_with(doc, "1 x Beer")["text"])
+    assert t[beer].endswith("$6.00") and display_width(t[beer]) == 48  # its price, then what the comp takes off
+    assert t[beer + 1].startswith("    Complimentary 招待") and t[beer + 1].endswith("-$6.00")
 
 
-def test_receipt_totals_order():
-    t = texts(receipt(FULL_RECEIPT))
-    order = ["Subtotal", "Member 10%", "Service 10%", "incl. VAT 5%", "TOTAL", "Visa", "**** 4242", "Cash",
-             "Tip", "Change"]
+def test_receipt_totals_order_and_one_column_of_amounts():
+    doc = receipt({**FULL_RECEIPT, "rounding": "-$0.02", "refunds": [{"label": "Visa", "amount": "-$5.00"}],
+                   "payments": [{"label": "Visa", "amount": "$22.00", "reference": "**** 4242 auth 123456",
+                                 "tip": "$2.00"}, {"label": "Cash 現金", "amount": "$30.00"}]})
+    t = texts(doc)
+    order = ["Subtotal 小計", "Member 10%", "Service 10% 服務費", "incl. Tax 5% 含稅", "TOTAL 合計", "Cash rounding",
+             "Visa", "**** 4242", "incl. tip 小費", "Cash 現金", "Change 找續", "Refund 退款 Visa"]
     at = [next(i for i, s in enumerate(t) if s.lstrip().startswith(label)) for label in order]
     assert at == sorted(at)
-    assert t[at[6]] == "  **** 4242 auth 123456"
-    assert t[at[8]].endswith("$2.00") and display_width(t[at[8]]) == 48
+    assert t[at[7]] == "  **** 4242 auth 123456"
+    assert t[at[8]].endswith("$2.00") and display_width(t[at[8]]) == 48  # the tip under its tender
+    amounts = [b for b in doc if b.get("amounts")]
+    assert all(display_width(b["text"].split("\n")[-1]) == (24 if b["size"] == "large" else 48) for b in amounts)
+    assert {b["size"] for b in amounts} == {"normal", "large"} and block_with(doc, "TOTAL")["size"] == "large"
+    assert all(b.get("amounts") for b in doc if b["type"] == "text" and b["text"].rstrip().endswith(("0", "2")))
 
 
 def test_receipt_served_by_and_qr_caption():

@@ -57,25 +57,28 @@ VOID = {
 RECEIPT = {
     "restaurant": "Golden Dragon", "header_lines": ["12 Harbour Road, Wan Chai", "Tel 2345 6789", "BR 12345678"],
     "table": None, "pickup": "Alice", "check_number": 1001, "closed_at": "2025-01-02 20:15", "served_by": "Amy",
-    "lines": [{"qty": 2, "name": "Kung Pao Chicken", "amount": "$25.00", "modifiers": ["less spicy"],
-               "discount": {"label": "Happy hour", "amount": "-$2.00"}},
-              {"qty": 1, "name": "Beer", "amount": "$6.00", "comp": True},
+    "lines": [{"qty": 2, "name": "Kung Pao Chicken", "amount": "$50.00", "modifiers": ["less spicy"],
+               "reductions": [{"kind": "discount", "label": "Happy hour", "amount": "-$2.00"}]},
+              {"qty": 1, "name": "Beer", "amount": "$6.00", "comp": True,
+               "reductions": [{"kind": "comp", "amount": "-$6.00"}]},
               {"qty": 1, "name": "A very long dish name that certainly does not fit on one line", "amount": "$9.50"}],
-    "subtotal": "$38.50", "discounts": [{"label": "Member 10%", "amount": "-$3.65"}],
-    "service_lines": [{"label": "Service 10%", "amount": "$3.29"}],
-    "tax_lines": [{"label": "incl. VAT 5%", "amount": "$1.81"}], "total": "$38.14",
-    "payments": [{"label": "Visa", "amount": "$20.00", "reference": "**** 4242 auth 123456"},
-                 {"label": "Cash", "amount": "$20.00"}],
-    "tip": "$1.00", "change": "$0.86", "footer": "Thank you!", "visit_url": "https://pos.example/v/3f9c2a",
+    "subtotal": "$57.50", "discounts": [{"label": "Member", "percent": "10", "amount": "-$5.75"}],
+    "service_lines": [{"rate": "10", "amount": "$5.18"}],
+    "tax_lines": [{"rate": "5", "included": True, "amount": "$2.71"}], "total": "$56.93", "rounding": "-$0.03",
+    "payments": [{"label": "Visa", "amount": "$21.00", "reference": "**** 4242 auth 123456", "tip": "$1.00"},
+                 {"label": "Cash", "amount": "$40.00"}],
+    "tip": "$1.00", "change": "$3.10", "footer": "Thank you!", "visit_url": "https://pos.example/v/3f9c2a",
 }
 # The day report of test_layout, with an ASCII dish name (the golden bytes need no font).
 DAY = {**layout_tests.DAY, "sales_by_dish": [{"name": "Kung Pao Chicken", "qty": 40, "amount": "$500.00"},
                                              *layout_tests.DAY["sales_by_dish"][1:]]}
 
-# name -> (kind, data, build() options); each case is rendered at 80 and 58 mm.
+# name -> (kind, data, build() options[, text mode]); each case is rendered at 80 and 58 mm.
+# A receipt in the printer's own Chinese font (gb18030) needs no font file: its bytes are golden.
 ASCII_CASES = {
     "kitchen_ticket": ("kitchen_ticket", TICKET, {}),
     "void_ticket": ("kitchen_ticket", VOID, {"reprint": True, "redirected_from": "grill"}),
+    "receipt_gb18030": ("receipt", RECEIPT, {}, "gb18030"),
 }
 RASTER_CASES = {
     "receipt": ("receipt", RECEIPT, {}),
@@ -84,9 +87,9 @@ RASTER_CASES = {
 WIDTHS = (80, 58)
 
 
-def rendered(kind: str, data: dict, paper_mm: int, **options) -> bytes:
+def rendered(kind: str, data: dict, paper_mm: int, text_mode: str = "raster", **options) -> bytes:
     doc = layout.build(kind, data, paper_mm, **options)
-    return render(doc, profile=PROFILE, paper_mm=paper_mm, font_path=FONT, font_index=FONT_INDEX)
+    return render(doc, profile=PROFILE, paper_mm=paper_mm, font_path=FONT, font_index=FONT_INDEX, text_mode=text_mode)
 
 
 def transcript(data: bytes) -> list[str]:
@@ -109,9 +112,10 @@ def font_sha256() -> str:
 @pytest.mark.parametrize("paper_mm", WIDTHS)
 @pytest.mark.parametrize("case", sorted(ASCII_CASES))
 def test_ascii_document_bytes(case, paper_mm):
-    kind, data, options = ASCII_CASES[case]
-    out = rendered(kind, data, paper_mm, **options)
-    assert not images_of(out), "an ASCII-only golden document must not need the font"
+    kind, data, options, *mode = ASCII_CASES[case]
+    out = rendered(kind, data, paper_mm, *mode, **options)
+    qr = 1 if kind == "receipt" else 0  # the QR code is drawn by qrcode, not with the font
+    assert len(images_of(out)) == qr, "an ASCII-only golden document must not need the font"
     path = GOLDEN / f"{case}_{paper_mm}.bin"
     if UPDATE:
         GOLDEN.mkdir(exist_ok=True)
@@ -145,21 +149,33 @@ def test_raster_document_sha256(case, paper_mm, font_sha256):
 
 @pytest.mark.parametrize("paper_mm", WIDTHS)
 def test_receipt_structure(paper_mm):
-    """Font independent: everything but the caption is native text; caption and QR are images."""
+    """Font independent. Raster mode: the column of amounts is drawn in one font, the CJK
+    font, as full-width images (the ASCII ones too), the rest is native text; the QR code
+    decodes. The printer's own Chinese font: every line is text, every amount ends on the
+    last column."""
     out = rendered("receipt", RECEIPT, paper_mm)
     native, images, cols = text_of(out), images_of(out), layout.columns_for(paper_mm, "normal")
-    assert [img.width for img in images] == [layout.PAPER_DOTS[paper_mm]] * 2  # caption, QR code
-    found = [r.data.decode() for r in zbar_decode(images[1].convert("L"))]
+    doc = layout.build("receipt", RECEIPT, paper_mm)
+    rows = sum(1 for b in doc if b.get("amounts"))
+    assert [img.width for img in images] == [layout.PAPER_DOTS[paper_mm]] * (rows + 2)  # + caption, QR code
+    found = [r.data.decode() for r in zbar_decode(images[-1].convert("L"))]
     assert found == [RECEIPT["visit_url"]]
     for line in ("Golden Dragon", "Tel 2345 6789", "Pickup: Alice", "Check #1001", "Served by: Amy",
                  "    + less spicy", "Thank you!", "  **** 4242 auth 123456", "-" * cols):
         assert line in native
-    lines = native.split("\n")
-    for label, amount in (("Happy hour", "-$2.00"), ("1 x Beer", "COMP $6.00"), ("Member 10%", "-$3.65"),
-                          ("Tip", "$1.00"), ("Change", "$0.86")):
-        line = next(s for s in lines if label in s)
-        assert line.endswith(amount) and len(line) == cols
+    assert "$" not in native  # no amount in the printer's font beside the drawn ones
     assert decode(out)[-1] == ("cut",)
+
+    text = "".join(part[1] for part in decode(rendered("receipt", RECEIPT, paper_mm, "gb18030"))
+                   if part[0] in ("text", "chinese"))
+    lines = text.split("\n")
+    for label, amount in (("Happy hour", "-$2.00"), ("Complimentary 招待", "-$6.00"), ("Member 10%", "-$5.75"),
+                          ("Cash rounding 現金調整", "-$0.03"), ("incl. tip 小費", "$1.00"), ("Change 找續", "$3.10"),
+                          ("Subtotal 小計", "$57.50")):
+        line = next(s for s in lines if label in s)
+        assert line.endswith(amount) and layout.display_width(line) == cols, line
+    total = next(s for s in lines if s.startswith("TOTAL"))  # 58 mm: no room for 合計 beside it
+    assert total.endswith("$56.93") and layout.display_width(total) == layout.columns_for(paper_mm, "large")
 
 
 @pytest.mark.parametrize("paper_mm", WIDTHS)
